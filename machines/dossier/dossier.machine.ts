@@ -1,0 +1,223 @@
+import { assign, setup } from 'xstate';
+import type { DossierContext, DossierEvent, DossierInput, DossierState } from './dossier.types.ts';
+
+/**
+ * The one-stop dossier flow (Điều 11, 12 of Quy chế 80/QĐ-SCT; details from Decree 118/2025/NĐ-CP
+ * and Circular 03/2025/TT-VPCP).
+ *
+ * Pure: no I/O, no clock. Every event carries `at` (the instant it happened) and the service adds
+ * computed deadlines (`dueAt`, `apologyBy`) from the working-day calendar before sending it here.
+ * Procedure variations (fee, department-lead step, inspection step, supplement clock rule) are data in
+ * `context.rules`, read by guards; the flow is not copied per procedure.
+ */
+export const DOSSIER_MACHINE_ID = 'dossier';
+
+/**
+ * Bump when the definition changes. Dossiers in flight keep the version they were created with; the
+ * old definition must stay loadable (see src/domain/dossiers/dossier-machines.ts).
+ */
+export const DOSSIER_MACHINE_VERSION = 1;
+
+type E<T extends DossierEvent['type']> = Extract<DossierEvent, { type: T }>;
+
+export const dossierMachine = setup({
+  types: {
+    context: {} as DossierContext,
+    events: {} as DossierEvent,
+    input: {} as DossierInput,
+  },
+  guards: {
+    hasFee: ({ context }) => context.rules.hasFee,
+    hasLeadReview: ({ context }) => context.rules.leadReview,
+    hasAssignee: ({ context }) => context.assigneeId !== null,
+    hasNoAssignee: ({ context }) => context.assigneeId === null,
+    // Named rather than composed with and(): the definition hash (src/domain/dossiers) sees names only.
+    assignedWithInspection: ({ context }) => context.assigneeId !== null && context.rules.inspection,
+    assignedWithLeadReview: ({ context }) => context.assigneeId !== null && context.rules.leadReview,
+    /** Before receipt the one-stop may guide the applicant as many times as needed (Điều 11). */
+    supplementReturnsToIntake: ({ context }) => context.supplementReturnTo === 'submitted',
+    supplementReturnsToReview: ({ context }) => context.supplementReturnTo === 'review',
+    /**
+     * After receipt a supplement may be requested only once, listing every missing item
+     * (Decree 118/2025/NĐ-CP; DOMAIN §1.3).
+     */
+    supplementNotYetRequested: ({ context }) => !context.supplementRequestedAfterReceipt,
+    /**
+     * The apology with a new appointment is issued at most once, at the latest one working day
+     * before the appointment (DOMAIN §1.3), and the new appointment must be later than the current
+     * one. `newDueAt` is absent only when the service asks which events are available.
+     */
+    apologyAllowed: ({ context, event }) => {
+      if (context.apologyIssued || context.apologyBy === null) return false;
+      if (event.at > context.apologyBy) return false;
+      const newDueAt = (event as Partial<E<'ISSUE_APOLOGY'>>).newDueAt;
+      return newDueAt === undefined || newDueAt > (context.rescheduledDueAt ?? context.dueAt ?? '');
+    },
+  },
+  actions: {
+    markReceived: assign(({ event }) => {
+      const e = event as E<'RECEIVE'>;
+      return { received: true, dueAt: e.dueAt, apologyBy: e.apologyBy };
+    }),
+    requestGuidance: assign({ supplementReturnTo: 'submitted' as const }),
+    requestSupplementAfterReceipt: assign({
+      supplementReturnTo: 'review' as const,
+      supplementRequestedAfterReceipt: true,
+    }),
+    resumeAfterSupplement: assign(({ context, event }) => {
+      const e = event as E<'SUPPLEMENT'>;
+      return {
+        supplementReturnTo: null,
+        dueAt: e.dueAt ?? context.dueAt,
+        apologyBy: e.apologyBy ?? context.apologyBy,
+      };
+    }),
+    setAssignee: assign(({ event }) => ({ assigneeId: (event as E<'ASSIGN'>).assigneeId })),
+    recordVerification: assign(({ context, event }) => ({
+      proposedResult: (event as E<'VERIFY'>).proposedResult ?? context.proposedResult,
+    })),
+    recordProposal: assign(({ event }) => ({ proposedResult: (event as E<'PROPOSE'>).proposedResult })),
+    clearProposal: assign({ proposedResult: null }),
+    /** The director's approval adopts the proposal; without one the licence is granted. */
+    recordResult: assign(({ context }) => ({ result: context.proposedResult ?? 'grant' })),
+    recordApology: assign(({ event }) => ({
+      apologyIssued: true,
+      rescheduledDueAt: (event as E<'ISSUE_APOLOGY'>).newDueAt,
+    })),
+  },
+}).createMachine({
+  id: DOSSIER_MACHINE_ID,
+  initial: 'submitted',
+  context: ({ input }) => ({
+    rules: input.rules,
+    received: false,
+    supplementRequestedAfterReceipt: false,
+    supplementReturnTo: null,
+    assigneeId: null,
+    proposedResult: null,
+    result: null,
+    dueAt: null,
+    apologyBy: null,
+    rescheduledDueAt: null,
+    apologyIssued: false,
+  }),
+  states: {
+    // Online submission awaiting the one-stop check (national status 1).
+    submitted: {
+      on: {
+        RECEIVE: { target: 'inDepartment.review', actions: 'markReceived' },
+        REQUEST_SUPPLEMENT: { target: 'awaitingSupplement', actions: 'requestGuidance' },
+        REFUSE: { target: 'refused' },
+        WITHDRAW: { target: 'withdrawn' },
+        STOP: { target: 'stopped' },
+      },
+    },
+    // The clock does not run while the applicant completes the dossier (national status 5).
+    awaitingSupplement: {
+      on: {
+        SUPPLEMENT: [
+          { guard: 'supplementReturnsToIntake', target: 'submitted', actions: 'resumeAfterSupplement' },
+          { guard: 'supplementReturnsToReview', target: 'inDepartment.review', actions: 'resumeAfterSupplement' },
+        ],
+        SUPPLEMENT_EXPIRED: { target: 'stopped' },
+        WITHDRAW: { target: 'withdrawn' },
+        STOP: { target: 'stopped' },
+      },
+    },
+    // The specialist department (phòng chuyên môn) processes the dossier (Điều 12.1).
+    inDepartment: {
+      initial: 'review',
+      on: {
+        WITHDRAW: { target: 'withdrawn' },
+        STOP: { target: 'stopped' },
+        ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'recordApology' },
+      },
+      states: {
+        review: {
+          on: {
+            ASSIGN: { guard: 'hasNoAssignee', actions: 'setAssignee' },
+            REASSIGN: { guard: 'hasAssignee', actions: 'setAssignee' },
+            // Only the assigned specialist checks validity; the lead assigns first.
+            VERIFY: [
+              { guard: 'assignedWithInspection', target: 'inspection', actions: 'recordVerification' },
+              { guard: 'assignedWithLeadReview', target: 'leadReview', actions: 'recordVerification' },
+              { guard: 'hasAssignee', target: '#dossier.leadershipApproval', actions: 'recordVerification' },
+            ],
+            // Invalid dossier: back to the one-stop unit with the reason (Điều 12.1).
+            INVALID: { guard: 'hasAssignee', target: '#dossier.returnedToOneStop' },
+          },
+        },
+        inspection: {
+          on: {
+            INSPECT: [
+              { guard: 'hasLeadReview', target: 'leadReview' },
+              { target: '#dossier.leadershipApproval' },
+            ],
+          },
+        },
+        leadReview: {
+          on: {
+            PROPOSE: { target: '#dossier.leadershipApproval', actions: 'recordProposal' },
+            SEND_BACK: { target: 'review', actions: 'clearProposal' },
+          },
+        },
+      },
+    },
+    // Sở leadership decides (Điều 12.2).
+    leadershipApproval: {
+      on: {
+        APPROVE: [
+          { guard: 'hasFee', target: 'awaitingPayment', actions: 'recordResult' },
+          { target: 'readyForReturn', actions: 'recordResult' },
+        ],
+        DISAGREE: { target: 'inDepartment.review', actions: 'clearProposal' },
+        WITHDRAW: { target: 'withdrawn' },
+        STOP: { target: 'stopped' },
+        ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'recordApology' },
+      },
+    },
+    returnedToOneStop: {
+      on: {
+        REQUEST_SUPPLEMENT: {
+          guard: 'supplementNotYetRequested',
+          target: 'awaitingSupplement',
+          actions: 'requestSupplementAfterReceipt',
+        },
+        REFUSE: { target: 'refused' },
+        WITHDRAW: { target: 'withdrawn' },
+        STOP: { target: 'stopped' },
+        ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'recordApology' },
+      },
+    },
+    // A result exists from here on: the applicant can no longer withdraw (Decree 118/2025 Art. 21).
+    awaitingPayment: {
+      on: { PAYMENT_RECEIVED: { target: 'readyForReturn' } },
+    },
+    readyForReturn: {
+      on: { RETURN_RESULT: { target: 'completed' } },
+    },
+    completed: { type: 'final' },
+    refused: { type: 'final' },
+    withdrawn: { type: 'final' },
+    stopped: { type: 'final' },
+  },
+});
+
+export type DossierMachine = typeof dossierMachine;
+
+/** National public-service portal status code of each state (DOMAIN §1.2). */
+export const NATIONAL_STATUS: Readonly<Record<DossierState, number>> = {
+  submitted: 1,
+  awaitingSupplement: 5,
+  'inDepartment.review': 4,
+  'inDepartment.inspection': 4,
+  'inDepartment.leadReview': 4,
+  leadershipApproval: 4,
+  returnedToOneStop: 4,
+  awaitingPayment: 6,
+  readyForReturn: 9,
+  completed: 10,
+  refused: 3,
+  withdrawn: 7,
+  stopped: 8,
+};

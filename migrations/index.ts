@@ -1,0 +1,24 @@
+import type { Knex } from 'knex';
+import * as accounts from './20261125000001_accounts.ts';
+import * as procedures from './20261125000002_procedures.ts';
+import * as dossiers from './20261125000003_dossiers.ts';
+import * as calendarAndAudit from './20261125000004_calendar_and_audit.ts';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Migrations in order. Listed here rather than found on disk, so they load the same under tsx and vitest. */
+const migrations: ReadonlyArray<[string, Migration]> = [
+  ['20261125000001_accounts', accounts],
+  ['20261125000002_procedures', procedures],
+  ['20261125000003_dossiers', dossiers],
+  ['20261125000004_calendar_and_audit', calendarAndAudit],
+];
+
+export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => [...migrations],
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};

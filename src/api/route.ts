@@ -1,0 +1,114 @@
+import type Koa from 'koa';
+import type { Router } from '@koa/router';
+import type { Static, TSchema } from '@sinclair/typebox';
+import getRawBody from 'raw-body';
+import { hasRole, type Principal, type Role } from '../auth/principal.ts';
+import { AuthenticationError, ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
+import type { AppDeps } from './deps.ts';
+import { authenticate } from './middlewares/auth.ts';
+import { compile, validate } from './validation.ts';
+
+type Maybe<T extends TSchema | undefined> = T extends TSchema ? Static<T> : undefined;
+
+export interface HandlerInput<B extends TSchema | undefined, Q extends TSchema | undefined, P extends TSchema | undefined> {
+  body: Maybe<B>;
+  query: Maybe<Q>;
+  params: Maybe<P>;
+  /** Present on every route but the public ones. */
+  principal: Principal;
+  ctx: Koa.Context;
+  deps: AppDeps;
+}
+
+/**
+ * One API route: its contract (schemas, who may call it, what it answers) and a thin handler that calls
+ * the domain. The same definition registers the route, validates requests and responses and produces
+ * the OpenAPI document.
+ */
+export interface RouteDef<B extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined, P extends TSchema | undefined = undefined> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Koa path, e.g. /api/dossiers/:id */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** `public`: no login; `user`: any staff account; a list: any of these roles. */
+  auth: 'public' | 'user' | readonly Role[];
+  /** Usable while the account must still change its initial password. */
+  beforePasswordChange?: boolean;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Replaces the schema check of the body when it needs more precise errors (a discriminated union). */
+  bodyValidator?: (value: unknown) => Maybe<B>;
+  headers?: Array<{ name: string; description: string; required?: boolean }>;
+  response: { status: number; schema: TSchema | null; description: string };
+  /** Error statuses this route may answer, for the OpenAPI document. */
+  errors: number[];
+  handler(input: HandlerInput<B, Q, P>): Promise<unknown>;
+}
+
+export type AnyRouteDef = RouteDef<TSchema | undefined, TSchema | undefined, TSchema | undefined>;
+
+export function defineRoute<B extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined, P extends TSchema | undefined = undefined>(
+  def: RouteDef<B, Q, P>,
+): AnyRouteDef {
+  return def as unknown as AnyRouteDef;
+}
+
+async function readJsonBody(ctx: Koa.Context, limit: number): Promise<unknown> {
+  const length = ctx.request.length;
+  if (length === 0 || (!ctx.request.get('content-length') && !ctx.request.get('transfer-encoding'))) {
+    throw new ValidationError('MALFORMED_JSON', 'The request needs a JSON body');
+  }
+  // JSON only: an HTML form cannot post JSON across sites, which keeps cookie sessions safe from CSRF.
+  if (!ctx.request.is('application/json')) {
+    throw new UnsupportedMediaTypeError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  }
+  let text: string;
+  try {
+    text = await getRawBody(ctx.req, { length: length ?? undefined, limit, encoding: 'utf8' });
+  } catch (err) {
+    const e = err as { type?: string };
+    if (e.type === 'entity.too.large') throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`, { limit });
+    throw new ValidationError('MALFORMED_JSON', 'The body could not be read');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('MALFORMED_JSON', 'The body is not valid JSON');
+  }
+}
+
+/** Registers a route on the router with authentication, validation and response checking. */
+export function mountRoute(router: Router, deps: AppDeps, def: AnyRouteDef): void {
+  const responseValidator = deps.config.validateResponses && def.response.schema ? compile(def.response.schema, 'body') : null;
+  router[def.method](def.path, async (ctx) => {
+    let principal: Principal | null = null;
+    if (def.auth !== 'public') {
+      principal = await authenticate(ctx, deps);
+      if (!principal) throw new AuthenticationError('UNAUTHENTICATED', 'Log in or send a valid bearer token');
+      if (principal.mustChangePassword && !def.beforePasswordChange) {
+        throw new ForbiddenError('PASSWORD_CHANGE_REQUIRED', 'Change your initial password first (POST /api/auth/password)');
+      }
+      if (def.auth !== 'user' && !hasRole(principal, ...def.auth)) {
+        throw new ForbiddenError('FORBIDDEN', `This needs one of the roles: ${def.auth.join(', ')}`, { roles: def.auth });
+      }
+    }
+    const params = def.params ? validate(def.params, { ...ctx.params }, 'params') : undefined;
+    const query = def.query ? validate(def.query, { ...ctx.query }, 'query') : undefined;
+    let body: unknown;
+    if (def.body) {
+      const raw = await readJsonBody(ctx, deps.config.bodyLimitBytes);
+      body = def.bodyValidator ? def.bodyValidator(raw) : validate(def.body, raw, 'body');
+    }
+    const result = await def.handler({ body: body as Maybe<TSchema>, query, params, principal: principal as Principal, ctx, deps });
+    // A handler may choose another status (a replayed answer keeps the first one's).
+    ctx.status = (ctx.state.status as number | undefined) ?? def.response.status;
+    if (def.response.schema === null) return;
+    if (responseValidator && !responseValidator(result)) {
+      throw new Error(`Response of ${def.method.toUpperCase()} ${def.path} does not match its schema: ${JSON.stringify(responseValidator.errors)}`);
+    }
+    ctx.body = result;
+  });
+}

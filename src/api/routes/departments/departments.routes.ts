@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+import { createDepartment, listDepartments } from '../../../domain/accounts/departments.service.ts';
+import { defineRoute } from '../../route.ts';
+import { Id, Instant, Nullable, Text } from '../../schemas/common.ts';
+
+export const Department = Type.Object(
+  { id: Id, code: Type.String(), name: Type.String(), parentId: Nullable(Id), createdAt: Instant },
+  { additionalProperties: false, title: 'Department' },
+);
+
+const NewDepartmentBody = Type.Object(
+  {
+    code: Type.String({ pattern: '^[A-Z0-9][A-Z0-9_-]{0,31}$', description: 'Short code, e.g. QLNL' }),
+    name: Text(200),
+    parentId: Type.Optional(Nullable(Id)),
+  },
+  { additionalProperties: false },
+);
+
+export const departmentRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/departments',
+    tag: 'accounts',
+    summary: 'Create a department (admin)',
+    auth: ['admin'],
+    body: NewDepartmentBody,
+    response: { status: 201, schema: Department, description: 'The department' },
+    errors: [400, 401, 403, 409],
+    handler: ({ body, principal, deps }) => createDepartment(deps.db, { kind: 'user', id: principal.userId }, body, deps.clock()),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/departments',
+    tag: 'accounts',
+    summary: 'List departments',
+    auth: 'user',
+    response: { status: 200, schema: Type.Object({ items: Type.Array(Department) }), description: 'Departments' },
+    errors: [401],
+    handler: async ({ deps }) => ({ items: await listDepartments(deps.db) }),
+  }),
+];

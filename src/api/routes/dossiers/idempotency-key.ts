@@ -1,0 +1,16 @@
+import type Koa from 'koa';
+import { ValidationError } from '../../../domain/errors.ts';
+import { requestHash, type IdempotentRequest } from '../../../domain/idempotency/idempotency.ts';
+
+/**
+ * The Idempotency-Key of a request, scoped to its caller, with a hash of what was asked.
+ * @throws ValidationError for a malformed key.
+ */
+export function idempotencyOf(ctx: Koa.Context, scope: string, body: unknown): IdempotentRequest | undefined {
+  const key = ctx.get('idempotency-key');
+  if (!key) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ValidationError('VALIDATION_FAILED', 'Idempotency-Key must be 1–200 visible ASCII characters', { header: 'Idempotency-Key' });
+  }
+  return { scope, key, requestHash: requestHash(ctx.method, ctx.path, body) };
+}

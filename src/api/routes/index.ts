@@ -1,0 +1,23 @@
+import type { AnyRouteDef } from '../route.ts';
+import { apiTokenRoutes } from './api-tokens/api-tokens.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { calendarRoutes } from './calendar/calendar.routes.ts';
+import { departmentRoutes } from './departments/departments.routes.ts';
+import { dossierRoutes } from './dossiers/dossiers.routes.ts';
+import { procedureRoutes } from './procedures/procedures.routes.ts';
+import { publicRoutes } from './public/public.routes.ts';
+import { systemRoutes } from './system/system.routes.ts';
+import { userRoutes } from './users/users.routes.ts';
+
+/** Every route of the API, in the order the OpenAPI document lists them. */
+export const routes: AnyRouteDef[] = [
+  ...authRoutes,
+  ...departmentRoutes,
+  ...userRoutes,
+  ...apiTokenRoutes,
+  ...procedureRoutes,
+  ...dossierRoutes,
+  ...publicRoutes,
+  ...calendarRoutes,
+  ...systemRoutes,
+];

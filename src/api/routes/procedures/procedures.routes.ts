@@ -1,0 +1,53 @@
+import { Type } from '@sinclair/typebox';
+import { addProcedureRules, createProcedure, getProcedure, listProcedures } from '../../../domain/procedures/procedures.service.ts';
+import { defineRoute } from '../../route.ts';
+import { IdParams } from '../../schemas/common.ts';
+import { NewProcedureBody, Procedure, ProcedureRulesBody } from './procedures.schema.ts';
+
+export const procedureRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/api/procedures',
+    tag: 'procedures',
+    summary: 'Create an administrative procedure (admin)',
+    auth: ['admin'],
+    body: NewProcedureBody,
+    response: { status: 201, schema: Procedure, description: 'The procedure with the rules in force' },
+    errors: [400, 401, 403, 409],
+    handler: ({ body, principal, deps }) => createProcedure(deps.db, { kind: 'user', id: principal.userId }, body, deps.clock()),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/procedures/:id/rules',
+    tag: 'procedures',
+    summary: 'Publish new rules for a procedure from a date on (admin)',
+    description: 'Dossiers received earlier keep the rules they were received under.',
+    auth: ['admin'],
+    params: IdParams,
+    body: ProcedureRulesBody,
+    response: { status: 201, schema: Procedure, description: 'The procedure with the rules in force now' },
+    errors: [400, 401, 403, 404, 409],
+    handler: ({ params, body, principal, deps }) => addProcedureRules(deps.db, { kind: 'user', id: principal.userId }, params.id, body, deps.clock()),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/procedures',
+    tag: 'procedures',
+    summary: 'List procedures',
+    auth: 'user',
+    response: { status: 200, schema: Type.Object({ items: Type.Array(Procedure) }), description: 'Procedures' },
+    errors: [401],
+    handler: async ({ deps }) => ({ items: await listProcedures(deps.db, deps.clock()) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/procedures/:id',
+    tag: 'procedures',
+    summary: 'One procedure',
+    auth: 'user',
+    params: IdParams,
+    response: { status: 200, schema: Procedure, description: 'The procedure' },
+    errors: [400, 401, 404],
+    handler: ({ params, deps }) => getProcedure(deps.db, params.id, deps.clock()),
+  }),
+];

@@ -1,0 +1,62 @@
+import { Type } from '@sinclair/typebox';
+import { Id, Instant, Nullable, Text } from '../../schemas/common.ts';
+
+const Days = Type.Number({ exclusiveMinimum: 0, maximum: 365 });
+
+export const StepAllocation = Type.Object(
+  {
+    intake: Type.Optional(Days),
+    review: Type.Optional(Days),
+    inspection: Type.Optional(Days),
+    leadReview: Type.Optional(Days),
+    leadershipApproval: Type.Optional(Days),
+    returnedToOneStop: Type.Optional(Days),
+    readyForReturn: Type.Optional(Days),
+  },
+  { additionalProperties: false, description: 'Working days per step; the counted steps may not exceed workingDays' },
+);
+
+const SupplementClock = Type.Union([Type.Literal('restart'), Type.Literal('pause')], {
+  description: 'restart: the full limit runs again after a complete supplement (electronic dossiers); pause: the wait is not counted',
+});
+
+const ruleFields = {
+  workingDays: Type.Number({ exclusiveMinimum: 0, maximum: 365, description: 'Statutory time limit in working days' }),
+  stepAllocation: Type.Optional(Nullable(StepAllocation)),
+  hasFee: Type.Optional(Type.Boolean({ default: false })),
+  leadReview: Type.Optional(Type.Boolean({ default: true })),
+  inspection: Type.Optional(Type.Boolean({ default: false })),
+  supplementClock: Type.Optional(SupplementClock),
+  effectiveFrom: Type.Optional(Instant),
+};
+
+export const NewProcedureBody = Type.Object(
+  {
+    code: Type.String({ pattern: '^[0-9A-Za-z.\\-]{1,32}$', description: 'National procedure code, e.g. 1.013416' }),
+    name: Text(500),
+    departmentId: Id,
+    ...ruleFields,
+  },
+  { additionalProperties: false },
+);
+
+export const ProcedureRulesBody = Type.Object(ruleFields, { additionalProperties: false });
+
+export const ProcedureRules = Type.Object(
+  {
+    id: Id,
+    effectiveFrom: Instant,
+    workingDays: Type.Number(),
+    stepAllocation: Nullable(StepAllocation),
+    hasFee: Type.Boolean(),
+    leadReview: Type.Boolean(),
+    inspection: Type.Boolean(),
+    supplementClock: SupplementClock,
+  },
+  { additionalProperties: false },
+);
+
+export const Procedure = Type.Object(
+  { id: Id, code: Type.String(), name: Type.String(), departmentId: Id, active: Type.Boolean(), createdAt: Instant, rules: ProcedureRules },
+  { additionalProperties: false, title: 'Procedure' },
+);

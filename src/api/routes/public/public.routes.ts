@@ -1,0 +1,91 @@
+import { Type } from '@sinclair/typebox';
+import { fireApplicantEvent, getPublicDossier, submitOnlineDossier } from '../../../domain/dossiers/dossier.service.ts';
+import { listProcedures } from '../../../domain/procedures/procedures.service.ts';
+import { NotFoundError } from '../../../domain/errors.ts';
+import { dossierDeps } from '../../deps.ts';
+import { defineRoute } from '../../route.ts';
+import { ApplicantEventBody, IdempotencyHeader, NewDossierBody, PublicDossier, validateEventBody } from '../dossiers/dossiers.schema.ts';
+import { idempotencyOf } from '../dossiers/idempotency-key.ts';
+import type Koa from 'koa';
+
+const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9.]{1,40}-[0-9]{6}-[0-9]{6,}$' }) }, { additionalProperties: false });
+const SecretQuery = Type.Object({ secret: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
+const secretHeader = { name: 'X-Tracking-Secret', description: 'The tracking secret issued at submission (or the `secret` query parameter)' };
+
+function secretOf(ctx: Koa.Context, query?: { secret?: string }): string {
+  const secret = ctx.get('x-tracking-secret') || query?.secret || '';
+  if (!secret) throw new NotFoundError('NOT_FOUND', 'No dossier with this code and tracking secret');
+  return secret;
+}
+
+export const publicRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/public/procedures',
+    tag: 'public',
+    summary: 'Procedures open for online submission',
+    auth: 'public',
+    response: {
+      status: 200,
+      schema: Type.Object({ items: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), workingDays: Type.Number() }, { additionalProperties: false })) }),
+      description: 'Procedures',
+    },
+    errors: [],
+    handler: async ({ deps }) => ({
+      items: (await listProcedures(deps.db, deps.clock()))
+        .filter((p) => p.active)
+        .map((p) => ({ id: p.id, code: p.code, name: p.name, workingDays: p.rules.workingDays })),
+    }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/public/dossiers',
+    tag: 'public',
+    summary: 'Submit a dossier online (no login)',
+    description: 'The dossier waits for the one-stop check. Keep the tracking secret: it is shown once and is needed to follow the dossier.',
+    auth: 'public',
+    body: NewDossierBody,
+    response: {
+      status: 201,
+      schema: Type.Composite([PublicDossier, Type.Object({ trackingSecret: Type.String() })], { additionalProperties: false }),
+      description: 'The submitted dossier and its tracking secret',
+    },
+    errors: [400, 413, 415, 429],
+    handler: async ({ body, ctx, deps }) => {
+      deps.limiters.publicSubmit.hit(ctx.ip);
+      const { dossier, trackingSecret } = await submitOnlineDossier(dossierDeps(deps), body);
+      return { ...dossier, trackingSecret };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/public/dossiers/:code',
+    tag: 'public',
+    summary: 'Follow a dossier (applicant, with the tracking secret)',
+    auth: 'public',
+    params: CodeParams,
+    query: SecretQuery,
+    headers: [secretHeader],
+    response: { status: 200, schema: PublicDossier, description: 'The dossier as the applicant sees it' },
+    errors: [400, 404],
+    handler: ({ params, query, ctx, deps }) => getPublicDossier(dossierDeps(deps), params.code, secretOf(ctx, query)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/public/dossiers/:code/events',
+    tag: 'public',
+    summary: 'Supplement or withdraw a dossier (applicant, with the tracking secret)',
+    auth: 'public',
+    params: CodeParams,
+    body: ApplicantEventBody,
+    bodyValidator: validateEventBody,
+    headers: [secretHeader, IdempotencyHeader],
+    response: { status: 200, schema: PublicDossier, description: 'The dossier after the event' },
+    errors: [400, 403, 404, 409, 413, 415, 422],
+    handler: async ({ params, body, ctx, deps }) => {
+      const answer = await fireApplicantEvent(dossierDeps(deps), params.code, secretOf(ctx), body, idempotencyOf(ctx, `applicant:${params.code}`, body));
+      ctx.state.status = answer.status;
+      return answer.body;
+    },
+  }),
+];

@@ -1,0 +1,34 @@
+import Koa from 'koa';
+import { Router } from '@koa/router';
+import type { AppDeps } from './api/deps.ts';
+import { errorMiddleware } from './api/middlewares/errors.ts';
+import { requestLog } from './api/middlewares/request-log.ts';
+import { buildOpenApi } from './api/openapi.ts';
+import { mountRoute } from './api/route.ts';
+import { routes } from './api/routes/index.ts';
+
+export const API_VERSION = '0.1.0';
+
+/** Builds the Koa application (no listen): middlewares, every route, and the OpenAPI document. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
+  app.silent = true;
+  app.use(requestLog(deps.logger));
+  app.use(errorMiddleware());
+  app.use(async (ctx, next) => {
+    // Nothing in the API may be cached by a shared proxy, nor framed or sniffed by a browser.
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('X-Frame-Options', 'DENY');
+    await next();
+  });
+  const router = new Router();
+  for (const route of routes) mountRoute(router, deps, route);
+  const openapi = buildOpenApi(routes, API_VERSION);
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = openapi;
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}

@@ -1,0 +1,21 @@
+/** Roles (DESIGN §2); a user may hold several. */
+export const ROLES = ['admin', 'clerk', 'onestop', 'specialist', 'dept_lead', 'director', 'staff'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An authenticated staff member, as a session or an API token presents them. */
+export interface Principal {
+  userId: number;
+  username: string;
+  fullName: string;
+  departmentId: number | null;
+  /** The user's roles; for an API token, only those the token is scoped to. */
+  roles: Role[];
+  mustChangePassword: boolean;
+  via: 'session' | 'token';
+  sessionId?: string;
+  tokenId?: number;
+}
+
+export function hasRole(principal: Principal, ...roles: Role[]): boolean {
+  return roles.some((role) => principal.roles.includes(role));
+}

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { AppDeps } from './api/deps.ts';
+import { RateLimiter } from './api/rate-limiter.ts';
+import type { Config } from './config.ts';
+import { createDb, migrateLatest } from './db/db.ts';
+import { ensureAdmin } from './domain/accounts/sessions.service.ts';
+import { DbCalendarProvider } from './domain/calendar/calendar.service.ts';
+import { createMachineRegistry } from './domain/dossiers/dossier-machines.ts';
+
+/**
+ * Opens the database, brings the schema up to date, creates the first admin on an empty database and
+ * assembles the app's dependencies. A generated admin password is printed once to the console (never
+ * to the log).
+ */
+export async function bootstrap(config: Readonly<Config>, logger: Logger, overrides: Partial<AppDeps> = {}): Promise<AppDeps> {
+  const db = overrides.db ?? createDb(config.database);
+  await migrateLatest(db);
+  const clock = overrides.clock ?? (() => new Date());
+  const generated = await ensureAdmin(db, config.adminPassword, clock(), config.scryptCost);
+  if (generated !== undefined) {
+    logger.info({ username: 'admin' }, 'created the first admin account');
+    if (generated !== null) {
+      process.stdout.write(`\n  idesk: first start. Log in as "admin" with the password ${generated}\n  (shown once; you will be asked to change it)\n\n`);
+    }
+  }
+  return {
+    config,
+    db,
+    logger,
+    clock,
+    calendar: overrides.calendar ?? new DbCalendarProvider(db, config.officeHours),
+    machines: overrides.machines ?? createMachineRegistry(),
+    limiters: overrides.limiters ?? {
+      login: new RateLimiter(config.login.perIpPerMinute, 60_000),
+      publicSubmit: new RateLimiter(30, 60_000),
+    },
+  };
+}

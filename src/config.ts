@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { parseOfficeHours, type OfficePeriod } from './calendar/working-calendar.ts';
+
+/** The service's configuration, read once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `sqlite` (a file under dataDir) unless DATABASE_URL is a postgres:// URL. */
+  database: { client: 'sqlite'; filename: string } | { client: 'pg'; url: string };
+  redisUrl: string;
+  /** Electronic identifier of the agency (QĐ 20/2020/QĐ-TTg), first part of every dossier code. */
+  agencyId: string;
+  /** Two digits identifying the system that issues dossier codes (Circular 04/2025/TT-VPCP). */
+  systemCode: string;
+  officeHours: OfficePeriod[];
+  /** Working days an applicant has to supplement before the dossier is stopped. */
+  supplementWaitDays: number;
+  bodyLimitBytes: number;
+  sessionTtlHours: number;
+  login: { maxFailures: number; lockMinutes: number; perIpPerMinute: number };
+  /** scrypt cost; lowered only by tests. */
+  scryptCost: number;
+  adminPassword: string | undefined;
+  logLevel: string;
+  /** Validate every response against its schema (on in tests and development). */
+  validateResponses: boolean;
+  /** Mark session cookies Secure (behind HTTPS). */
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const AGENCY_ID = /^[A-Y][0-9]{2}(\.[0-9A-Z]+)*$/;
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+/**
+ * Parses the environment into a frozen config.
+ * @throws ConfigError naming the variable that is wrong.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || '';
+  let database: Config['database'];
+  if (databaseUrl === '') database = { client: 'sqlite', filename: path.join(dataDir, 'idesk.sqlite') };
+  else if (/^postgres(ql)?:\/\//.test(databaseUrl)) database = { client: 'pg', url: databaseUrl };
+  else if (databaseUrl.startsWith('sqlite:')) database = { client: 'sqlite', filename: path.resolve(databaseUrl.slice('sqlite:'.length)) };
+  else throw new ConfigError('DATABASE_URL must be a postgres:// URL (or sqlite:<file>)');
+
+  const agencyId = env.IDESK_AGENCY_ID || 'H37.26';
+  if (agencyId.length > 35 || !AGENCY_ID.test(agencyId)) {
+    throw new ConfigError(`IDESK_AGENCY_ID "${agencyId}" is not an electronic identifier (QĐ 20/2020/QĐ-TTg), e.g. H37.26`);
+  }
+  const systemCode = env.IDESK_SYSTEM_CODE || '01';
+  if (!/^[0-9]{2}$/.test(systemCode)) throw new ConfigError('IDESK_SYSTEM_CODE must be two digits');
+
+  let officeHours: OfficePeriod[];
+  try {
+    officeHours = parseOfficeHours(env.OFFICE_HOURS || '07:30-11:30,13:30-17:30');
+  } catch (err) {
+    throw new ConfigError(`OFFICE_HOURS: ${(err as Error).message}`);
+  }
+  const nodeEnv = env.NODE_ENV || 'development';
+  return Object.freeze({
+    port: intVar(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    database,
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    agencyId,
+    systemCode,
+    officeHours,
+    supplementWaitDays: intVar(env, 'SUPPLEMENT_WAIT_DAYS', 15, 1),
+    bodyLimitBytes: intVar(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024),
+    sessionTtlHours: intVar(env, 'SESSION_TTL_HOURS', 12, 1),
+    login: {
+      maxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 5, 1),
+      lockMinutes: intVar(env, 'LOGIN_LOCK_MINUTES', 15, 1),
+      perIpPerMinute: intVar(env, 'LOGIN_PER_IP_PER_MINUTE', 30, 1),
+    },
+    scryptCost: intVar(env, 'SCRYPT_COST', 2 ** 15, 2 ** 10),
+    adminPassword: env.IDESK_ADMIN_PASSWORD || undefined,
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === '1' : nodeEnv !== 'production',
+    secureCookies: env.SECURE_COOKIES === '1',
+  });
+}

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { migrationSource } from '../../migrations/index.ts';
+
+export type Db = Knex;
+export type Executor = Knex | Knex.Transaction;
+
+// Instants travel through the app as ISO-8601 UTC strings (the audit hash chain hashes them as text):
+// make PostgreSQL hand timestamptz back in that form, and counts back as numbers.
+const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ);
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, (value: string) => (parseTimestamptz(value) as Date).toISOString());
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value));
+
+interface SqliteConnection {
+  pragma(source: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+/**
+ * Tunes each SQLite connection: WAL for concurrent readers, FULL sync so that an acknowledged
+ * transition survives a power cut, foreign keys on, and a busy timeout for other processes (the worker).
+ * Statements are cached per connection (knex prepares one per query) and every transaction takes the
+ * write lock at BEGIN: a deferred transaction that upgrades to a writer fails at once with SQLITE_BUSY
+ * when another process writes, without waiting for the busy timeout.
+ */
+function tuneSqliteConnection(conn: SqliteConnection): void {
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = FULL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma('busy_timeout = 5000');
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    const key = sql === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : sql;
+    let statement = cache.get(key);
+    if (statement === undefined) {
+      statement = prepare(key);
+      if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
+      cache.set(key, statement);
+    }
+    return statement;
+  };
+}
+
+/** Creates the knex instance for the configured database (SQLite file or PostgreSQL). */
+export function createDb(database: Config['database']): Db {
+  if (database.client === 'sqlite') {
+    if (database.filename !== ':memory:') fs.mkdirSync(path.dirname(database.filename), { recursive: true });
+    return knex({
+      client: 'better-sqlite3',
+      connection: { filename: database.filename },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+          try {
+            tuneSqliteConnection(conn);
+            done(null, conn);
+          } catch (err) {
+            done(err as Error, conn);
+          }
+        },
+      },
+    });
+  }
+  return knex({
+    client: 'pg',
+    connection: { connectionString: database.url },
+    pool: {
+      min: 0,
+      max: 10,
+      afterCreate: (conn: pg.Client, done: (err: Error | null, conn: unknown) => void) => {
+        conn.query("SET TIME ZONE 'UTC'", (err) => done(err, conn));
+      },
+    },
+  });
+}
+
+export function isPostgres(db: Executor): boolean {
+  return db.client.config.client === 'pg';
+}
+
+/** Brings the schema up to date. */
+export async function migrateLatest(db: Db): Promise<void> {
+  await db.migrate.latest({ migrationSource });
+}
+
+/** Rolls every migration back (used by tests of the down migrations). */
+export async function migrateRollbackAll(db: Db): Promise<void> {
+  await db.migrate.rollback({ migrationSource }, true);
+}

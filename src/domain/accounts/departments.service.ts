@@ -1,0 +1,54 @@
+import type { Db, Executor } from '../../db/db.ts';
+import { iso } from '../../lib/rows.ts';
+import { appendEvent, type ActorRef } from '../audit/event-log.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
+
+export interface DepartmentView {
+  id: number;
+  code: string;
+  name: string;
+  parentId: number | null;
+  createdAt: string;
+}
+
+export interface NewDepartment {
+  code: string;
+  name: string;
+  parentId?: number | null;
+}
+
+function toView(row: Record<string, unknown>): DepartmentView {
+  return {
+    id: row.id as number,
+    code: row.code as string,
+    name: row.name as string,
+    parentId: (row.parent_id as number | null) ?? null,
+    createdAt: iso(row.created_at) as string,
+  };
+}
+
+/**
+ * Creates a department (phòng, ban, đơn vị trực thuộc); departments form a tree.
+ * @throws ConflictError when the code is taken; ValidationError when the parent does not exist.
+ */
+export async function createDepartment(db: Db, actor: ActorRef, input: NewDepartment, now: Date): Promise<DepartmentView> {
+  const at = now.toISOString();
+  return db.transaction(async (trx) => {
+    if (await trx('departments').where({ code: input.code }).first('id')) {
+      throw new ConflictError('DUPLICATE', `A department with code ${input.code} already exists`, { field: 'code' });
+    }
+    if (input.parentId != null && !(await trx('departments').where({ id: input.parentId }).first('id'))) {
+      throw new ValidationError('UNKNOWN_REFERENCE', `Parent department ${input.parentId} does not exist`, { field: 'parentId' });
+    }
+    const [inserted] = await trx('departments')
+      .insert({ code: input.code, name: input.name, parent_id: input.parentId ?? null, created_at: at })
+      .returning('id');
+    const id = typeof inserted === 'object' ? inserted.id : inserted;
+    await appendEvent(trx, { streamType: 'department', streamId: id, type: 'DEPARTMENT_CREATED', actor, at, payload: { ...input } }, null);
+    return toView(await trx('departments').where({ id }).first());
+  });
+}
+
+export async function listDepartments(db: Executor): Promise<DepartmentView[]> {
+  return (await db('departments').orderBy('id')).map(toView);
+}

@@ -1,0 +1,275 @@
+import type { Db, Executor } from '../../db/db.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { iso } from '../../lib/rows.ts';
+import { hashPassword, passwordProblems, UNUSABLE_HASH, verifyPassword } from '../../auth/passwords.ts';
+import { ROLES, type Principal, type Role } from '../../auth/principal.ts';
+import { appendEvent, type ActorRef } from '../audit/event-log.ts';
+import { AuthenticationError, NotFoundError, TooManyRequestsError, ValidationError } from '../errors.ts';
+import { createUser, rolesOf, toPrincipal, toUserView, type UserRow, type UserView } from './users.service.ts';
+
+const SESSION_PREFIX = 'ids_';
+const API_TOKEN_PREFIX = 'idk_';
+
+export interface LoginPolicy {
+  maxFailures: number;
+  lockMinutes: number;
+  sessionTtlHours: number;
+  scryptCost: number;
+}
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+function userActor(id: number): ActorRef {
+  return { kind: 'user', id };
+}
+
+/**
+ * Checks a username and password and opens a server-side session. Repeated failures lock the account
+ * for a while; every login, failure and lock is audited on the user's stream (DESIGN §2, Điều 14.3).
+ * @throws AuthenticationError for wrong credentials or a disabled account; TooManyRequestsError while locked.
+ */
+export async function login(db: Db, policy: LoginPolicy, req: LoginRequest, now: Date): Promise<{ token: string; user: UserView; expiresAt: string }> {
+  const at = now.toISOString();
+  const row: UserRow | undefined = await db('users').whereRaw('lower(username) = lower(?)', [req.username]).first();
+  const invalid = () => new AuthenticationError('INVALID_CREDENTIALS', 'Wrong username or password');
+  if (!row) {
+    // Same work as for a real account, so response time does not reveal which usernames exist.
+    await verifyPassword(req.password, UNUSABLE_HASH);
+    throw invalid();
+  }
+  const lockedUntil = iso(row.locked_until);
+  if (lockedUntil !== null && lockedUntil > at) {
+    throw new TooManyRequestsError('ACCOUNT_LOCKED', 'Too many failed logins; the account is locked for a while', { lockedUntil });
+  }
+  const ok = await verifyPassword(req.password, row.password_hash);
+  const context = { ip: req.ip, userAgent: req.userAgent };
+  if (!ok || row.disabled) {
+    await db.transaction(async (trx) => {
+      // Counting in SQL keeps concurrent failures from losing counts; the row lock orders the audit events.
+      await trx('users').where({ id: row.id }).increment('failed_logins', 1).update({ updated_at: at });
+      const { failed_logins: failures } = await trx('users').where({ id: row.id }).first('failed_logins');
+      await appendEvent(trx, { streamType: 'user', streamId: row.id, type: 'LOGIN_FAILED', actor: userActor(row.id), at, payload: { ...context, failures } });
+      if (failures >= policy.maxFailures) {
+        const until = new Date(now.getTime() + policy.lockMinutes * 60_000).toISOString();
+        await trx('users').where({ id: row.id }).update({ locked_until: until, failed_logins: 0 });
+        await appendEvent(trx, { streamType: 'user', streamId: row.id, type: 'ACCOUNT_LOCKED', actor: { kind: 'system' }, at, payload: { until } });
+      }
+    });
+    throw row.disabled && ok ? new AuthenticationError('ACCOUNT_DISABLED', 'This account is disabled') : invalid();
+  }
+  const token = `${SESSION_PREFIX}${randomToken(32)}`;
+  const expiresAt = new Date(now.getTime() + policy.sessionTtlHours * 3_600_000).toISOString();
+  await db.transaction(async (trx) => {
+    await trx('users').where({ id: row.id }).update({ failed_logins: 0, locked_until: null, updated_at: at });
+    await trx('sessions').insert({
+      id: sha256Hex(token),
+      user_id: row.id,
+      created_at: at,
+      last_seen_at: at,
+      expires_at: expiresAt,
+      ip: req.ip?.slice(0, 64) ?? null,
+      user_agent: req.userAgent?.slice(0, 300) ?? null,
+    });
+    await appendEvent(trx, { streamType: 'user', streamId: row.id, type: 'LOGIN', actor: userActor(row.id), at, payload: context });
+  });
+  return { token, user: toUserView({ ...row, failed_logins: 0, locked_until: null }, await rolesOf(db, row.id)), expiresAt };
+}
+
+/** Resolves a bearer token or session cookie to the principal it stands for, or null. */
+export async function authenticateToken(db: Executor, token: string, now: Date): Promise<Principal | null> {
+  const at = now.toISOString();
+  if (token.startsWith(SESSION_PREFIX)) {
+    const id = sha256Hex(token);
+    const session = await db('sessions').where({ id }).first();
+    if (!session || session.revoked_at !== null || (iso(session.expires_at) as string) <= at) return null;
+    const user: UserRow | undefined = await db('users').where({ id: session.user_id }).first();
+    if (!user || user.disabled === true || user.disabled === 1) return null;
+    // Touch at most once a minute: the list of sessions shows when each was last used.
+    if (Date.parse(iso(session.last_seen_at) as string) < now.getTime() - 60_000) {
+      await db('sessions').where({ id }).update({ last_seen_at: at });
+    }
+    return { ...toPrincipal(user, await rolesOf(db, user.id), 'session'), sessionId: id };
+  }
+  if (token.startsWith(API_TOKEN_PREFIX)) {
+    const row = await db('api_tokens').where({ token_hash: sha256Hex(token) }).first();
+    if (!row || row.revoked_at !== null || (row.expires_at !== null && (iso(row.expires_at) as string) <= at)) return null;
+    const user: UserRow | undefined = await db('users').where({ id: row.user_id }).first();
+    if (!user || user.disabled === true || user.disabled === 1) return null;
+    const scope = new Set(String(row.roles).split(','));
+    const roles = (await rolesOf(db, user.id)).filter((role) => scope.has(role));
+    if (row.last_used_at === null || Date.parse(iso(row.last_used_at) as string) < now.getTime() - 60_000) {
+      await db('api_tokens').where({ id: row.id }).update({ last_used_at: at });
+    }
+    // An API client is a system integration: no interactive password change applies to it.
+    return { ...toPrincipal(user, roles, 'token'), mustChangePassword: false, tokenId: row.id };
+  }
+  return null;
+}
+
+export async function logout(db: Db, principal: Principal, now: Date): Promise<void> {
+  if (!principal.sessionId) return;
+  await revokeSessionById(db, principal, principal.sessionId, now, 'LOGOUT');
+}
+
+/**
+ * Changes the caller's password and ends their other sessions (a leaked password is contained, Điều 14.3).
+ * @throws AuthenticationError when the current password is wrong; ValidationError for a weak new one.
+ */
+export async function changePassword(db: Db, principal: Principal, input: { currentPassword: string; newPassword: string }, now: Date, scryptCost: number): Promise<UserView> {
+  const row: UserRow = await db('users').where({ id: principal.userId }).first();
+  if (!(await verifyPassword(input.currentPassword, row.password_hash))) {
+    throw new AuthenticationError('INVALID_CREDENTIALS', 'The current password is wrong');
+  }
+  const problems = passwordProblems(input.newPassword, row.username);
+  if (input.newPassword === input.currentPassword) problems.push('it must differ from the current password');
+  if (problems.length > 0) throw new ValidationError('WEAK_PASSWORD', `The new password is too weak: ${problems.join('; ')}`, { problems });
+  const hash = await hashPassword(input.newPassword, scryptCost);
+  const at = now.toISOString();
+  await db.transaction(async (trx) => {
+    await trx('users').where({ id: row.id }).update({ password_hash: hash, must_change_password: false, password_changed_at: at, updated_at: at });
+    const others = trx('sessions').where({ user_id: row.id }).whereNull('revoked_at');
+    if (principal.sessionId) others.whereNot({ id: principal.sessionId });
+    await others.update({ revoked_at: at });
+    await appendEvent(trx, { streamType: 'user', streamId: row.id, type: 'PASSWORD_CHANGED', actor: userActor(row.id), at, payload: {} });
+  });
+  return toUserView({ ...row, must_change_password: false }, await rolesOf(db, row.id));
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+}
+
+/** The caller's open sessions, newest first. The id shown is a prefix of the session's hash, never the token. */
+export async function listSessions(db: Executor, principal: Principal, now: Date): Promise<SessionView[]> {
+  const rows = await db('sessions')
+    .where({ user_id: principal.userId })
+    .whereNull('revoked_at')
+    .andWhere('expires_at', '>', now.toISOString())
+    .orderBy('created_at', 'desc');
+  return rows.map((r) => ({
+    id: String(r.id).slice(0, 16),
+    createdAt: iso(r.created_at) as string,
+    lastSeenAt: iso(r.last_seen_at) as string,
+    expiresAt: iso(r.expires_at) as string,
+    ip: r.ip ?? null,
+    userAgent: r.user_agent ?? null,
+    current: r.id === principal.sessionId,
+  }));
+}
+
+/**
+ * Revokes one of the caller's sessions by the id `listSessions` shows.
+ * @throws NotFoundError when the caller has no such open session.
+ */
+export async function revokeSession(db: Db, principal: Principal, shownId: string, now: Date): Promise<void> {
+  const row = await db('sessions').where({ user_id: principal.userId }).whereNull('revoked_at').andWhere('id', 'like', `${shownId.replace(/[^0-9a-f]/g, '')}%`).first('id');
+  if (!row || shownId.length !== 16) throw new NotFoundError('NOT_FOUND', 'No such open session');
+  await revokeSessionById(db, principal, row.id, now, 'SESSION_REVOKED');
+}
+
+async function revokeSessionById(db: Db, principal: Principal, id: string, now: Date, type: string): Promise<void> {
+  const at = now.toISOString();
+  await db.transaction(async (trx) => {
+    await trx('users').where({ id: principal.userId }).update({ updated_at: at });
+    await trx('sessions').where({ id, user_id: principal.userId }).update({ revoked_at: at });
+    await appendEvent(trx, { streamType: 'user', streamId: principal.userId, type, actor: userActor(principal.userId), at, payload: { session: id.slice(0, 16) } });
+  });
+}
+
+export interface ApiTokenView {
+  id: number;
+  name: string;
+  userId: number;
+  roles: Role[];
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+function toTokenView(r: Record<string, unknown>): ApiTokenView {
+  return {
+    id: r.id as number,
+    name: r.name as string,
+    userId: r.user_id as number,
+    roles: String(r.roles).split(',') as Role[],
+    createdAt: iso(r.created_at) as string,
+    expiresAt: iso(r.expires_at),
+    revokedAt: iso(r.revoked_at),
+    lastUsedAt: iso(r.last_used_at),
+  };
+}
+
+/**
+ * Creates a bearer token for an API client (another government system, the portal). It acts as the
+ * given user with at most the listed roles. The token is shown once.
+ * @throws ValidationError when the user lacks a listed role; NotFoundError for an unknown user.
+ */
+export async function createApiToken(db: Db, admin: Principal, input: { name: string; userId: number; roles: Role[]; expiresAt?: string | null }, now: Date): Promise<{ token: string; apiToken: ApiTokenView }> {
+  const at = now.toISOString();
+  return db.transaction(async (trx) => {
+    const user = await trx('users').where({ id: input.userId }).first('id');
+    if (!user) throw new NotFoundError('NOT_FOUND', `User ${input.userId} does not exist`);
+    const held = new Set(await rolesOf(trx, input.userId));
+    const missing = input.roles.filter((role) => !held.has(role) || !ROLES.includes(role));
+    if (missing.length > 0) throw new ValidationError('ROLE_NOT_HELD', `User ${input.userId} does not hold ${missing.join(', ')}`, { roles: missing });
+    const token = `${API_TOKEN_PREFIX}${randomToken(32)}`;
+    const [inserted] = await trx('api_tokens')
+      .insert({
+        name: input.name,
+        token_hash: sha256Hex(token),
+        user_id: input.userId,
+        roles: [...new Set(input.roles)].sort().join(','),
+        created_by: admin.userId,
+        created_at: at,
+        expires_at: input.expiresAt ?? null,
+      })
+      .returning('id');
+    const id = typeof inserted === 'object' ? inserted.id : inserted;
+    await appendEvent(trx, { streamType: 'api_token', streamId: id, type: 'API_TOKEN_CREATED', actor: userActor(admin.userId), at, payload: { name: input.name, userId: input.userId, roles: input.roles } }, null);
+    return { token, apiToken: toTokenView(await trx('api_tokens').where({ id }).first()) };
+  });
+}
+
+export async function listApiTokens(db: Executor): Promise<ApiTokenView[]> {
+  return (await db('api_tokens').orderBy('id')).map(toTokenView);
+}
+
+/** @throws NotFoundError for an unknown token. */
+export async function revokeApiToken(db: Db, admin: Principal, id: number, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await db.transaction(async (trx) => {
+    const updated = await trx('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: at });
+    if (updated === 0) throw new NotFoundError('NOT_FOUND', `No open API token ${id}`);
+    await appendEvent(trx, { streamType: 'api_token', streamId: id, type: 'API_TOKEN_REVOKED', actor: userActor(admin.userId), at, payload: {} });
+  });
+}
+
+/**
+ * Creates the `admin` account on first start with an empty database.
+ * @returns the password when one was generated (to print once), otherwise null; undefined when users exist.
+ */
+export async function ensureAdmin(db: Db, password: string | undefined, now: Date, scryptCost: number): Promise<string | null | undefined> {
+  const existing = await db('users').count<{ n: number }[]>('id as n').first();
+  if (Number(existing?.n ?? 0) > 0) return undefined;
+  const { initialPassword } = await createUser(
+    db,
+    { kind: 'system' },
+    { username: 'admin', fullName: 'Quản trị hệ thống', roles: ['admin', 'staff'], ...(password ? { password } : {}) },
+    now,
+    // A password the operator chose in the environment is theirs already; a generated one must be changed.
+    { scryptCost, mustChangePassword: password === undefined },
+  );
+  return initialPassword;
+}

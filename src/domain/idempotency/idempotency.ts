@@ -1,0 +1,68 @@
+import type { Db, Executor } from '../../db/db.ts';
+import { canonicalJson } from '../../lib/canonical-json.ts';
+import { sha256Hex } from '../../lib/crypto.ts';
+import { json, toJson } from '../../lib/rows.ts';
+import { ConflictError } from '../errors.ts';
+
+/** A request that carries an `Idempotency-Key`, scoped to its caller. */
+export interface IdempotentRequest {
+  scope: string;
+  key: string;
+  requestHash: string;
+}
+
+export interface StoredResponse<T = unknown> {
+  status: number;
+  body: T;
+  replayed?: boolean;
+}
+
+export function requestHash(method: string, path: string, body: unknown): string {
+  return sha256Hex(`${method} ${path}\n${canonicalJson(body)}`);
+}
+
+async function find(db: Executor, req: IdempotentRequest): Promise<StoredResponse | null> {
+  const row = await db('idempotency_keys').where({ scope: req.scope, key: req.key }).first();
+  if (!row) return null;
+  if (row.request_hash !== req.requestHash) {
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request', { key: req.key });
+  }
+  return { status: row.status, body: json(row.response), replayed: true };
+}
+
+/** Records the answer in the same transaction as the change it answers for. */
+export type Remember = (trx: Executor, response: StoredResponse) => Promise<void>;
+
+/**
+ * Runs a change at most once per idempotency key: a replay returns the first answer and changes
+ * nothing. Two requests racing with the same key: one commits; the other fails on the version or the
+ * key's primary key and then finds and returns the winner's answer.
+ * @throws ConflictError IDEMPOTENCY_KEY_REUSED when the key was used for a different request.
+ */
+export async function withIdempotency<T>(
+  db: Db,
+  req: IdempotentRequest | undefined,
+  at: () => string,
+  run: (remember: Remember) => Promise<StoredResponse<T>>,
+): Promise<StoredResponse<T>> {
+  if (!req) return run(async () => {});
+  const found = await find(db, req);
+  if (found) return found as StoredResponse<T>;
+  const remember: Remember = async (trx, response) => {
+    await trx('idempotency_keys').insert({
+      scope: req.scope,
+      key: req.key,
+      request_hash: req.requestHash,
+      status: response.status,
+      response: toJson(response.body),
+      created_at: at(),
+    });
+  };
+  try {
+    return await run(remember);
+  } catch (err) {
+    const winner = await find(db, req);
+    if (winner) return winner as StoredResponse<T>;
+    throw err;
+  }
+}

@@ -1,0 +1,152 @@
+import type { Db, Executor } from '../../db/db.ts';
+import { bool, iso, json, toJson } from '../../lib/rows.ts';
+import type { DossierRules } from '../../../machines/dossier/index.ts';
+import { appendEvent, type ActorRef } from '../audit/event-log.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { allocationProblems, type StepAllocation } from './step-allocation.ts';
+
+export interface ProcedureRulesInput {
+  workingDays: number;
+  stepAllocation?: StepAllocation | null;
+  hasFee?: boolean;
+  leadReview?: boolean;
+  inspection?: boolean;
+  supplementClock?: DossierRules['supplementClock'];
+  /** When these rules take effect; now when absent. */
+  effectiveFrom?: string;
+}
+
+export interface NewProcedure extends ProcedureRulesInput {
+  code: string;
+  name: string;
+  departmentId: number;
+}
+
+export interface ProcedureRulesView {
+  id: number;
+  effectiveFrom: string;
+  workingDays: number;
+  stepAllocation: StepAllocation | null;
+  hasFee: boolean;
+  leadReview: boolean;
+  inspection: boolean;
+  supplementClock: DossierRules['supplementClock'];
+}
+
+export interface ProcedureView {
+  id: number;
+  code: string;
+  name: string;
+  departmentId: number;
+  active: boolean;
+  createdAt: string;
+  /** The rules in force now. */
+  rules: ProcedureRulesView;
+}
+
+export function toRulesView(r: Record<string, unknown>): ProcedureRulesView {
+  return {
+    id: r.id as number,
+    effectiveFrom: iso(r.effective_from) as string,
+    workingDays: Number(r.working_days),
+    stepAllocation: r.step_allocation == null ? null : json<StepAllocation>(r.step_allocation),
+    hasFee: bool(r.has_fee),
+    leadReview: bool(r.lead_review),
+    inspection: bool(r.inspection),
+    supplementClock: r.supplement_clock as DossierRules['supplementClock'],
+  };
+}
+
+function checkRules(input: ProcedureRulesInput): void {
+  const problems = input.stepAllocation ? allocationProblems(input.workingDays, input.stepAllocation) : [];
+  if (problems.length > 0) throw new ValidationError('INVALID_STEP_ALLOCATION', `Step allocation: ${problems.join('; ')}`, { problems });
+}
+
+async function insertRules(trx: Executor, procedureId: number, input: ProcedureRulesInput, at: string): Promise<void> {
+  await trx('procedure_rules').insert({
+    procedure_id: procedureId,
+    effective_from: input.effectiveFrom ? new Date(input.effectiveFrom).toISOString() : at,
+    working_days: input.workingDays,
+    step_allocation: input.stepAllocation ? toJson(input.stepAllocation) : null,
+    has_fee: input.hasFee ?? false,
+    lead_review: input.leadReview ?? true,
+    inspection: input.inspection ?? false,
+    // The full limit runs again after a complete resubmission: the rule for electronic dossiers (DOMAIN §1.3).
+    supplement_clock: input.supplementClock ?? 'restart',
+    created_at: at,
+  });
+}
+
+/**
+ * Creates an administrative procedure with its first rules.
+ * @throws ConflictError for a taken code; ValidationError for an unknown department or a bad allocation.
+ */
+export async function createProcedure(db: Db, actor: ActorRef, input: NewProcedure, now: Date): Promise<ProcedureView> {
+  checkRules(input);
+  const at = now.toISOString();
+  return db.transaction(async (trx) => {
+    if (await trx('procedures').where({ code: input.code }).first('id')) {
+      throw new ConflictError('DUPLICATE', `A procedure with code ${input.code} already exists`, { field: 'code' });
+    }
+    if (!(await trx('departments').where({ id: input.departmentId }).first('id'))) {
+      throw new ValidationError('UNKNOWN_REFERENCE', `Department ${input.departmentId} does not exist`, { field: 'departmentId' });
+    }
+    const [inserted] = await trx('procedures')
+      .insert({ code: input.code, name: input.name, department_id: input.departmentId, active: true, created_at: at })
+      .returning('id');
+    const id: number = typeof inserted === 'object' ? inserted.id : inserted;
+    await insertRules(trx, id, { ...input, effectiveFrom: input.effectiveFrom ?? at }, at);
+    await appendEvent(trx, { streamType: 'procedure', streamId: id, type: 'PROCEDURE_CREATED', actor, at, payload: { ...input } }, null);
+    return getProcedure(trx, id, now);
+  });
+}
+
+/**
+ * Publishes new rules for a procedure from a date on; dossiers received before keep theirs.
+ * @throws NotFoundError for an unknown procedure; ConflictError when rules already start at that instant.
+ */
+export async function addProcedureRules(db: Db, actor: ActorRef, procedureId: number, input: ProcedureRulesInput, now: Date): Promise<ProcedureView> {
+  checkRules(input);
+  const at = now.toISOString();
+  return db.transaction(async (trx) => {
+    if (!(await trx('procedures').where({ id: procedureId }).first('id'))) throw new NotFoundError('NOT_FOUND', `Procedure ${procedureId} does not exist`);
+    const from = input.effectiveFrom ? new Date(input.effectiveFrom).toISOString() : at;
+    if (await trx('procedure_rules').where({ procedure_id: procedureId, effective_from: from }).first('id')) {
+      throw new ConflictError('DUPLICATE', `Rules starting at ${from} already exist`, { field: 'effectiveFrom' });
+    }
+    await insertRules(trx, procedureId, { ...input, effectiveFrom: from }, at);
+    await appendEvent(trx, { streamType: 'procedure', streamId: procedureId, type: 'PROCEDURE_RULES_ADDED', actor, at, payload: { ...input, effectiveFrom: from } });
+    return getProcedure(trx, procedureId, now);
+  });
+}
+
+/** The rules of a procedure in force at an instant (the latest that took effect by then). */
+export async function rulesInForce(db: Executor, procedureId: number, at: Date): Promise<ProcedureRulesView | null> {
+  const row = await db('procedure_rules')
+    .where({ procedure_id: procedureId })
+    .andWhere('effective_from', '<=', at.toISOString())
+    .orderBy('effective_from', 'desc')
+    .first();
+  return row ? toRulesView(row) : null;
+}
+
+/** @throws NotFoundError for an unknown procedure. */
+export async function getProcedure(db: Executor, id: number, now: Date): Promise<ProcedureView> {
+  const row = await db('procedures').where({ id }).first();
+  if (!row) throw new NotFoundError('NOT_FOUND', `Procedure ${id} does not exist`);
+  const rules = (await rulesInForce(db, id, now)) ?? toRulesView(await db('procedure_rules').where({ procedure_id: id }).orderBy('effective_from').first());
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    departmentId: row.department_id,
+    active: bool(row.active),
+    createdAt: iso(row.created_at) as string,
+    rules,
+  };
+}
+
+export async function listProcedures(db: Executor, now: Date): Promise<ProcedureView[]> {
+  const rows = await db('procedures').orderBy('code').select('id');
+  return Promise.all(rows.map((r) => getProcedure(db, r.id, now)));
+}

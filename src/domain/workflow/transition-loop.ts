@@ -1,0 +1,128 @@
+import { transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type StateValue } from 'xstate';
+import type { Executor } from '../../db/db.ts';
+import { toJson } from '../../lib/rows.ts';
+import { buildEventRow, type ActorRef, type StreamType } from '../audit/event-log.ts';
+import { ConflictError, InvalidTransitionError } from '../errors.ts';
+import { writeOutbox, type OutboxJob } from '../outbox/outbox.ts';
+import { statePath } from '../../../machines/state-path.ts';
+
+/** The columns every aggregate driven by a machine has (dossiers now; documents and tasks later). */
+export interface AggregateRow {
+  id: number;
+  version: number;
+  chain_head: string;
+  snapshot: { value: StateValue; context: Record<string, unknown> };
+}
+
+export interface StampedEvent extends EventObject {
+  at: string;
+}
+
+/** What a transition changes besides the snapshot, decided by the aggregate's own service. */
+export interface TransitionEffects {
+  /** Plain columns derived from the new snapshot, for queries. */
+  columns: Record<string, unknown>;
+  /** What the audit event records besides the event itself. */
+  audit: Record<string, unknown>;
+  jobs: OutboxJob[];
+}
+
+export interface TransitionRequest {
+  table: string;
+  streamType: StreamType;
+  row: AggregateRow;
+  /** The version the client last saw: optimistic concurrency. */
+  expectedVersion: number;
+  machine: AnyStateMachine;
+  event: StampedEvent;
+  actor: ActorRef;
+  /** The event as recorded in the audit log (the client's payload, without the service's additions). */
+  recordedPayload: Record<string, unknown>;
+  /**
+   * Adds what the service computes (deadlines) or checks against other records (an assignee) to the
+   * event, once the version and the state are known to be right.
+   */
+  enrich?(snapshot: AnyMachineSnapshot): Promise<StampedEvent>;
+  effects(next: AnyMachineSnapshot, previous: AnyMachineSnapshot, version: number): TransitionEffects | Promise<TransitionEffects>;
+}
+
+export interface TransitionResult {
+  snapshot: AnyMachineSnapshot;
+  previousState: string;
+  state: string;
+  version: number;
+}
+
+/** Restores a stored snapshot under the definition it was written with. */
+export function restoreSnapshot(machine: AnyStateMachine, stored: AggregateRow['snapshot']): AnyMachineSnapshot {
+  return machine.resolveState({ value: stored.value, context: stored.context });
+}
+
+/** The event types the machine would accept now (guards read only the context and `at`). */
+export function acceptedEventTypes(snapshot: AnyMachineSnapshot, at: string): string[] {
+  const types = (snapshot.machine as AnyStateMachine).root.events as string[];
+  return types.filter((type) => !type.startsWith('xstate.') && snapshot.can({ type, at }));
+}
+
+/**
+ * The one transition loop every machine-driven record goes through, inside the caller's DB transaction:
+ * compare the version → restore the snapshot → ask the machine → write the snapshot with version + 1
+ * (compare-and-set) → append the hash-chained audit event → write the outbox jobs.
+ * @throws ConflictError when the version is stale or another writer got there first.
+ * @throws InvalidTransitionError when the machine refuses the event in this state.
+ */
+export async function runTransition(trx: Executor, req: TransitionRequest): Promise<TransitionResult> {
+  const { row, event } = req;
+  if (row.version !== req.expectedVersion) {
+    throw new ConflictError('STALE_VERSION', `The record is at version ${row.version}, not ${req.expectedVersion}; reload it and try again`, {
+      currentVersion: row.version,
+    });
+  }
+  const snapshot = restoreSnapshot(req.machine, row.snapshot);
+  const previousState = statePath(snapshot.value as string | Record<string, unknown>);
+  const refuse = () =>
+    new InvalidTransitionError(`${event.type} is not allowed in state ${previousState}`, {
+      state: previousState,
+      event: event.type,
+      allowedEvents: acceptedEventTypes(snapshot, event.at),
+    });
+  if (!snapshot.can(event)) throw refuse();
+  const enriched = req.enrich ? await req.enrich(snapshot) : event;
+  const [next] = transition(req.machine, snapshot, enriched);
+  if (next === snapshot) throw refuse();
+  const state = statePath(next.value as string | Record<string, unknown>);
+  const version = row.version + 1;
+  const effects = await req.effects(next, snapshot, version);
+
+  const { row: eventRow, link } = buildEventRow(
+    {
+      streamType: req.streamType,
+      streamId: row.id,
+      type: event.type,
+      actor: req.actor,
+      at: event.at,
+      fromState: previousState,
+      toState: state,
+      payload: { ...req.recordedPayload, ...effects.audit },
+    },
+    { seq: row.version, hash: row.chain_head },
+  );
+  const updated = await trx(req.table)
+    .where({ id: row.id, version: row.version })
+    .update({
+      ...effects.columns,
+      state,
+      snapshot: toJson({ value: next.value, context: next.context }),
+      version: link.seq,
+      chain_head: link.hash,
+      updated_at: event.at,
+    });
+  if (updated !== 1) {
+    throw new ConflictError('STALE_VERSION', 'Someone else changed the record at the same moment; reload it and try again', {
+      currentVersion: null,
+    });
+  }
+  await trx('events').insert(eventRow);
+  await writeOutbox(trx, effects.jobs, event.at);
+  return { snapshot: next, previousState, state, version: link.seq };
+}

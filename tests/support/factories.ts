@@ -1,0 +1,100 @@
+import type { Role } from '../../src/auth/principal.ts';
+import { createDepartment, type DepartmentView } from '../../src/domain/accounts/departments.service.ts';
+import { login } from '../../src/domain/accounts/sessions.service.ts';
+import { createUser } from '../../src/domain/accounts/users.service.ts';
+import { createProcedure, type NewProcedure, type ProcedureView } from '../../src/domain/procedures/procedures.service.ts';
+import { Http } from './http.ts';
+import { ADMIN_PASSWORD, type TestApp } from './test-app.ts';
+
+const SYSTEM = { kind: 'system' } as const;
+let counter = 0;
+const unique = (prefix: string) => `${prefix}${++counter}${Math.floor(Math.random() * 1e6)}`;
+
+export interface TestUser {
+  id: number;
+  username: string;
+  password: string;
+  token: string;
+}
+
+export async function buildDepartment(app: TestApp, overrides: Partial<{ code: string; name: string }> = {}): Promise<DepartmentView> {
+  return createDepartment(app.deps.db, SYSTEM, { code: overrides.code ?? unique('D').toUpperCase(), name: overrides.name ?? 'Phòng thử nghiệm' }, app.clock.now());
+}
+
+/** A staff account that has already changed its password, logged in (creates a department when none is given). */
+export async function buildUser(app: TestApp, roles: Role[], departmentId?: number | null, options: { mustChangePassword?: boolean } = {}): Promise<TestUser> {
+  const dept = departmentId === undefined ? (await buildDepartment(app)).id : departmentId;
+  const username = unique('user');
+  const password = `Pw-${Math.random().toString(36).slice(2, 10)}-2026`;
+  const { user } = await createUser(
+    app.deps.db,
+    SYSTEM,
+    { username, fullName: `Cán bộ ${username}`, departmentId: dept, roles: [...roles, 'staff'], password },
+    app.clock.now(),
+    { scryptCost: app.deps.config.scryptCost, mustChangePassword: options.mustChangePassword ?? false },
+  );
+  const { token } = await loginAs(app, username, password);
+  return { id: user.id, username, password, token };
+}
+
+export async function loginAs(app: TestApp, username: string, password: string): Promise<{ token: string }> {
+  const { config } = app.deps;
+  return login(app.deps.db, { ...config.login, sessionTtlHours: config.sessionTtlHours, scryptCost: config.scryptCost }, { username, password, ip: null, userAgent: 'test' }, app.clock.now());
+}
+
+export async function buildProcedure(app: TestApp, departmentId: number, overrides: Partial<NewProcedure> = {}): Promise<ProcedureView> {
+  return createProcedure(
+    app.deps.db,
+    SYSTEM,
+    { code: unique('1.0'), name: 'Cấp giấy phép bán lẻ rượu', departmentId, workingDays: 10, hasFee: true, leadReview: true, ...overrides },
+    app.clock.now(),
+  );
+}
+
+/** One department with every role filled, a second department, and procedures covering each variation of the flow. */
+export interface World {
+  http: Http;
+  admin: TestUser;
+  departmentId: number;
+  otherDepartmentId: number;
+  onestop: TestUser;
+  specialist: TestUser;
+  specialist2: TestUser;
+  lead: TestUser;
+  director: TestUser;
+  staff: TestUser;
+  otherLead: TestUser;
+  otherSpecialist: TestUser;
+  procedures: { standard: ProcedureView; noFee: ProcedureView; noLead: ProcedureView; inspection: ProcedureView; pause: ProcedureView };
+}
+
+export async function buildWorld(app: TestApp): Promise<World> {
+  const dept = await buildDepartment(app, { name: 'Phòng Quản lý Thương mại' });
+  const other = await buildDepartment(app, { name: 'Phòng Quản lý Năng lượng' });
+  const onestopDept = await buildDepartment(app, { name: 'Bộ phận Một cửa' });
+  const boardDept = await buildDepartment(app, { name: 'Ban Giám đốc' });
+  const { token } = await loginAs(app, 'admin', ADMIN_PASSWORD);
+  return {
+    http: new Http(app.url),
+    admin: { id: 1, username: 'admin', password: ADMIN_PASSWORD, token },
+    departmentId: dept.id,
+    otherDepartmentId: other.id,
+    onestop: await buildUser(app, ['onestop'], onestopDept.id),
+    specialist: await buildUser(app, ['specialist'], dept.id),
+    specialist2: await buildUser(app, ['specialist'], dept.id),
+    lead: await buildUser(app, ['dept_lead'], dept.id),
+    director: await buildUser(app, ['director'], boardDept.id),
+    staff: await buildUser(app, [], dept.id),
+    otherLead: await buildUser(app, ['dept_lead'], other.id),
+    otherSpecialist: await buildUser(app, ['specialist'], other.id),
+    procedures: {
+      standard: await buildProcedure(app, dept.id, { hasFee: true, leadReview: true }),
+      noFee: await buildProcedure(app, dept.id, { hasFee: false, leadReview: true, workingDays: 14 }),
+      noLead: await buildProcedure(app, dept.id, { hasFee: false, leadReview: false, workingDays: 5 }),
+      inspection: await buildProcedure(app, dept.id, { hasFee: true, leadReview: true, inspection: true, workingDays: 15 }),
+      pause: await buildProcedure(app, dept.id, { hasFee: false, leadReview: true, supplementClock: 'pause', workingDays: 12 }),
+    },
+  };
+}
+
+export const APPLICANT = { name: 'Công ty TNHH Rượu Bình Định', idNumber: '4100123456', phone: '0256 3822 123', email: 'lienhe@ruoubd.vn', address: 'Quy Nhơn, Bình Định' };

@@ -1,0 +1,51 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { AppDeps } from '../../src/api/deps.ts';
+import { bootstrap } from '../../src/bootstrap.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startServer } from '../../src/server.ts';
+import { TestClock } from './clock.ts';
+import { createTestDatabase, type TestDatabase } from './test-db.ts';
+
+export const ADMIN_PASSWORD = 'Quan-tri-2026';
+
+export interface TestApp {
+  url: string;
+  deps: AppDeps;
+  clock: TestClock;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The real app over HTTP on a random port, with its own database and a hand-moved clock. */
+export async function startTestApp(options: { env?: Record<string, string>; overrides?: Partial<AppDeps> } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const clock = new TestClock();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    IDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    // Cheap hashing: the suite logs in hundreds of times. Production keeps the default cost.
+    SCRYPT_COST: '1024',
+    LOGIN_PER_IP_PER_MINUTE: '10000',
+    IDESK_AGENCY_ID: 'H37.26',
+    ...(database.database.client === 'pg' ? { DATABASE_URL: database.database.url } : { DATABASE_URL: `sqlite:${database.database.filename}` }),
+    ...options.env,
+  });
+  const deps = await bootstrap(config, createLogger('silent'), { db: database.db, clock: clock.now, ...options.overrides });
+  const server: Server = await startServer(deps, 0, '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    clock,
+    database,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await database.drop();
+    },
+  };
+}
