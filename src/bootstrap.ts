@@ -32,7 +32,7 @@ export async function bootstrap(config: Readonly<Config>, logger: Logger, overri
     machines: overrides.machines ?? createMachineRegistry(),
     limiters: overrides.limiters ?? {
       login: new RateLimiter(config.login.perIpPerMinute, 60_000),
-      publicSubmit: new RateLimiter(30, 60_000),
+      publicSubmit: new RateLimiter(config.publicSubmitPerIpPerMinute, 60_000),
     },
   };
 }

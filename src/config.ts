@@ -19,6 +19,8 @@ export interface Config {
   bodyLimitBytes: number;
   sessionTtlHours: number;
   login: { maxFailures: number; lockMinutes: number; perIpPerMinute: number };
+  /** Online submissions accepted per address and minute (the public form must not be floodable). */
+  publicSubmitPerIpPerMinute: number;
   /** scrypt cost; lowered only by tests. */
   scryptCost: number;
   adminPassword: string | undefined;
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       lockMinutes: intVar(env, 'LOGIN_LOCK_MINUTES', 15, 1),
       perIpPerMinute: intVar(env, 'LOGIN_PER_IP_PER_MINUTE', 30, 1),
     },
+    publicSubmitPerIpPerMinute: intVar(env, 'PUBLIC_SUBMIT_PER_IP_PER_MINUTE', 30, 1),
     scryptCost: intVar(env, 'SCRYPT_COST', 2 ** 15, 2 ** 10),
     adminPassword: env.IDESK_ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),

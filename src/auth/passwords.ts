@@ -31,8 +31,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A hash no password matches, compared against when the user does not exist (equal timing). */
-export const UNUSABLE_HASH = `scrypt$${2 ** 15}$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`;
+/**
+ * A hash no password matches, compared against when the user does not exist (equal timing). It must use
+ * the configured cost: at a fixed 2^15 an unknown username answered far slower (or faster) than a known
+ * one whenever SCRYPT_COST was set otherwise, which told an attacker which usernames exist.
+ */
+export function unusableHash(cost = 2 ** 15): string {
+  return `scrypt$${cost}$8$1$${'A'.repeat(22)}$${'A'.repeat(43)}`;
+}
+
+/** The unusable hash at the default cost. */
+export const UNUSABLE_HASH = unusableHash();
 
 /** Password policy: at least 10 characters, with letters and digits, not the username. */
 export function passwordProblems(password: string, username: string): string[] {

@@ -28,6 +28,7 @@ export async function startTestApp(options: { env?: Record<string, string>; over
     // Cheap hashing: the suite logs in hundreds of times. Production keeps the default cost.
     SCRYPT_COST: '1024',
     LOGIN_PER_IP_PER_MINUTE: '10000',
+    PUBLIC_SUBMIT_PER_IP_PER_MINUTE: '10000',
     IDESK_AGENCY_ID: 'H37.26',
     ...(database.database.client === 'pg' ? { DATABASE_URL: database.database.url } : { DATABASE_URL: `sqlite:${database.database.filename}` }),
     ...options.env,

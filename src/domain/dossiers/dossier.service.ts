@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { initialTransition, type AnyMachineSnapshot } from 'xstate';
 import {
+  DOSSIER_EVENT_TYPES,
   DOSSIER_MACHINE_ID,
   FINAL_DOSSIER_STATES,
   NATIONAL_STATUS,
@@ -162,7 +163,7 @@ function rulesOf(rules: ProcedureRulesView): DossierRules {
 function allowedEventsFor(deps: DossierDeps, row: DossierRow, actor: DossierActor, at: string): string[] {
   const { machine } = deps.machines.resolve(row.machine_id, row.machine_version, row.machine_hash);
   const snapshot = restoreSnapshot(machine, row.snapshot);
-  return acceptedEventTypes(snapshot, at).filter((type) => mayFireDossierEvent(actor, type as DossierEventType, subjectOf(row)));
+  return acceptedEventTypes(snapshot, at, DOSSIER_EVENT_TYPES).filter((type) => mayFireDossierEvent(actor, type as DossierEventType, subjectOf(row)));
 }
 
 function toView(deps: DossierDeps, row: DossierRow, actor: DossierActor, at: string): DossierView {
@@ -335,6 +336,8 @@ async function applyEvent(
     recordedPayload,
     enrich: (snapshot) => enrichEvent(trx, calendar, row, rules, snapshot.context as DossierContext, event, now),
     effects: (next, previous, version) => effectsOf(calendar, row, rules, event, next, previous, version),
+    mayFire: (type) => mayFireDossierEvent(actor, type as DossierEventType, subjectOf(row)),
+    eventOrder: DOSSIER_EVENT_TYPES,
   });
 }
 

@@ -44,6 +44,10 @@ export interface TransitionRequest {
    */
   enrich?(snapshot: AnyMachineSnapshot): Promise<StampedEvent>;
   effects(next: AnyMachineSnapshot, previous: AnyMachineSnapshot, version: number): TransitionEffects | Promise<TransitionEffects>;
+  /** Whether the actor may fire an event type: a refusal lists the events this actor could fire instead. */
+  mayFire(type: string): boolean;
+  /** Every event type of the machine in the order to list them. */
+  eventOrder?: readonly string[];
 }
 
 export interface TransitionResult {
@@ -58,9 +62,12 @@ export function restoreSnapshot(machine: AnyStateMachine, stored: AggregateRow['
   return machine.resolveState({ value: stored.value, context: stored.context });
 }
 
-/** The event types the machine would accept now (guards read only the context and `at`). */
-export function acceptedEventTypes(snapshot: AnyMachineSnapshot, at: string): string[] {
-  const types = (snapshot.machine as AnyStateMachine).root.events as string[];
+/**
+ * The event types the machine would accept now (guards read only the context and `at`), in the order
+ * given (the flow's order, for buttons and error messages) or else the machine's.
+ */
+export function acceptedEventTypes(snapshot: AnyMachineSnapshot, at: string, order?: readonly string[]): string[] {
+  const types = order ?? ((snapshot.machine as AnyStateMachine).root.events as string[]);
   return types.filter((type) => !type.startsWith('xstate.') && snapshot.can({ type, at }));
 }
 
@@ -84,7 +91,7 @@ export async function runTransition(trx: Executor, req: TransitionRequest): Prom
     new InvalidTransitionError(`${event.type} is not allowed in state ${previousState}`, {
       state: previousState,
       event: event.type,
-      allowedEvents: acceptedEventTypes(snapshot, event.at),
+      allowedEvents: acceptedEventTypes(snapshot, event.at, req.eventOrder).filter((type) => req.mayFire(type)),
     });
   if (!snapshot.can(event)) throw refuse();
   const enriched = req.enrich ? await req.enrich(snapshot) : event;

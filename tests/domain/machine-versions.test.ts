@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMachine } from 'xstate';
+import { DOSSIER_MACHINE_VERSION, dossierMachine } from '../../machines/dossier/index.ts';
+import { MachineRegistry, UnknownMachineError, definitionHash } from '../../src/domain/workflow/machine-registry.ts';
+import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/**
+ * The hash of the published dossier machine. A test failure here means the machine's structure changed:
+ * bump DOSSIER_MACHINE_VERSION, keep the previous definition registered in
+ * src/domain/dossiers/dossier-machines.ts (or write a tested migration of old snapshots), then update this hash.
+ */
+const PUBLISHED = { version: 1, hash: '0bf0adaa1e9109ccd9c30a0a5b9afd58693c837c518e9b052d51b24643b63766' };
+
+/** An older definition, as it might have been published before the apology step existed. */
+function withoutApology() {
+  // The config as data (guards and actions are referenced by name), minus every ISSUE_APOLOGY transition.
+  const config = JSON.parse(JSON.stringify(dossierMachine.config, (key, value) => (key === 'ISSUE_APOLOGY' ? undefined : value)));
+  return createMachine({ ...config, context: (dossierMachine.config as { context: unknown }).context } as never, dossierMachine.implementations as never);
+}
+
+describe('machine definitions are versioned', () => {
+  it('the published definition has the pinned hash and version', () => {
+    expect(DOSSIER_MACHINE_VERSION).toBe(PUBLISHED.version);
+    expect(definitionHash(dossierMachine)).toBe(PUBLISHED.hash);
+  });
+
+  it('a structural change changes the hash', () => {
+    expect(definitionHash(withoutApology())).not.toBe(PUBLISHED.hash);
+  });
+
+  it('refuses to restore a record under an unregistered or altered definition', () => {
+    const registry = new MachineRegistry([{ id: 'dossier', version: 1, machine: dossierMachine }]);
+    expect(() => registry.resolve('dossier', 0, PUBLISHED.hash)).toThrow(UnknownMachineError);
+    expect(() => registry.resolve('dossier', 1, 'f'.repeat(64))).toThrow(/changed since the record was written/);
+    expect(registry.resolve('dossier', 1, PUBLISHED.hash).machine).toBe(dossierMachine);
+  });
+});
+
+describe('a dossier persisted under an older definition', () => {
+  let app: TestApp;
+  let w: World;
+  const legacy = withoutApology();
+
+  beforeAll(async () => {
+    app = await startTestApp({ overrides: { machines: new MachineRegistry([{ id: 'dossier', version: 0, machine: legacy }]) } });
+    w = await buildWorld(app);
+  });
+  afterAll(() => app.close());
+
+  it('still loads and moves on with its own definition after a release publishes a new one', async () => {
+    const old = await w.http.post('/api/dossiers', { procedureId: w.procedures.noFee.id, applicant: APPLICANT }, { token: w.onestop.token });
+    expect(old.body.machine).toEqual({ id: 'dossier', version: 0 });
+    expect(old.body.allowedEvents).not.toContain('ISSUE_APOLOGY');
+
+    // The new release: both definitions registered, version 1 current.
+    app.deps.machines = new MachineRegistry([
+      { id: 'dossier', version: 0, machine: legacy },
+      { id: 'dossier', version: 1, machine: dossierMachine },
+    ]);
+
+    const loaded = await w.http.get(`/api/dossiers/${old.body.id}`, { token: w.lead.token });
+    expect(loaded.status).toBe(200);
+    expect(loaded.body.machine).toEqual({ id: 'dossier', version: 0 });
+    expect(loaded.body.allowedEvents).toEqual(['ASSIGN']);
+
+    const apology = await w.http.post(`/api/dossiers/${old.body.id}/events`, { type: 'ISSUE_APOLOGY', version: 2, reason: 'Chậm', newDueAt: '2026-04-30T09:00:00+07:00' }, { token: w.lead.token });
+    expect(apology.status).toBe(422);
+
+    let version = 2;
+    for (const [type, token, extra] of [
+      ['ASSIGN', w.lead.token, { assigneeId: w.specialist.id }],
+      ['VERIFY', w.specialist.token, {}],
+      ['PROPOSE', w.lead.token, { opinion: 'Đủ điều kiện', proposedResult: 'grant' }],
+      ['APPROVE', w.director.token, {}],
+      ['RETURN_RESULT', w.onestop.token, { method: 'counter' }],
+    ] as const) {
+      const res = await w.http.post(`/api/dossiers/${old.body.id}/events`, { type, version, ...extra }, { token });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      version = res.body.version;
+    }
+    const done = await w.http.get(`/api/dossiers/${old.body.id}`, { token: w.onestop.token });
+    expect(done.body).toMatchObject({ state: 'completed', machine: { version: 0 } });
+
+    const fresh = await w.http.post('/api/dossiers', { procedureId: w.procedures.noFee.id, applicant: APPLICANT }, { token: w.onestop.token });
+    expect(fresh.body.machine).toEqual({ id: 'dossier', version: 1 });
+    const freshForLead = await w.http.get(`/api/dossiers/${fresh.body.id}`, { token: w.lead.token });
+    expect(freshForLead.body.allowedEvents).toContain('ISSUE_APOLOGY');
+    const row = await app.deps.db('dossiers').where({ id: old.body.id }).first();
+    expect(row.machine_hash).toBe(definitionHash(legacy));
+  });
+});

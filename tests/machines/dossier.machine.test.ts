@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition } from 'xstate';
+import {
+  DOSSIER_EVENT_TYPES,
+  DOSSIER_STATES,
+  NATIONAL_STATUS,
+  dossierMachine,
+  statePath,
+  stateValueOf,
+  type DossierEvent,
+  type DossierRules,
+} from '../../machines/dossier/index.ts';
+import { SAMPLE_EVENTS, transitionPaths, VARIANTS } from '../support/dossier-model.ts';
+
+const AT = '2026-03-02T02:00:00.000Z';
+const DUE = '2026-03-16T02:00:00.000Z';
+const APOLOGY_BY = '2026-03-13T02:00:00.000Z';
+const STANDARD: DossierRules = { hasFee: true, leadReview: true, inspection: false, supplementClock: 'restart' };
+
+type Snap = ReturnType<typeof initialTransition<typeof dossierMachine>>[0];
+
+function start(rules: DossierRules = STANDARD): Snap {
+  return initialTransition(dossierMachine, { rules })[0];
+}
+
+function sample(type: DossierEvent['type'], extra: Record<string, unknown> = {}): DossierEvent {
+  return { ...(SAMPLE_EVENTS.find((e) => e.type === type) as DossierEvent), ...extra } as DossierEvent;
+}
+
+/** Sends events in order, failing the test if the machine refuses one. */
+function run(snapshot: Snap, ...types: Array<DossierEvent['type'] | DossierEvent>): Snap {
+  let s = snapshot;
+  for (const t of types) {
+    const event = typeof t === 'string' ? sample(t) : t;
+    expect(s.can(event), `${event.type} in ${statePath(s.value as string)}`).toBe(true);
+    s = transition(dossierMachine, s, event)[0];
+  }
+  return s;
+}
+
+const state = (s: Snap) => statePath(s.value as string);
+const accepted = (s: Snap, at = AT) => DOSSIER_EVENT_TYPES.filter((type) => s.can({ type, at } as DossierEvent));
+
+describe('dossier machine: the flow of DESIGN §3', () => {
+  it('starts at submitted, with the rules it was given and nothing decided', () => {
+    const s = start();
+    expect(state(s)).toBe('submitted');
+    expect(s.context).toMatchObject({ rules: STANDARD, received: false, assigneeId: null, result: null, dueAt: null, apologyIssued: false });
+    expect(accepted(s)).toEqual(['RECEIVE', 'REQUEST_SUPPLEMENT', 'REFUSE', 'WITHDRAW', 'STOP']);
+  });
+
+  it('records the appointment the service computed on receipt', () => {
+    const s = run(start(), 'RECEIVE');
+    expect(state(s)).toBe('inDepartment.review');
+    expect(s.context).toMatchObject({ received: true, dueAt: DUE, apologyBy: APOLOGY_BY });
+  });
+
+  it('guides the applicant any number of times before receipt (Điều 11), returning to submitted', () => {
+    let s = start();
+    for (let i = 0; i < 3; i++) {
+      s = run(s, 'REQUEST_SUPPLEMENT');
+      expect(state(s)).toBe('awaitingSupplement');
+      s = run(s, 'SUPPLEMENT');
+      expect(state(s)).toBe('submitted');
+    }
+    expect(s.context.supplementRequestedAfterReceipt).toBe(false);
+  });
+
+  it('allows one supplement request after receipt, then back to review with the new appointment', () => {
+    let s = run(start(), 'RECEIVE', 'ASSIGN', 'INVALID');
+    expect(state(s)).toBe('returnedToOneStop');
+    s = run(s, 'REQUEST_SUPPLEMENT');
+    expect(s.context).toMatchObject({ supplementRequestedAfterReceipt: true, supplementReturnTo: 'review' });
+    s = run(s, sample('SUPPLEMENT', { dueAt: '2026-03-30T02:00:00.000Z', apologyBy: '2026-03-27T02:00:00.000Z' }));
+    expect(state(s)).toBe('inDepartment.review');
+    expect(s.context).toMatchObject({ dueAt: '2026-03-30T02:00:00.000Z', apologyBy: '2026-03-27T02:00:00.000Z', supplementReturnTo: null, assigneeId: 7 });
+    s = run(s, 'INVALID');
+    // The second request is refused: the one-stop may only refuse or stop now.
+    expect(s.can(sample('REQUEST_SUPPLEMENT'))).toBe(false);
+    expect(accepted(s)).toEqual(['REFUSE', 'WITHDRAW', 'STOP', 'ISSUE_APOLOGY']);
+  });
+
+  it('stops a dossier whose supplement was not answered in time', () => {
+    const s = run(start(), 'REQUEST_SUPPLEMENT', 'SUPPLEMENT_EXPIRED');
+    expect(state(s)).toBe('stopped');
+    expect(s.status).toBe('done');
+  });
+
+  it('lets only an assigned specialist verify or invalidate; ASSIGN once, then REASSIGN', () => {
+    let s = run(start(), 'RECEIVE');
+    expect(s.can(sample('VERIFY'))).toBe(false);
+    expect(s.can(sample('INVALID'))).toBe(false);
+    expect(s.can(sample('REASSIGN'))).toBe(false);
+    s = run(s, 'ASSIGN');
+    expect(s.context.assigneeId).toBe(7);
+    expect(s.can(sample('ASSIGN'))).toBe(false);
+    s = run(s, 'REASSIGN');
+    expect(s.context.assigneeId).toBe(8);
+    expect(state(s)).toBe('inDepartment.review');
+  });
+
+  it('routes VERIFY by the procedure: inspection, department lead, or straight to the director', () => {
+    expect(state(run(start({ ...STANDARD, inspection: true }), 'RECEIVE', 'ASSIGN', 'VERIFY'))).toBe('inDepartment.inspection');
+    expect(state(run(start(STANDARD), 'RECEIVE', 'ASSIGN', 'VERIFY'))).toBe('inDepartment.leadReview');
+    expect(state(run(start({ ...STANDARD, leadReview: false }), 'RECEIVE', 'ASSIGN', 'VERIFY'))).toBe('leadershipApproval');
+    expect(state(run(start({ ...STANDARD, inspection: true }), 'RECEIVE', 'ASSIGN', 'VERIFY', 'INSPECT'))).toBe('inDepartment.leadReview');
+    expect(state(run(start({ ...STANDARD, inspection: true, leadReview: false }), 'RECEIVE', 'ASSIGN', 'VERIFY', 'INSPECT'))).toBe('leadershipApproval');
+  });
+
+  it('sends back from the lead and from the director to the specialist, forgetting the proposal', () => {
+    let s = run(start(), 'RECEIVE', 'ASSIGN', 'VERIFY', 'SEND_BACK');
+    expect(state(s)).toBe('inDepartment.review');
+    s = run(s, 'VERIFY', 'PROPOSE');
+    expect(s.context.proposedResult).toBe('grant');
+    s = run(s, 'DISAGREE');
+    expect(state(s)).toBe('inDepartment.review');
+    expect(s.context.proposedResult).toBeNull();
+  });
+
+  it('approves into payment when the procedure charges a fee, else straight to return', () => {
+    const withFee = run(start(), 'RECEIVE', 'ASSIGN', 'VERIFY', 'PROPOSE', 'APPROVE');
+    expect(state(withFee)).toBe('awaitingPayment');
+    expect(withFee.context.result).toBe('grant');
+    expect(state(run(withFee, 'PAYMENT_RECEIVED'))).toBe('readyForReturn');
+    const noFee = run(start({ ...STANDARD, hasFee: false }), 'RECEIVE', 'ASSIGN', 'VERIFY', 'PROPOSE', 'APPROVE');
+    expect(state(noFee)).toBe('readyForReturn');
+    const done = run(noFee, 'RETURN_RESULT');
+    expect(state(done)).toBe('completed');
+    expect(done.status).toBe('done');
+  });
+
+  it('records a refusal proposed by the lead and approved by the director as the result', () => {
+    const s = run(start({ ...STANDARD, hasFee: false }), 'RECEIVE', 'ASSIGN', 'VERIFY', sample('PROPOSE', { proposedResult: 'refuse' }), 'APPROVE');
+    expect(s.context.result).toBe('refuse');
+    expect(state(run(s, 'RETURN_RESULT'))).toBe('completed');
+  });
+
+  it('issues the apology once, no later than its deadline, with a later appointment', () => {
+    const received = run(start(), 'RECEIVE');
+    expect(received.can(sample('ISSUE_APOLOGY', { at: '2026-03-13T02:00:00.001Z' }))).toBe(false);
+    expect(received.can(sample('ISSUE_APOLOGY', { newDueAt: DUE }))).toBe(false);
+    expect(received.can(sample('ISSUE_APOLOGY', { at: APOLOGY_BY }))).toBe(true);
+    const apologised = run(received, 'ISSUE_APOLOGY');
+    expect(apologised.context).toMatchObject({ apologyIssued: true, rescheduledDueAt: '2026-03-20T02:00:00.000Z', dueAt: DUE });
+    expect(apologised.can(sample('ISSUE_APOLOGY', { newDueAt: '2026-04-01T02:00:00.000Z' }))).toBe(false);
+    // Not before receipt: there is no appointment yet.
+    expect(start().can(sample('ISSUE_APOLOGY'))).toBe(false);
+  });
+
+  it('lets the applicant withdraw and the one-stop stop only before a result exists', () => {
+    const before = [run(start()), run(start(), 'REQUEST_SUPPLEMENT'), run(start(), 'RECEIVE'), run(start(), 'RECEIVE', 'ASSIGN', 'VERIFY'), run(start(), 'RECEIVE', 'ASSIGN', 'VERIFY', 'PROPOSE')];
+    for (const s of before) {
+      expect(state(run(s, 'WITHDRAW'))).toBe('withdrawn');
+      expect(state(run(s, 'STOP'))).toBe('stopped');
+    }
+    const withResult = [run(start(), 'RECEIVE', 'ASSIGN', 'VERIFY', 'PROPOSE', 'APPROVE'), run(start(), 'RECEIVE', 'ASSIGN', 'VERIFY', 'PROPOSE', 'APPROVE', 'PAYMENT_RECEIVED')];
+    for (const s of withResult) {
+      expect(s.can(sample('WITHDRAW'))).toBe(false);
+      expect(s.can(sample('STOP'))).toBe(false);
+    }
+  });
+
+  it('accepts nothing in a final state', () => {
+    for (const s of [run(start(), 'REFUSE'), run(start(), 'WITHDRAW'), run(start(), 'STOP'), run(start({ ...STANDARD, hasFee: false }), 'RECEIVE', 'ASSIGN', 'VERIFY', 'PROPOSE', 'APPROVE', 'RETURN_RESULT')]) {
+      expect(accepted(s)).toEqual([]);
+      expect(s.status).toBe('done');
+    }
+  });
+
+  it('refuses events that do not belong to the state', () => {
+    const s = run(start(), 'RECEIVE', 'ASSIGN');
+    for (const type of ['RECEIVE', 'APPROVE', 'PAYMENT_RECEIVED', 'RETURN_RESULT', 'PROPOSE', 'SUPPLEMENT', 'SUPPLEMENT_EXPIRED', 'INSPECT'] as const) {
+      expect(s.can(sample(type))).toBe(false);
+    }
+  });
+
+  it('maps every state to a national portal status', () => {
+    for (const s of DOSSIER_STATES) expect(NATIONAL_STATUS[s]).toBeGreaterThan(0);
+    expect(NATIONAL_STATUS).toMatchObject({ submitted: 1, refused: 3, awaitingSupplement: 5, awaitingPayment: 6, withdrawn: 7, stopped: 8, readyForReturn: 9, completed: 10 });
+  });
+
+  it('turns state values into dotted paths and back', () => {
+    expect(statePath({ inDepartment: 'review' })).toBe('inDepartment.review');
+    expect(stateValueOf('inDepartment.leadReview')).toEqual({ inDepartment: 'leadReview' });
+    for (const s of DOSSIER_STATES) expect(statePath(stateValueOf(s) as string)).toBe(s);
+  });
+});
+
+describe('dossier machine: generated paths (xstate/graph)', () => {
+  it('reach every state and take every transition across the procedure variations', () => {
+    const states = new Set<string>();
+    const transitions = new Set<string>();
+    for (const { rules } of VARIANTS) {
+      for (const path of transitionPaths(rules)) {
+        transitions.add(path.transition);
+        for (const step of path.steps) states.add(step.state);
+      }
+    }
+    expect([...states].sort()).toEqual([...DOSSIER_STATES].sort());
+    // Every transition in the definition: 41 (source, event, target) triples.
+    expect(transitions.size).toBe(41);
+    for (const type of DOSSIER_EVENT_TYPES) expect([...transitions].some((t) => t.includes(`--${type}-->`)), type).toBe(true);
+  });
+
+  it('replays each generated path step by step', () => {
+    for (const { rules } of VARIANTS) {
+      for (const path of transitionPaths(rules)) {
+        let s = start(rules);
+        for (const step of path.steps) {
+          s = run(s, step.event);
+          expect(state(s)).toBe(step.state);
+        }
+      }
+    }
+  });
+});
