@@ -26,13 +26,13 @@ export async function bootstrap(config: Readonly<Config>, logger: Logger, overri
   return {
     config,
     db,
-    logger,
+    logger: overrides.logger ?? logger,
     clock,
     calendar: overrides.calendar ?? new DbCalendarProvider(db, config.officeHours),
     machines: overrides.machines ?? createMachineRegistry(),
     limiters: overrides.limiters ?? {
-      login: new RateLimiter(config.login.perIpPerMinute, 60_000),
-      publicSubmit: new RateLimiter(config.publicSubmitPerIpPerMinute, 60_000),
+      login: new RateLimiter(config.login.perIpPerMinute, 60_000, () => clock().getTime()),
+      publicSubmit: new RateLimiter(config.publicSubmitPerIpPerMinute, 60_000, () => clock().getTime()),
     },
   };
 }

@@ -22,7 +22,7 @@ async function driveDossier(): Promise<number> {
 }
 
 async function cli(...args: string[]) {
-  const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
   const database = app.database.database;
   env.DATABASE_URL = database.client === 'pg' ? database.url : `sqlite:${database.filename}`;
   try {

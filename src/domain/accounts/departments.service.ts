@@ -2,6 +2,7 @@ import type { Db, Executor } from '../../db/db.ts';
 import { iso } from '../../lib/rows.ts';
 import { appendEvent, type ActorRef } from '../audit/event-log.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 
 export interface DepartmentView {
   id: number;
@@ -34,15 +35,19 @@ function toView(row: Record<string, unknown>): DepartmentView {
 export async function createDepartment(db: Db, actor: ActorRef, input: NewDepartment, now: Date): Promise<DepartmentView> {
   const at = now.toISOString();
   return db.transaction(async (trx) => {
-    if (await trx('departments').where({ code: input.code }).first('id')) {
-      throw new ConflictError('DUPLICATE', `A department with code ${input.code} already exists`, { field: 'code' });
-    }
+    const duplicate = () => new ConflictError('DUPLICATE', `A department with code ${input.code} already exists`, { field: 'code' });
+    if (await trx('departments').where({ code: input.code }).first('id')) throw duplicate();
     if (input.parentId != null && !(await trx('departments').where({ id: input.parentId }).first('id'))) {
       throw new ValidationError('UNKNOWN_REFERENCE', `Parent department ${input.parentId} does not exist`, { field: 'parentId' });
     }
     const [inserted] = await trx('departments')
       .insert({ code: input.code, name: input.name, parent_id: input.parentId ?? null, created_at: at })
-      .returning('id');
+      .returning('id')
+      .catch((err: unknown) => {
+        // A concurrent request took the code between the check above and this insert.
+        if (isUniqueViolation(err)) throw duplicate();
+        throw err;
+      });
     const id = typeof inserted === 'object' ? inserted.id : inserted;
     await appendEvent(trx, { streamType: 'department', streamId: id, type: 'DEPARTMENT_CREATED', actor, at, payload: { ...input } }, null);
     return toView(await trx('departments').where({ id }).first());

@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../../db/db.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { iso } from '../../lib/rows.ts';
-import { hashPassword, passwordProblems, UNUSABLE_HASH, verifyPassword } from '../../auth/passwords.ts';
+import { hashPassword, passwordProblems, unusableHash, verifyPassword } from '../../auth/passwords.ts';
 import { ROLES, type Principal, type Role } from '../../auth/principal.ts';
 import { appendEvent, type ActorRef } from '../audit/event-log.ts';
 import { AuthenticationError, NotFoundError, TooManyRequestsError, ValidationError } from '../errors.ts';
@@ -28,6 +28,29 @@ function userActor(id: number): ActorRef {
   return { kind: 'user', id };
 }
 
+function lockedError(lockedUntil: string, now: Date): TooManyRequestsError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(lockedUntil) - now.getTime()) / 1000));
+  return new TooManyRequestsError('ACCOUNT_LOCKED', 'Too many failed attempts; the account is locked for a while', { lockedUntil, retryAfterSeconds });
+}
+
+/**
+ * Counts a wrong password against the account and locks it at the limit, audited on the user's stream.
+ * Counting in SQL keeps concurrent failures from losing counts; the row lock orders the audit events.
+ */
+async function recordFailure(db: Db, policy: Pick<LoginPolicy, 'maxFailures' | 'lockMinutes'>, userId: number, type: string, context: Record<string, unknown>, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await db.transaction(async (trx) => {
+    await trx('users').where({ id: userId }).increment('failed_logins', 1).update({ updated_at: at });
+    const { failed_logins: failures } = await trx('users').where({ id: userId }).first('failed_logins');
+    await appendEvent(trx, { streamType: 'user', streamId: userId, type, actor: userActor(userId), at, payload: { ...context, failures } });
+    if (failures >= policy.maxFailures) {
+      const until = new Date(now.getTime() + policy.lockMinutes * 60_000).toISOString();
+      await trx('users').where({ id: userId }).update({ locked_until: until, failed_logins: 0 });
+      await appendEvent(trx, { streamType: 'user', streamId: userId, type: 'ACCOUNT_LOCKED', actor: { kind: 'system' }, at, payload: { until } });
+    }
+  });
+}
+
 /**
  * Checks a username and password and opens a server-side session. Repeated failures lock the account
  * for a while; every login, failure and lock is audited on the user's stream (DESIGN §2, Điều 14.3).
@@ -38,28 +61,18 @@ export async function login(db: Db, policy: LoginPolicy, req: LoginRequest, now:
   const row: UserRow | undefined = await db('users').whereRaw('lower(username) = lower(?)', [req.username]).first();
   const invalid = () => new AuthenticationError('INVALID_CREDENTIALS', 'Wrong username or password');
   if (!row) {
-    // Same work as for a real account, so response time does not reveal which usernames exist.
-    await verifyPassword(req.password, UNUSABLE_HASH);
+    // Same work as for a real account (same cost), so response time does not reveal which usernames exist.
+    await verifyPassword(req.password, unusableHash(policy.scryptCost));
     throw invalid();
   }
   const lockedUntil = iso(row.locked_until);
   if (lockedUntil !== null && lockedUntil > at) {
-    throw new TooManyRequestsError('ACCOUNT_LOCKED', 'Too many failed logins; the account is locked for a while', { lockedUntil });
+    throw lockedError(lockedUntil, now);
   }
   const ok = await verifyPassword(req.password, row.password_hash);
   const context = { ip: req.ip, userAgent: req.userAgent };
   if (!ok || row.disabled) {
-    await db.transaction(async (trx) => {
-      // Counting in SQL keeps concurrent failures from losing counts; the row lock orders the audit events.
-      await trx('users').where({ id: row.id }).increment('failed_logins', 1).update({ updated_at: at });
-      const { failed_logins: failures } = await trx('users').where({ id: row.id }).first('failed_logins');
-      await appendEvent(trx, { streamType: 'user', streamId: row.id, type: 'LOGIN_FAILED', actor: userActor(row.id), at, payload: { ...context, failures } });
-      if (failures >= policy.maxFailures) {
-        const until = new Date(now.getTime() + policy.lockMinutes * 60_000).toISOString();
-        await trx('users').where({ id: row.id }).update({ locked_until: until, failed_logins: 0 });
-        await appendEvent(trx, { streamType: 'user', streamId: row.id, type: 'ACCOUNT_LOCKED', actor: { kind: 'system' }, at, payload: { until } });
-      }
-    });
+    await recordFailure(db, policy, row.id, 'LOGIN_FAILED', context, now);
     throw row.disabled && ok ? new AuthenticationError('ACCOUNT_DISABLED', 'This account is disabled') : invalid();
   }
   const token = `${SESSION_PREFIX}${randomToken(32)}`;
@@ -118,17 +131,28 @@ export async function logout(db: Db, principal: Principal, now: Date): Promise<v
 
 /**
  * Changes the caller's password and ends their other sessions (a leaked password is contained, Điều 14.3).
- * @throws AuthenticationError when the current password is wrong; ValidationError for a weak new one.
+ * @throws AuthenticationError when the current password is wrong (counted like a failed login);
+ *   TooManyRequestsError while locked; ValidationError for a weak new one.
  */
-export async function changePassword(db: Db, principal: Principal, input: { currentPassword: string; newPassword: string }, now: Date, scryptCost: number): Promise<UserView> {
+export async function changePassword(
+  db: Db,
+  principal: Principal,
+  input: { currentPassword: string; newPassword: string },
+  now: Date,
+  policy: Pick<LoginPolicy, 'maxFailures' | 'lockMinutes' | 'scryptCost'>,
+): Promise<UserView> {
   const row: UserRow = await db('users').where({ id: principal.userId }).first();
+  const lockedUntil = iso(row.locked_until);
+  if (lockedUntil !== null && lockedUntil > now.toISOString()) throw lockedError(lockedUntil, now);
   if (!(await verifyPassword(input.currentPassword, row.password_hash))) {
+    // Whoever holds a stolen session must not be able to guess the password without limit.
+    await recordFailure(db, policy, row.id, 'PASSWORD_CHANGE_FAILED', {}, now);
     throw new AuthenticationError('INVALID_CREDENTIALS', 'The current password is wrong');
   }
   const problems = passwordProblems(input.newPassword, row.username);
   if (input.newPassword === input.currentPassword) problems.push('it must differ from the current password');
   if (problems.length > 0) throw new ValidationError('WEAK_PASSWORD', `The new password is too weak: ${problems.join('; ')}`, { problems });
-  const hash = await hashPassword(input.newPassword, scryptCost);
+  const hash = await hashPassword(input.newPassword, policy.scryptCost);
   const at = now.toISOString();
   await db.transaction(async (trx) => {
     await trx('users').where({ id: row.id }).update({ password_hash: hash, must_change_password: false, password_changed_at: at, updated_at: at });
@@ -224,6 +248,9 @@ export async function createApiToken(db: Db, admin: Principal, input: { name: st
     const held = new Set(await rolesOf(trx, input.userId));
     const missing = input.roles.filter((role) => !held.has(role) || !ROLES.includes(role));
     if (missing.length > 0) throw new ValidationError('ROLE_NOT_HELD', `User ${input.userId} does not hold ${missing.join(', ')}`, { roles: missing });
+    if (input.expiresAt && Date.parse(input.expiresAt) <= now.getTime()) {
+      throw new ValidationError('VALIDATION_FAILED', 'expiresAt must be in the future', { field: 'expiresAt' });
+    }
     const token = `${API_TOKEN_PREFIX}${randomToken(32)}`;
     const [inserted] = await trx('api_tokens')
       .insert({
@@ -233,7 +260,9 @@ export async function createApiToken(db: Db, admin: Principal, input: { name: st
         roles: [...new Set(input.roles)].sort().join(','),
         created_by: admin.userId,
         created_at: at,
-        expires_at: input.expiresAt ?? null,
+        // Stored as UTC ISO: instants are compared as text on SQLite, so an expiry sent with an offset
+        // (+07:00) would otherwise be compared by its local clock time and outlive its instant.
+        expires_at: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
       })
       .returning('id');
     const id = typeof inserted === 'object' ? inserted.id : inserted;
@@ -257,12 +286,13 @@ export async function revokeApiToken(db: Db, admin: Principal, id: number, now: 
 }
 
 /**
- * Creates the `admin` account on first start with an empty database.
- * @returns the password when one was generated (to print once), otherwise null; undefined when users exist.
+ * Creates the `admin` account on first start, when the database has no administrator.
+ * @returns the password when one was generated (to print once), otherwise null; undefined when an admin exists.
  */
 export async function ensureAdmin(db: Db, password: string | undefined, now: Date, scryptCost: number): Promise<string | null | undefined> {
-  const existing = await db('users').count<{ n: number }[]>('id as n').first();
-  if (Number(existing?.n ?? 0) > 0) return undefined;
+  // Any administrator will do (demo data may have been loaded before the first start).
+  const existing = await db('user_roles').where({ role: 'admin' }).first('user_id');
+  if (existing || (await db('users').whereRaw('lower(username) = ?', ['admin']).first('id'))) return undefined;
   const { initialPassword } = await createUser(
     db,
     { kind: 'system' },

@@ -4,6 +4,7 @@ import { generatePassword, hashPassword, passwordProblems } from '../../auth/pas
 import type { Principal, Role } from '../../auth/principal.ts';
 import { appendEvent, type ActorRef } from '../audit/event-log.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 
 export interface UserView {
   id: number;
@@ -94,9 +95,8 @@ export async function createUser(
   const passwordHash = await hashPassword(password, options.scryptCost);
   const at = now.toISOString();
   const user = await db.transaction(async (trx) => {
-    if (await trx('users').whereRaw('lower(username) = lower(?)', [input.username]).first('id')) {
-      throw new ConflictError('DUPLICATE', `The username ${input.username} is taken`, { field: 'username' });
-    }
+    const duplicate = () => new ConflictError('DUPLICATE', `The username ${input.username} is taken`, { field: 'username' });
+    if (await trx('users').whereRaw('lower(username) = lower(?)', [input.username]).first('id')) throw duplicate();
     if (input.departmentId != null && !(await trx('departments').where({ id: input.departmentId }).first('id'))) {
       throw new ValidationError('UNKNOWN_REFERENCE', `Department ${input.departmentId} does not exist`, { field: 'departmentId' });
     }
@@ -113,7 +113,12 @@ export async function createUser(
         created_at: at,
         updated_at: at,
       })
-      .returning('id');
+      .returning('id')
+      .catch((err: unknown) => {
+        // A concurrent request took the username between the check above and this insert.
+        if (isUniqueViolation(err)) throw duplicate();
+        throw err;
+      });
     const id: number = typeof inserted === 'object' ? inserted.id : inserted;
     const roles = [...new Set(input.roles)].sort();
     await trx('user_roles').insert(roles.map((role) => ({ user_id: id, role })));

@@ -4,6 +4,7 @@ import type { DossierRules } from '../../../machines/dossier/index.ts';
 import { appendEvent, type ActorRef } from '../audit/event-log.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { allocationProblems, type StepAllocation } from './step-allocation.ts';
+import { isUniqueViolation } from '../../db/unique-violation.ts';
 
 export interface ProcedureRulesInput {
   workingDays: number;
@@ -85,15 +86,19 @@ export async function createProcedure(db: Db, actor: ActorRef, input: NewProcedu
   checkRules(input);
   const at = now.toISOString();
   return db.transaction(async (trx) => {
-    if (await trx('procedures').where({ code: input.code }).first('id')) {
-      throw new ConflictError('DUPLICATE', `A procedure with code ${input.code} already exists`, { field: 'code' });
-    }
+    const duplicate = () => new ConflictError('DUPLICATE', `A procedure with code ${input.code} already exists`, { field: 'code' });
+    if (await trx('procedures').where({ code: input.code }).first('id')) throw duplicate();
     if (!(await trx('departments').where({ id: input.departmentId }).first('id'))) {
       throw new ValidationError('UNKNOWN_REFERENCE', `Department ${input.departmentId} does not exist`, { field: 'departmentId' });
     }
     const [inserted] = await trx('procedures')
       .insert({ code: input.code, name: input.name, department_id: input.departmentId, active: true, created_at: at })
-      .returning('id');
+      .returning('id')
+      .catch((err: unknown) => {
+        // A concurrent request took the code between the check above and this insert.
+        if (isUniqueViolation(err)) throw duplicate();
+        throw err;
+      });
     const id: number = typeof inserted === 'object' ? inserted.id : inserted;
     await insertRules(trx, id, { ...input, effectiveFrom: input.effectiveFrom ?? at }, at);
     await appendEvent(trx, { streamType: 'procedure', streamId: id, type: 'PROCEDURE_CREATED', actor, at, payload: { ...input } }, null);

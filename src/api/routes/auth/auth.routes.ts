@@ -62,8 +62,9 @@ export const authRoutes = [
     beforePasswordChange: true,
     body: PasswordBody,
     response: { status: 200, schema: User, description: 'The user' },
-    errors: [400, 401],
-    handler: ({ body, principal, deps }) => changePassword(deps.db, principal, body, deps.clock(), deps.config.scryptCost),
+    errors: [400, 401, 429],
+    handler: ({ body, principal, deps }) =>
+      changePassword(deps.db, principal, body, deps.clock(), { ...deps.config.login, scryptCost: deps.config.scryptCost }),
   }),
   defineRoute({
     method: 'get',

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Dependencies point one way (DESIGN §1, STYLE): machines ← src/domain ← src/api; machines import only
+ * xstate; domain code knows nothing of Koa; nothing imports workers/ or tests/; no import cycles.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function sources(dir: string): string[] {
+  const full = path.join(ROOT, dir);
+  if (!fs.existsSync(full)) return [];
+  return fs.readdirSync(full, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+}
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1] as string);
+}
+
+function resolve(file: string, spec: string): string | null {
+  if (!spec.startsWith('.')) return null;
+  return path.normalize(path.join(path.dirname(file), spec));
+}
+
+const files = [...sources('machines'), ...sources('src'), ...sources('migrations'), ...sources('workers')];
+
+describe('architecture', () => {
+  it('sees the imports it checks', () => {
+    expect(importsOf('src/domain/dossiers/dossier.service.ts')).toContain('../../../machines/dossier/index.ts');
+    expect(files.length).toBeGreaterThan(40);
+  });
+
+  it('machines import nothing but xstate and each other', () => {
+    for (const file of sources('machines')) {
+      for (const spec of importsOf(file)) {
+        const target = resolve(file, spec);
+        if (target === null) expect(spec, file).toBe('xstate');
+        else expect(target.startsWith('machines'), `${file} imports ${spec}`).toBe(true);
+      }
+    }
+  });
+
+  it('domain code knows nothing of Koa or the API', () => {
+    for (const file of sources('src/domain')) {
+      for (const spec of importsOf(file)) {
+        expect(spec, file).not.toMatch(/^(koa|@koa\/)/);
+        expect(resolve(file, spec) ?? '', `${file} imports ${spec}`).not.toMatch(/^src\/(api|web|cli)\//);
+      }
+    }
+  });
+
+  it('nothing in the product imports tests or workers (workers are the top of the graph)', () => {
+    for (const file of [...sources('machines'), ...sources('src'), ...sources('migrations')]) {
+      for (const spec of importsOf(file)) {
+        expect(resolve(file, spec) ?? '', `${file} imports ${spec}`).not.toMatch(/^(tests|workers|bench)\//);
+      }
+    }
+  });
+
+  it('has no import cycles', () => {
+    const graph = new Map(files.map((f) => [f, importsOf(f).map((s) => resolve(f, s)).filter((t): t is string => t !== null && files.includes(t))]));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (node: string, trail: string[]) => {
+      if (state.get(node) === 'done') return;
+      if (state.get(node) === 'visiting') {
+        cycles.push([...trail.slice(trail.indexOf(node)), node].join(' → '));
+        return;
+      }
+      state.set(node, 'visiting');
+      for (const next of graph.get(node) ?? []) visit(next, [...trail, node]);
+      state.set(node, 'done');
+    };
+    for (const file of files) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+});

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateLatest, migrateRollbackAll } from '../../src/db/db.ts';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/test-db.ts';
+
+/** Every migration runs up and down on the database under test (SQLite or PostgreSQL). */
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+const TABLES = [
+  'departments',
+  'users',
+  'user_roles',
+  'sessions',
+  'api_tokens',
+  'procedures',
+  'procedure_rules',
+  'dossiers',
+  'dossier_code_counters',
+  'events',
+  'outbox',
+  'idempotency_keys',
+  'calendar_overrides',
+  'audit_checkpoints',
+];
+
+async function existing(): Promise<string[]> {
+  const present: string[] = [];
+  for (const table of TABLES) if (await t.db.schema.hasTable(table)) present.push(table);
+  return present;
+}
+
+describe(`migrations on ${TEST_DB}`, () => {
+  it('create every table, drop them all on the way down, and create them again', async () => {
+    await migrateLatest(t.db);
+    expect(await existing()).toEqual(TABLES);
+    await migrateRollbackAll(t.db);
+    expect(await existing()).toEqual([]);
+    await migrateLatest(t.db);
+    expect(await existing()).toEqual(TABLES);
+  });
+
+  it('let the database refuse what the schema forbids', async () => {
+    const at = new Date().toISOString();
+    await expect(t.db('user_roles').insert({ user_id: 1, role: 'superuser' })).rejects.toThrow();
+    await expect(t.db('departments').insert({ code: 'X', name: 'X', parent_id: 999, created_at: at })).rejects.toThrow();
+    await t.db('departments').insert({ code: 'A', name: 'A', created_at: at });
+    await expect(t.db('departments').insert({ code: 'A', name: 'B', created_at: at })).rejects.toThrow();
+    await expect(t.db('calendar_overrides').insert({ date: '2026-01-02', kind: 'maybe', created_at: at })).rejects.toThrow();
+  });
+});
