@@ -11,6 +11,8 @@ export interface Config {
   redisUrl: string;
   /** Electronic identifier of the agency (QĐ 20/2020/QĐ-TTg), first part of every dossier code. */
   agencyId: string;
+  /** The agency's name as printed on forms. */
+  agencyName: string;
   /** Two digits identifying the system that issues dossier codes (Circular 04/2025/TT-VPCP). */
   systemCode: string;
   officeHours: OfficePeriod[];
@@ -77,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     database,
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     agencyId,
+    agencyName: env.IDESK_AGENCY_NAME || 'Sở Công Thương',
     systemCode,
     officeHours,
     supplementWaitDays: intVar(env, 'SUPPLEMENT_WAIT_DAYS', 15, 1),

@@ -23,6 +23,11 @@ export function dossierDeps(deps: AppDeps): DossierDeps {
     calendar: deps.calendar,
     machines: deps.machines,
     clock: deps.clock,
-    settings: { agencyId: deps.config.agencyId, systemCode: deps.config.systemCode },
+    settings: {
+      agencyId: deps.config.agencyId,
+      agencyName: deps.config.agencyName,
+      systemCode: deps.config.systemCode,
+      supplementWaitDays: deps.config.supplementWaitDays,
+    },
   };
 }

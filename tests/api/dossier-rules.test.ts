@@ -77,7 +77,10 @@ describe('the supplement clock', () => {
     const d = await counter(w.procedures.standard.id);
     await fire(d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
     await fire(d, w.specialist, 'INVALID', { reason: 'Thiếu bản sao giấy phép kinh doanh' });
-    await fire(d, w.onestop, 'REQUEST_SUPPLEMENT', { guidance: '1. Bản sao giấy phép kinh doanh' });
+    const waiting = await fire(d, w.onestop, 'REQUEST_SUPPLEMENT', { guidance: '1. Bản sao giấy phép kinh doanh' });
+    // The applicant has 15 working days; then the system stops the dossier.
+    const expiry = await app.deps.db('outbox').where({ job_id: `dossier-${d.id}-v${waiting.version}-supplement-expiry` }).first();
+    expect(new Date(expiry.run_at).toISOString()).toBe(at('2026-03-23T09:00:00+07:00'));
     app.clock.set(at('2026-03-09T14:00:00+07:00'));
     const back = await fire(d, w.onestop, 'SUPPLEMENT', { note: 'Nộp bổ sung tại quầy' });
     expect(back).toMatchObject({ state: 'inDepartment.review', dueAt: at('2026-03-23T14:00:00+07:00'), assigneeId: w.specialist.id });

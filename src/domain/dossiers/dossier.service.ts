@@ -35,7 +35,8 @@ export interface DossierDeps {
   calendar: CalendarProvider;
   machines: MachineRegistry;
   clock: () => Date;
-  settings: { agencyId: string; systemCode: string };
+  /** `supplementWaitDays`: working days an applicant has to supplement before the system stops the dossier. */
+  settings: { agencyId: string; agencyName: string; systemCode: string; supplementWaitDays: number };
 }
 
 export interface Applicant {
@@ -268,7 +269,16 @@ async function enrichEvent(
 }
 
 /** Columns for queries, audit details and deadline jobs that follow from a transition. */
-function effectsOf(calendar: WorkingTime, row: DossierRow, rules: ProcedureRulesView, event: DossierEvent, next: AnyMachineSnapshot, previous: AnyMachineSnapshot, version: number) {
+function effectsOf(
+  deps: DossierDeps,
+  calendar: WorkingTime,
+  row: DossierRow,
+  rules: ProcedureRulesView,
+  event: DossierEvent,
+  next: AnyMachineSnapshot,
+  previous: AnyMachineSnapshot,
+  version: number,
+) {
   const before = previous.context as DossierContext;
   const after = next.context as DossierContext;
   const state = statePath(next.value as string) as DossierState;
@@ -308,7 +318,13 @@ function effectsOf(calendar: WorkingTime, row: DossierRow, rules: ProcedureRules
   const processing = !FINAL_DOSSIER_STATES.includes(state) && state !== 'awaitingSupplement' && after.result === null;
   const effectiveDue = after.rescheduledDueAt ?? after.dueAt;
   const appointment = appointmentChanged && processing && effectiveDue ? { dueAt: effectiveDue, apologyBy: after.apologyIssued ? null : after.apologyBy } : null;
-  return { columns, audit, jobs: deadlineJobs(calendar, row.id, version, step, appointment) };
+  const jobs = deadlineJobs(calendar, row.id, version, step, appointment);
+  if (stateChanged && state === 'awaitingSupplement') {
+    // An applicant who does not supplement in time is stopped by the system (DOMAIN §1.3: 15 working days).
+    const expiresAt = calendar.addWorkingDays(new Date(event.at), deps.settings.supplementWaitDays).toISOString();
+    jobs.push({ queue: 'deadlines', name: 'supplement-expiry', jobId: `dossier-${row.id}-v${version}-supplement-expiry`, payload: { dossierId: row.id, version, expiresAt }, runAt: expiresAt });
+  }
+  return { columns, audit, jobs };
 }
 
 /** Applies one event to a loaded dossier through the transition loop, in the caller's transaction. */
@@ -335,7 +351,7 @@ async function applyEvent(
     actor: actorRef(actor),
     recordedPayload,
     enrich: (snapshot) => enrichEvent(trx, calendar, row, rules, snapshot.context as DossierContext, event, now),
-    effects: (next, previous, version) => effectsOf(calendar, row, rules, event, next, previous, version),
+    effects: (next, previous, version) => effectsOf(deps, calendar, row, rules, event, next, previous, version),
     mayFire: (type) => mayFireDossierEvent(actor, type as DossierEventType, subjectOf(row)),
     eventOrder: DOSSIER_EVENT_TYPES,
   });

@@ -1,9 +1,11 @@
+import { Type } from '@sinclair/typebox';
 import { fireDossierEvent, getDossier, listDossiers, receiveCounterDossier } from '../../../domain/dossiers/dossier.service.ts';
+import { DOSSIER_FORMS, dossierForm, logBook, type DossierFormName } from '../../../domain/dossiers/dossier-forms.ts';
 import { DOSSIER_ROLES } from '../../../auth/policies.ts';
 import { dossierDeps } from '../../deps.ts';
 import { defineRoute } from '../../route.ts';
-import { IdParams } from '../../schemas/common.ts';
-import { Dossier, DossierEventBody, DossierPage, DossierQuery, IdempotencyHeader, NewDossierBody, validateEventBody } from './dossiers.schema.ts';
+import { Id, IdParams, Instant, LocalDate, Nullable } from '../../schemas/common.ts';
+import { ApplicantView, Dossier, DossierEventBody, DossierPage, DossierQuery, IdempotencyHeader, NewDossierBody, validateEventBody } from './dossiers.schema.ts';
 import { idempotencyOf } from './idempotency-key.ts';
 
 export const dossierRoutes = [
@@ -63,5 +65,70 @@ export const dossierRoutes = [
       if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
       return answer.body;
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/dossiers/:id/forms/:form',
+    tag: 'dossiers',
+    summary: 'A one-stop form produced from the dossier (receipt, supplement request, refusal, apology, stop notice, tracking sheet)',
+    description: 'Circular 03/2025/TT-VPCP, Appendix I. 404 FORM_NOT_AVAILABLE when what the form records has not happened.',
+    auth: DOSSIER_ROLES,
+    params: Type.Object(
+      { id: Id, form: Type.Union(Object.keys(DOSSIER_FORMS).map((f) => Type.Literal(f))) },
+      { additionalProperties: false },
+    ),
+    response: {
+      status: 200,
+      schema: Type.Object(
+        {
+          form: Type.String(),
+          template: Type.String(),
+          title: Type.String(),
+          agency: Type.String(),
+          dossierCode: Type.String(),
+          issuedAt: Instant,
+          applicant: ApplicantView,
+          procedure: Type.Object({ id: Id, code: Type.String(), name: Type.String() }),
+          fields: Type.Record(Type.String(), Type.Unknown()),
+        },
+        { additionalProperties: false },
+      ),
+      description: 'The form',
+    },
+    errors: [400, 401, 403, 404],
+    handler: ({ params, principal, deps }) => dossierForm(dossierDeps(deps), principal, params.id, params.form as DossierFormName),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/log-book',
+    tag: 'dossiers',
+    summary: 'Sổ theo dõi hồ sơ (Mẫu số 07): dossiers received between two dates',
+    auth: ['onestop', 'director', 'admin'],
+    query: Type.Object({ from: LocalDate, to: LocalDate, procedureId: Type.Optional(Id) }, { additionalProperties: false }),
+    response: {
+      status: 200,
+      schema: Type.Object({
+        items: Type.Array(
+          Type.Object(
+            {
+              sequence: Type.Integer(),
+              dossierCode: Type.String(),
+              procedure: Type.String(),
+              applicant: Type.String(),
+              contact: Nullable(Type.String()),
+              processingUnit: Type.String(),
+              receivedAt: Instant,
+              appointmentAt: Nullable(Instant),
+              returnedAt: Nullable(Instant),
+              returnMethod: Nullable(Type.String()),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      }),
+      description: 'The book, in order of receipt',
+    },
+    errors: [400, 401, 403],
+    handler: async ({ query, principal, deps }) => ({ items: await logBook(dossierDeps(deps), principal, query) }),
   }),
 ];

@@ -77,6 +77,12 @@ export function validateEventBody(value: unknown): EventBody {
   return validate<EventBody>(EVENT_SCHEMAS[type as DossierEventType], value, 'body');
 }
 
+/** The applicant as answers show them. */
+export const ApplicantView = Type.Object(
+  { name: Type.String(), idNumber: Nullable(Type.String()), phone: Nullable(Type.String()), email: Nullable(Type.String()), address: Nullable(Type.String()) },
+  { additionalProperties: false },
+);
+
 const StateSchema = Type.Union(DOSSIER_STATES.map((s) => Type.Literal(s)));
 
 const TimelineEntry = Type.Object(
@@ -101,10 +107,7 @@ const dossierFields = {
   state: StateSchema,
   nationalStatus: Type.Integer({ description: 'Status code of the national public-service portal' }),
   version: Type.Integer({ minimum: 1 }),
-  applicant: Type.Object(
-    { name: Type.String(), idNumber: Nullable(Type.String()), phone: Nullable(Type.String()), email: Nullable(Type.String()), address: Nullable(Type.String()) },
-    { additionalProperties: false },
-  ),
+  applicant: ApplicantView,
   subject: Nullable(Type.String()),
   assigneeId: Nullable(Id),
   submittedAt: Instant,

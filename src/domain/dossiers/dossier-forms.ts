@@ -1,0 +1,208 @@
+import { hasRole, type Principal } from '../../auth/principal.ts';
+import { iso } from '../../lib/rows.ts';
+import { VN_UTC_OFFSET_MINUTES } from '../../calendar/working-calendar.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { getDossier, type DossierDeps, type DossierView, type TimelineEntry } from './dossier.service.ts';
+
+/**
+ * The forms of the one-stop mechanism (Circular 03/2025/TT-VPCP, Appendix I; DOMAIN §1.4), produced from
+ * a dossier's data: what each form states, ready to print or to send to the applicant.
+ */
+export const DOSSIER_FORMS = {
+  receipt: { template: 'Mẫu số 01', title: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả' },
+  'supplement-request': { template: 'Mẫu số 02', title: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ' },
+  refusal: { template: 'Mẫu số 03', title: 'Phiếu từ chối tiếp nhận giải quyết hồ sơ' },
+  apology: { template: 'Mẫu số 04', title: 'Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết' },
+  'stop-notice': { template: 'Mẫu số 05', title: 'Thông báo dừng giải quyết hồ sơ' },
+  'tracking-sheet': { template: 'Mẫu số 06', title: 'Phiếu kiểm soát quá trình giải quyết hồ sơ' },
+} as const;
+
+export type DossierFormName = keyof typeof DOSSIER_FORMS;
+
+export interface DossierForm {
+  form: DossierFormName;
+  template: string;
+  title: string;
+  agency: string;
+  dossierCode: string;
+  /** When the act the form records happened. */
+  issuedAt: string;
+  applicant: DossierView['applicant'];
+  procedure: DossierView['procedure'];
+  fields: Record<string, unknown>;
+}
+
+const STEP_UNITS: Record<string, string> = {
+  intake: 'Bộ phận Một cửa',
+  returnedToOneStop: 'Bộ phận Một cửa',
+  readyForReturn: 'Bộ phận Một cửa',
+  leadershipApproval: 'Lãnh đạo Sở',
+};
+
+function last(timeline: TimelineEntry[], ...types: string[]): TimelineEntry | undefined {
+  return [...timeline].reverse().find((e) => types.includes(e.type));
+}
+
+function unavailable(form: DossierFormName, state: string): NotFoundError {
+  return new NotFoundError('FORM_NOT_AVAILABLE', `The dossier has no ${DOSSIER_FORMS[form].title} (state ${state})`, { form, state });
+}
+
+/** Sequence in the day's book: the dossier code's last digits (Sổ theo dõi hồ sơ). */
+function bookSequence(code: string): number {
+  return Number(/-\d{2}(\d+)$/.exec(code)?.[1] ?? 0);
+}
+
+/**
+ * One form of one dossier.
+ * @throws NotFoundError NOT_FOUND when the caller may not see the dossier; FORM_NOT_AVAILABLE when what
+ *   the form records has not happened (no refusal, no apology…).
+ */
+export async function dossierForm(deps: DossierDeps, principal: Principal, id: number, form: DossierFormName): Promise<DossierForm> {
+  const dossier = await getDossier(deps, principal, id);
+  const timeline = dossier.timeline ?? [];
+  const departments = new Map<number, string>((await deps.db('departments').select('id', 'name')).map((d) => [d.id, d.name]));
+  const base = (issuedAt: string, fields: Record<string, unknown>): DossierForm => ({
+    form,
+    ...DOSSIER_FORMS[form],
+    agency: deps.settings.agencyName,
+    dossierCode: dossier.code,
+    issuedAt,
+    applicant: dossier.applicant,
+    procedure: dossier.procedure,
+    fields,
+  });
+  switch (form) {
+    case 'receipt': {
+      const received = last(timeline, 'RECEIVE');
+      if (!received || !dossier.receivedAt) throw unavailable(form, dossier.state);
+      const rules = await deps.db('procedure_rules').join('dossiers', 'dossiers.procedure_rule_id', 'procedure_rules.id').where('dossiers.id', id).first('working_days');
+      return base(received.at, {
+        subject: dossier.subject,
+        channel: dossier.channel,
+        workingDays: Number(rules.working_days),
+        receivedAt: dossier.receivedAt,
+        appointmentAt: dossier.originalDueAt,
+        resultPlace: 'Bộ phận Một cửa',
+        logBookSequence: bookSequence(dossier.code),
+        receivedBy: received.actor.name,
+      });
+    }
+    case 'supplement-request': {
+      const request = last(timeline, 'REQUEST_SUPPLEMENT');
+      if (!request) throw unavailable(form, dossier.state);
+      const guidance = String(request.payload.guidance ?? '');
+      return base(request.at, {
+        // Every missing item, listed at once (Decree 118/2025/NĐ-CP).
+        items: guidance.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0),
+        afterReceipt: request.fromState !== 'submitted',
+        guide: request.actor.name,
+      });
+    }
+    case 'refusal': {
+      const refusal = last(timeline, 'REFUSE');
+      if (!refusal) throw unavailable(form, dossier.state);
+      return base(refusal.at, { reason: refusal.payload.reason, refusedBy: refusal.actor.name });
+    }
+    case 'apology': {
+      const apology = last(timeline, 'ISSUE_APOLOGY');
+      if (!apology) throw unavailable(form, dossier.state);
+      return base(apology.at, {
+        receivedAt: dossier.receivedAt,
+        originalAppointmentAt: dossier.originalDueAt,
+        reason: apology.payload.reason,
+        newAppointmentAt: new Date(String(apology.payload.newDueAt)).toISOString(),
+        issuedBy: apology.actor.name,
+      });
+    }
+    case 'stop-notice': {
+      const stop = last(timeline, 'WITHDRAW', 'STOP', 'SUPPLEMENT_EXPIRED');
+      if (!stop) throw unavailable(form, dossier.state);
+      const grounds = { WITHDRAW: 'applicant-request', STOP: 'agency-decision', SUPPLEMENT_EXPIRED: 'supplement-not-received' } as const;
+      return base(stop.at, {
+        grounds: grounds[stop.type as keyof typeof grounds],
+        reason: stop.payload.reason ?? null,
+        requestedBy: stop.actor.kind === 'applicant' ? 'applicant' : stop.actor.name,
+        stateWhenStopped: stop.fromState,
+      });
+    }
+    case 'tracking-sheet': {
+      let unit = 'Bộ phận Một cửa';
+      const handovers = timeline
+        .filter((e) => e.payload.handover)
+        .map((e) => {
+          const h = e.payload.handover as { fromStep: string | null; toStep: string | null; stepDueAt: string | null; stepOutcome: string | null };
+          const giving = unit;
+          unit = h.toStep ? (STEP_UNITS[h.toStep] ?? departments.get(dossier.departmentId) ?? '') : '';
+          return {
+            at: e.at,
+            event: e.type,
+            givingUnit: giving,
+            givenBy: e.actor.name ?? (e.actor.kind === 'applicant' ? 'Tổ chức, cá nhân' : 'Hệ thống'),
+            receivingUnit: unit || null,
+            stepDueAt: h.stepDueAt,
+            // Trước hạn / đúng hạn / quá hạn of the step handed over.
+            stepResult: h.stepOutcome,
+          };
+        });
+      return base(dossier.receivedAt ?? dossier.submittedAt, {
+        processingUnit: departments.get(dossier.departmentId) ?? null,
+        receivedAt: dossier.receivedAt,
+        appointmentAt: dossier.dueAt,
+        handovers,
+      });
+    }
+  }
+}
+
+export interface LogBookEntry {
+  sequence: number;
+  dossierCode: string;
+  procedure: string;
+  applicant: string;
+  contact: string | null;
+  processingUnit: string;
+  receivedAt: string;
+  appointmentAt: string | null;
+  returnedAt: string | null;
+  returnMethod: string | null;
+}
+
+/**
+ * Sổ theo dõi hồ sơ (Mẫu số 07): the dossiers received between two local dates, in order of receipt.
+ * @throws ForbiddenError unless the caller keeps the book (one-stop, director, admin).
+ */
+export async function logBook(deps: DossierDeps, principal: Principal, filter: { from: string; to: string; procedureId?: number }): Promise<LogBookEntry[]> {
+  if (!hasRole(principal, 'onestop', 'director', 'admin')) throw new ForbiddenError('FORBIDDEN', 'The log book is kept by the one-stop unit');
+  const offset = VN_UTC_OFFSET_MINUTES * 60_000;
+  const start = new Date(Date.parse(`${filter.from}T00:00:00Z`) - offset).toISOString();
+  const end = new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000 - offset).toISOString();
+  const query = deps.db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('departments as dep', 'dep.id', 'd.department_id')
+    .leftJoin('events as e', function returned() {
+      this.on('e.stream_id', '=', deps.db.raw('CAST(?? AS VARCHAR(64))', ['d.id'])).andOnVal('e.stream_type', '=', 'dossier').andOnVal('e.type', '=', 'RETURN_RESULT');
+    })
+    .whereNotNull('d.received_at')
+    .andWhere('d.received_at', '>=', start)
+    .andWhere('d.received_at', '<', end)
+    .orderBy('d.received_at')
+    .orderBy('d.id')
+    .select('d.code', 'p.name as procedure_name', 'd.applicant_name', 'd.applicant_phone', 'd.applicant_address', 'dep.name as department_name', 'd.received_at', 'd.due_at', 'd.rescheduled_due_at', 'e.at as returned_at', 'e.payload as return_payload');
+  if (filter.procedureId !== undefined) query.where('d.procedure_id', filter.procedureId);
+  const rows = await query;
+  return rows.map((r, i) => {
+    const payload = r.return_payload ? (typeof r.return_payload === 'string' ? JSON.parse(r.return_payload) : r.return_payload) : null;
+    return {
+      sequence: i + 1,
+      dossierCode: r.code,
+      procedure: r.procedure_name,
+      applicant: r.applicant_name,
+      contact: [r.applicant_address, r.applicant_phone].filter(Boolean).join(' – ') || null,
+      processingUnit: r.department_name,
+      receivedAt: iso(r.received_at) as string,
+      appointmentAt: iso(r.rescheduled_due_at) ?? iso(r.due_at),
+      returnedAt: iso(r.returned_at),
+      returnMethod: payload?.method ?? (r.returned_at ? 'counter' : null),
+    };
+  });
+}

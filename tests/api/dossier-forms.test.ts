@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPLICANT, buildWorld, type TestUser, type World } from '../support/factories.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+/** The seven forms of the one-stop mechanism, produced from a dossier's data (Circular 03/2025/TT-VPCP). */
+let app: TestApp;
+let w: World;
+
+beforeAll(async () => {
+  app = await startTestApp({ env: { IDESK_AGENCY_NAME: 'Sở Công Thương tỉnh Bình Định' } });
+  w = await buildWorld(app);
+});
+afterAll(() => app.close());
+
+async function fire(d: { id: number; version: number }, user: TestUser, type: string, extra: Record<string, unknown> = {}) {
+  const res = await w.http.post(`/api/dossiers/${d.id}/events`, { type, version: d.version, ...extra }, { token: user.token });
+  expect(res.status, `${type}: ${JSON.stringify(res.body)}`).toBe(200);
+  d.version = res.body.version;
+  return res.body;
+}
+
+const form = (id: number, name: string, user: TestUser = w.onestop) => w.http.get(`/api/dossiers/${id}/forms/${name}`, { token: user.token });
+
+describe('forms of a dossier', () => {
+  it('the receipt, the tracking sheet, and forms for acts that did not happen are not available', async () => {
+    const res = await w.http.post('/api/dossiers', { procedureId: w.procedures.noFee.id, applicant: APPLICANT, subject: 'Cấp phép bán buôn' }, { token: w.onestop.token });
+    const d = { id: res.body.id, version: res.body.version };
+    const receipt = await form(d.id, 'receipt');
+    expect(receipt.status).toBe(200);
+    expect(receipt.body).toMatchObject({
+      form: 'receipt',
+      template: 'Mẫu số 01',
+      title: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+      agency: 'Sở Công Thương tỉnh Bình Định',
+      dossierCode: res.body.code,
+      applicant: { name: APPLICANT.name, idNumber: APPLICANT.idNumber },
+      fields: { workingDays: 14, receivedAt: res.body.receivedAt, appointmentAt: res.body.dueAt, logBookSequence: 1, resultPlace: 'Bộ phận Một cửa' },
+    });
+    expect(receipt.body.fields.receivedBy).toMatch(/^Cán bộ /);
+
+    for (const name of ['refusal', 'apology', 'stop-notice', 'supplement-request']) {
+      const none = await form(d.id, name);
+      expect(none.status).toBe(404);
+      expect(none.body.error.code).toBe('FORM_NOT_AVAILABLE');
+    }
+
+    await fire(d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
+    await fire(d, w.specialist, 'VERIFY');
+    await fire(d, w.lead, 'ISSUE_APOLOGY', { reason: 'Cần xác minh thực địa', newDueAt: '2026-04-30T09:00:00+07:00' });
+    await fire(d, w.lead, 'PROPOSE', { opinion: 'Đủ điều kiện', proposedResult: 'grant' });
+    await fire(d, w.director, 'APPROVE');
+    await fire(d, w.onestop, 'RETURN_RESULT', { method: 'post' });
+
+    const apology = await form(d.id, 'apology', w.director);
+    expect(apology.body.fields).toMatchObject({ reason: 'Cần xác minh thực địa', newAppointmentAt: '2026-04-30T02:00:00.000Z', originalAppointmentAt: res.body.dueAt });
+
+    const sheet = await form(d.id, 'tracking-sheet');
+    expect(sheet.body.fields.processingUnit).toBe('Phòng Quản lý Thương mại');
+    expect(sheet.body.fields.handovers.map((h: { givingUnit: string; receivingUnit: string | null; stepResult: string | null }) => [h.givingUnit, h.receivingUnit, h.stepResult])).toEqual([
+      ['Bộ phận Một cửa', 'Phòng Quản lý Thương mại', 'early'],
+      ['Phòng Quản lý Thương mại', 'Phòng Quản lý Thương mại', 'early'],
+      ['Phòng Quản lý Thương mại', 'Lãnh đạo Sở', 'early'],
+      ['Lãnh đạo Sở', 'Bộ phận Một cửa', 'early'],
+      // The hand-over step (half a day) was due the same day: on time.
+      ['Bộ phận Một cửa', null, 'onTime'],
+    ]);
+
+    const book = await w.http.get('/api/log-book?from=2026-03-02&to=2026-03-02', { token: w.onestop.token });
+    expect(book.status).toBe(200);
+    expect(book.body.items[0]).toMatchObject({ sequence: 1, dossierCode: res.body.code, applicant: APPLICANT.name, processingUnit: 'Phòng Quản lý Thương mại', returnMethod: 'post' });
+    expect(book.body.items[0].returnedAt).toBe(app.clock.now().toISOString());
+    expect((await w.http.get('/api/log-book?from=2026-03-03&to=2026-03-04', { token: w.onestop.token })).body.items).toEqual([]);
+    expect((await w.http.get('/api/log-book?from=2026-03-02&to=2026-03-02', { token: w.specialist.token })).status).toBe(403);
+  });
+
+  it('the supplement request lists every item; the refusal and the stop notice carry their reasons', async () => {
+    const online = await w.http.post('/api/public/dossiers', { procedureId: w.procedures.standard.id, applicant: APPLICANT });
+    const d = { id: online.body.id, version: 1 };
+    await fire(d, w.onestop, 'REQUEST_SUPPLEMENT', { guidance: '1. Bản sao giấy chứng nhận đăng ký doanh nghiệp\n2. Sơ đồ kho hàng\n\n3. Hợp đồng thuê kho' });
+    const request = await form(d.id, 'supplement-request');
+    expect(request.body.fields).toMatchObject({
+      items: ['1. Bản sao giấy chứng nhận đăng ký doanh nghiệp', '2. Sơ đồ kho hàng', '3. Hợp đồng thuê kho'],
+      afterReceipt: false,
+    });
+    const withdrawn = await w.http.post(`/api/public/dossiers/${online.body.code}/events`, { type: 'WITHDRAW', version: d.version, reason: 'Doanh nghiệp đổi địa điểm kinh doanh' }, { headers: { 'x-tracking-secret': online.body.trackingSecret } });
+    expect(withdrawn.status).toBe(200);
+    const notice = await form(d.id, 'stop-notice');
+    expect(notice.body).toMatchObject({ template: 'Mẫu số 05', fields: { grounds: 'applicant-request', requestedBy: 'applicant', reason: 'Doanh nghiệp đổi địa điểm kinh doanh', stateWhenStopped: 'awaitingSupplement' } });
+
+    const other = await w.http.post('/api/public/dossiers', { procedureId: w.procedures.standard.id, applicant: APPLICANT });
+    await fire({ id: other.body.id, version: 1 }, w.onestop, 'REFUSE', { reason: 'Không thuộc thẩm quyền giải quyết của Sở' });
+    const refusal = await form(other.body.id, 'refusal');
+    expect(refusal.body).toMatchObject({ template: 'Mẫu số 03', fields: { reason: 'Không thuộc thẩm quyền giải quyết của Sở' } });
+  });
+
+  it('an unknown form → 400; a dossier the caller may not see → 404', async () => {
+    expect((await form(1, 'horoscope')).status).toBe(400);
+    const hidden = await form(1, 'receipt', w.otherSpecialist);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.code).toBe('NOT_FOUND');
+  });
+});
