@@ -5,15 +5,7 @@ import { buildUser, buildWorld, type TestUser, type World } from '../support/fac
 import { Http, type Answer, type RequestOptions } from '../support/http.ts';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
-
-/** Every error answers `{ error: { code, message, details } }` and nothing else. */
-function expectError(res: Answer, status: number, code: string): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(Object.keys(res.body ?? {})).toEqual(['error']);
-  expect(Object.keys(res.body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(res.body.error.code).toBe(code);
-  expect(typeof res.body.error.message).toBe('string');
-}
+import { expectError } from '../support/assertions.ts';
 
 const HOUR = 3_600_000;
 

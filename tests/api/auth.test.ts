@@ -5,16 +5,7 @@ import { buildDepartment, buildUser, buildWorld, type TestUser, type World } fro
 import { Http, type Answer } from '../support/http.ts';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
-
-/** Every error answers `{ error: { code, message, details } }` and nothing else. */
-function expectError(res: Answer, status: number, code: string): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(Object.keys(res.body ?? {})).toEqual(['error']);
-  expect(Object.keys(res.body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(res.body.error.code).toBe(code);
-  expect(typeof res.body.error.message).toBe('string');
-  expect(res.body.error.message.length).toBeGreaterThan(0);
-}
+import { expectError } from '../support/assertions.ts';
 
 /** The idesk_session cookie a response sets, as raw Set-Cookie text. */
 function sessionSetCookie(res: Answer): string | undefined {

@@ -3,6 +3,7 @@ import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
 import type { Answer } from '../support/http.ts';
+import { expectError } from '../support/assertions.ts';
 
 /**
  * Bad input gets its documented status and stable code, the standard error shape, and changes nothing:
@@ -27,11 +28,7 @@ afterAll(() => app.close());
 async function refused(status: number, code: string, send: () => Promise<Answer>): Promise<Answer> {
   const before = await fingerprint(app.deps.db);
   const res = await send();
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(Object.keys(res.body)).toEqual(['error']);
-  expect(Object.keys(res.body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(res.body.error.code).toBe(code);
-  expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.ts:\d+/);
+  expectError(res, status, code);
   expect(await fingerprint(app.deps.db)).toEqual(before);
   return res;
 }

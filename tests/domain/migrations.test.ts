@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateLatest, migrateRollbackAll } from '../../src/db/db.ts';
-import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/test-db.ts';
+import { createTestDatabase, TABLES, TEST_DB, type TestDatabase } from '../support/test-db.ts';
 
 /** Every migration runs up and down on the database under test (SQLite or PostgreSQL). */
 let t: TestDatabase;
@@ -8,23 +8,6 @@ beforeAll(async () => {
   t = await createTestDatabase();
 });
 afterAll(() => t.drop());
-
-const TABLES = [
-  'departments',
-  'users',
-  'user_roles',
-  'sessions',
-  'api_tokens',
-  'procedures',
-  'procedure_rules',
-  'dossiers',
-  'dossier_code_counters',
-  'events',
-  'outbox',
-  'idempotency_keys',
-  'calendar_overrides',
-  'audit_checkpoints',
-];
 
 async function existing(): Promise<string[]> {
   const present: string[] = [];

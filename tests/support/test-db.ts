@@ -49,29 +49,31 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** Every table of the schema. */
+export const TABLES = [
+  'departments',
+  'users',
+  'user_roles',
+  'sessions',
+  'api_tokens',
+  'procedures',
+  'procedure_rules',
+  'dossiers',
+  'dossier_code_counters',
+  'events',
+  'outbox',
+  'idempotency_keys',
+  'calendar_overrides',
+  'audit_checkpoints',
+];
+
 /**
  * Every row of every table, in a stable order: compared before and after a refused request to prove
  * that it changed nothing.
  */
 export async function fingerprint(db: Db): Promise<Record<string, unknown[]>> {
-  const tables = [
-    'departments',
-    'users',
-    'user_roles',
-    'sessions',
-    'api_tokens',
-    'procedures',
-    'procedure_rules',
-    'dossiers',
-    'dossier_code_counters',
-    'events',
-    'outbox',
-    'idempotency_keys',
-    'calendar_overrides',
-    'audit_checkpoints',
-  ];
   const result: Record<string, unknown[]> = {};
-  for (const table of tables) {
+  for (const table of TABLES) {
     const rows = await db(table).select('*');
     result[table] = rows.map((r) => JSON.stringify(r)).sort();
   }
