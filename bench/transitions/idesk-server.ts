@@ -56,6 +56,8 @@ async function main(): Promise<void> {
   const sqlStats = process.env.BENCH_SQL_STATS === '1' ? collectSqlStats() : null;
   const count = Number(process.env.BENCH_DOSSIERS ?? 5000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idesk-bench-'));
+  // Removed however the process ends, a failed setup included.
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   // Production settings (no response validation, production scrypt cost), silent log.
   const config = loadConfig({
     NODE_ENV: 'production',

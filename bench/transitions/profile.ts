@@ -46,7 +46,9 @@ function moduleOf(url: string): string {
 function keyOf(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const name = functionName || '(anonymous)';
-  return url ? `${name}  ${shortUrl(url)}:${lineNumber + 1}` : name;
+  // tsx-compiled project files report every function at line 0: the file alone is then more honest.
+  if (!url) return name;
+  return lineNumber > 0 ? `${name}  ${shortUrl(url)}:${lineNumber + 1}` : `${name}  ${shortUrl(url)}`;
 }
 
 export interface ProfileSummary {

@@ -19,6 +19,8 @@ function main(): void {
   const started = performance.now();
   const count = Number(process.env.BENCH_DOSSIERS ?? 5000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idesk-bench-raw-'));
+  // Removed however the process ends, a failed setup included.
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const db = new Database(path.join(dir, 'raw.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

@@ -100,14 +100,21 @@ function line(r: RunResult): string {
   );
 }
 
-/** SQL statements per transition and their time, against the server's CPU time per transition. */
-function formatSql(sql: SqlStat[], transitions: number, serverCpuMs: number): string {
+/**
+ * SQL statements per transition and their time, against the server's wall time per transition (the
+ * server is one thread: 1 / throughput) and its CPU time per transition.
+ */
+function formatSql(r: RunResult): string {
+  const sql = r.sql ?? [];
+  const { transitions } = r;
+  const serverCpuMs = r.serverCpu * r.windowMs;
   const per = (x: number) => x / transitions;
   const totalMs = sql.reduce((a, s) => a + s.ms, 0);
   const statements = sql.reduce((a, s) => a + s.count, 0);
   const lines = [
     `SQL during the measured window (≈ per transition; better-sqlite3 run/all/get, COMMIT includes the fsync):`,
-    `  ${fmt(per(statements), 1)} statements, ${fmt(per(totalMs) * 1000, 0)} µs in SQLite, of ${fmt(per(serverCpuMs) * 1000, 0)} µs server CPU per transition`,
+    `  ${fmt(per(statements), 1)} statements, ${fmt(per(totalMs) * 1000, 0)} µs in SQLite per transition, of ${fmt(per(r.windowMs) * 1000, 0)} µs server wall time ` +
+      `(${fmt(per(serverCpuMs) * 1000, 0)} µs CPU) per transition`,
     ...sql.slice(0, 20).map((s) => `  ${fmt(per(s.count), 2).padStart(5)} ×  ${fmt(per(s.ms) * 1000, 0).padStart(4)} µs  ${s.sql.replace(/\s+/g, ' ').slice(0, 150)}`),
   ];
   return lines.join('\n');
@@ -129,7 +136,7 @@ async function main(): Promise<void> {
       results.push(r);
       process.stdout.write(`round ${round}  ${line(r)}\n`);
       for (const [kind, n] of Object.entries(r.errorKinds).slice(0, 5)) process.stdout.write(`    ${n} × ${kind}\n`);
-      if (r.sql) process.stdout.write(`${formatSql(r.sql, r.transitions, r.serverCpu * r.windowMs)}\n`);
+      if (r.sql) process.stdout.write(`${formatSql(r)}\n`);
     }
   }
 
@@ -162,7 +169,7 @@ async function main(): Promise<void> {
     const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('no .cpuprofile was written');
     process.stdout.write(`\n${formatSummary(summariseProfile(path.join(dir, file), 25))}\n(profile kept at ${path.join(dir, file)})\n`);
-    if (r.sql) process.stdout.write(`\n${formatSql(r.sql, r.transitions, r.serverCpu * r.windowMs)}\n`);
+    if (r.sql) process.stdout.write(`\n${formatSql(r)}\n`);
   }
 }
 
