@@ -1,6 +1,16 @@
 import type { Knex } from 'knex';
 
 /**
+ * An id for append-only tables: on SQLite a plain INTEGER PRIMARY KEY (the rowid), without
+ * AUTOINCREMENT's extra write to sqlite_sequence on every insert; rows are never deleted, so ids are
+ * not reused. On PostgreSQL a serial.
+ */
+function appendOnlyId(knex: Knex, t: Knex.CreateTableBuilder): void {
+  if (knex.client.config.client === 'pg') t.increments('id');
+  else t.specificType('id', 'integer primary key');
+}
+
+/**
  * Dossiers with their machine snapshot, the per-day code counter, the hash-chained event log, the
  * outbox of jobs implied by transitions, and stored answers for Idempotency-Key replays.
  */
@@ -48,9 +58,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['state', 'department_id']);
     t.index(['assignee_id', 'state']);
     t.index(['procedure_id']);
-    t.index(['due_at']);
+    // The overdue list and the deadline sweep.
     t.index(['step_due_at']);
-    t.index(['created_at']);
+    t.index(['due_at']);
   });
 
   await knex.schema.createTable('dossier_code_counters', (t) => {
@@ -61,7 +71,7 @@ export async function up(knex: Knex): Promise<void> {
 
   // Append-only, hash-chained per record (DESIGN §9): each row links to the previous row of its stream.
   await knex.schema.createTable('events', (t) => {
-    t.increments('id');
+    appendOnlyId(knex, t);
     t.string('stream_type', 16).notNullable();
     t.string('stream_id', 64).notNullable();
     t.integer('seq').notNullable();
@@ -75,24 +85,21 @@ export async function up(knex: Knex): Promise<void> {
     t.string('prev_hash', 64).notNullable();
     t.string('hash', 64).notNullable();
     t.unique(['stream_type', 'stream_id', 'seq']);
-    t.index(['at']);
   });
 
+  // The jobs one transition implies, in one row written in the transition's transaction; a relay
+  // moves them to BullMQ after commit (DESIGN §8).
   await knex.schema.createTable('outbox', (t) => {
-    t.increments('id');
-    t.string('queue', 40).notNullable();
-    t.string('job_name', 60).notNullable();
-    // Deterministic BullMQ job id: a replayed relay cannot enqueue the same job twice.
-    t.string('job_id', 200).notNullable();
-    t.jsonb('payload').notNullable();
-    t.timestamp('run_at', { useTz: true }).nullable();
+    appendOnlyId(knex, t);
+    // [{ queue, name, jobId, payload, runAt }]; job ids are deterministic, so a replayed relay cannot enqueue twice.
+    t.jsonb('jobs').notNullable();
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.timestamp('delivered_at', { useTz: true }).nullable();
     t.integer('attempts').notNullable().defaultTo(0);
     t.string('last_error', 500).nullable();
-    t.index(['delivered_at', 'id']);
-    t.index(['job_id']);
   });
+  // The relay reads only what is still to deliver.
+  await knex.raw('CREATE INDEX outbox_pending ON outbox (id) WHERE delivered_at IS NULL');
 
   await knex.schema.createTable('idempotency_keys', (t) => {
     // Who sent it (user:<id> or applicant:<dossier>) and their key: keys of different callers never collide.

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './api/deps.ts';
+import { PrincipalCache } from './api/principal-cache.ts';
 import { RateLimiter } from './api/rate-limiter.ts';
 import type { Config } from './config.ts';
 import { createDb, migrateLatest } from './db/db.ts';
@@ -30,6 +31,7 @@ export async function bootstrap(config: Readonly<Config>, logger: Logger, overri
     clock,
     calendar: overrides.calendar ?? new DbCalendarProvider(db, config.officeHours),
     machines: overrides.machines ?? createMachineRegistry(),
+    principals: overrides.principals ?? new PrincipalCache(5_000, () => clock().getTime()),
     limiters: overrides.limiters ?? {
       login: new RateLimiter(config.login.perIpPerMinute, 60_000, () => clock().getTime()),
       publicSubmit: new RateLimiter(config.publicSubmitPerIpPerMinute, 60_000, () => clock().getTime()),

@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import type { DossierContext, DossierEvent, DossierInput, DossierState } from './dossier.types.ts';
+import type { DossierContext, DossierEvent, DossierInput, DossierRules, DossierState } from './dossier.types.ts';
 
 /**
  * The one-stop dossier flow (Điều 11, 12 of Quy chế 80/QĐ-SCT; details from Decree 118/2025/NĐ-CP
@@ -19,6 +19,9 @@ export const DOSSIER_MACHINE_ID = 'dossier';
 export const DOSSIER_MACHINE_VERSION = 1;
 
 type E<T extends DossierEvent['type']> = Extract<DossierEvent, { type: T }>;
+
+/** The plain flow: department-lead review, no fee, no inspection, the full limit again after a supplement. */
+const PLAIN_RULES: DossierRules = Object.freeze({ hasFee: false, leadReview: true, inspection: false, supplementClock: 'restart' });
 
 export const dossierMachine = setup({
   types: {
@@ -88,8 +91,10 @@ export const dossierMachine = setup({
 }).createMachine({
   id: DOSSIER_MACHINE_ID,
   initial: 'submitted',
+  // xstate's pure transition() builds a throwaway actor without input on every call: a missing input
+  // must not throw there (a caught TypeError per transition is measurable). The service always passes the rules.
   context: ({ input }) => ({
-    rules: input.rules,
+    rules: input?.rules ?? PLAIN_RULES,
     received: false,
     supplementRequestedAfterReceipt: false,
     supplementReturnTo: null,

@@ -4,6 +4,7 @@ import type { Db } from '../db/db.ts';
 import type { CalendarProvider } from '../domain/calendar/calendar.service.ts';
 import type { DossierDeps } from '../domain/dossiers/dossier.service.ts';
 import type { MachineRegistry } from '../domain/workflow/machine-registry.ts';
+import type { PrincipalCache } from './principal-cache.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /** Everything the API needs, built once by the process and injected (tests inject their own clock and calendar). */
@@ -15,6 +16,8 @@ export interface AppDeps {
   calendar: CalendarProvider;
   machines: MachineRegistry;
   limiters: { login: RateLimiter; publicSubmit: RateLimiter };
+  /** Credentials resolved recently; cleared by every account change made here. */
+  principals: PrincipalCache;
 }
 
 export function dossierDeps(deps: AppDeps): DossierDeps {

@@ -36,6 +36,8 @@ export interface RouteDef<B extends TSchema | undefined = undefined, Q extends T
   auth: 'public' | 'user' | readonly Role[];
   /** Usable while the account must still change its initial password. */
   beforePasswordChange?: boolean;
+  /** Ends or changes credentials (logout, revocation, password, disabled account): cached principals are dropped. */
+  changesCredentials?: boolean;
   params?: P;
   query?: Q;
   body?: B;
@@ -103,6 +105,7 @@ export function mountRoute(router: Router, deps: AppDeps, def: AnyRouteDef): voi
       body = def.bodyValidator ? def.bodyValidator(raw) : validate(def.body, raw, 'body');
     }
     const result = await def.handler({ body: body as Maybe<TSchema>, query, params, principal: principal as Principal, ctx, deps });
+    if (def.changesCredentials) deps.principals.clear();
     // A handler may choose another status (a replayed answer keeps the first one's).
     ctx.status = (ctx.state.status as number | undefined) ?? def.response.status;
     if (def.response.schema === null) return;

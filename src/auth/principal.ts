@@ -14,6 +14,8 @@ export interface Principal {
   via: 'session' | 'token';
   sessionId?: string;
   tokenId?: number;
+  /** When the session or token stops working (null: an API token without expiry). */
+  expiresAt: string | null;
 }
 
 export function hasRole(principal: Principal, ...roles: Role[]): boolean {

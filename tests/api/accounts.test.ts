@@ -74,6 +74,8 @@ describe('API tokens, admin routes and duplicates', () => {
       expect((await http.get('/api/users', { token: res.body.token })).status).toBe(200);
       // There is no route to take a role away yet; the table is where roles live.
       await app.deps.db('user_roles').where({ user_id: user.id, role: 'dept_lead' }).delete();
+      // An API process remembers who a credential stands for for at most 5 seconds.
+      app.clock.advance(5_000);
       expect((await http.get('/api/me', { token: res.body.token })).body.effectiveRoles).toEqual(['specialist']);
       expectError(await http.get('/api/users', { token: res.body.token }), 403, 'FORBIDDEN');
     });

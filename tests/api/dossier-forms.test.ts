@@ -57,7 +57,8 @@ describe('forms of a dossier', () => {
     const sheet = await form(d.id, 'tracking-sheet');
     expect(sheet.body.fields.processingUnit).toBe('Phòng Quản lý Thương mại');
     expect(sheet.body.fields.handovers.map((h: { givingUnit: string; receivingUnit: string | null; stepResult: string | null }) => [h.givingUnit, h.receivingUnit, h.stepResult])).toEqual([
-      ['Bộ phận Một cửa', 'Phòng Quản lý Thương mại', 'early'],
+      // Received at the counter: the one-stop had no step to finish.
+      ['Bộ phận Một cửa', 'Phòng Quản lý Thương mại', null],
       ['Phòng Quản lý Thương mại', 'Phòng Quản lý Thương mại', 'early'],
       ['Phòng Quản lý Thương mại', 'Lãnh đạo Sở', 'early'],
       ['Lãnh đạo Sở', 'Bộ phận Một cửa', 'early'],

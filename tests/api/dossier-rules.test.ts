@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProcedureRules } from '../../src/domain/procedures/procedures.service.ts';
+import { outboxJobs } from '../../src/domain/outbox/outbox.ts';
 import { APPLICANT, buildProcedure, buildWorld, type TestUser, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -16,6 +17,10 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const at = (local: string) => new Date(local).toISOString();
+
+async function jobsOf(dossierId: number) {
+  return (await outboxJobs(app.deps.db)).filter((j) => j.jobId.startsWith(`dossier-${dossierId}-`));
+}
 
 async function counter(procedureId: number) {
   const res = await w.http.post('/api/dossiers', { procedureId, applicant: APPLICANT }, { token: w.onestop.token });
@@ -49,18 +54,46 @@ describe('receipt', () => {
       // 10 days − 1 (lead) − 1 (director) − 0.5 (hand-over) = 7.5 days for the specialist.
       stepDueAt: at('2026-03-11T15:00:00+07:00'),
     });
-    const jobs = await app.deps.db('outbox').whereRaw('job_id like ?', [`dossier-${d.id}-%`]).orderBy('job_id').select('job_id', 'job_name', 'run_at');
-    expect(jobs.map((j) => j.job_id)).toEqual([
-      `dossier-${d.id}-v2-apology-warning`,
-      `dossier-${d.id}-v2-appointment-deadline`,
-      `dossier-${d.id}-v2-step-deadline`,
-      `dossier-${d.id}-v2-step-reminder`,
+    // Intake (RECEIVE at creation) leaves the deadline jobs of the dossier's first step and of its appointment.
+    const jobs = await jobsOf(d.id);
+    expect(jobs.map((j) => [j.action, j.jobId])).toEqual([
+      ['add', `dossier-${d.id}-step-reminder-20260311T080000000Z`],
+      ['add', `dossier-${d.id}-step-deadline-20260311T080000000Z`],
+      ['add', `dossier-${d.id}-apology-warning-20260316T020000000Z`],
+      ['add', `dossier-${d.id}-appointment-deadline-20260316T020000000Z`],
     ]);
-    const byName = Object.fromEntries(jobs.map((j) => [j.job_name, new Date(j.run_at).toISOString()]));
-    expect(byName['appointment-deadline']).toBe(d.dueAt);
-    expect(byName['apology-warning']).toBe(d.apologyBy);
-    expect(byName['step-deadline']).toBe(d.stepDueAt);
-    expect(byName['step-reminder']).toBe(at('2026-03-10T15:00:00+07:00'));
+    const runAt = Object.fromEntries(jobs.map((j) => [j.action === 'add' ? j.name : '', j.action === 'add' ? j.runAt : null]));
+    expect(runAt['appointment-deadline']).toBe(d.dueAt);
+    expect(runAt['apology-warning']).toBe(d.apologyBy);
+    expect(runAt['step-deadline']).toBe(d.stepDueAt);
+    expect(runAt['step-reminder']).toBe(at('2026-03-10T15:00:00+07:00'));
+  });
+
+  it('replaces the jobs a transition makes stale, and leaves the others alone', async () => {
+    app.clock.set(START);
+    const d = await counter(w.procedures.standard.id);
+    const before = (await jobsOf(d.id)).length;
+    await fire(d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
+    // Assigning changes neither the step nor the appointment: no job.
+    expect(await jobsOf(d.id)).toHaveLength(before);
+    await fire(d, w.specialist, 'VERIFY');
+    const after = (await jobsOf(d.id)).slice(before).map((j) => [j.action, j.jobId]);
+    expect(after).toEqual([
+      ['remove', `dossier-${d.id}-step-reminder-20260311T080000000Z`],
+      ['remove', `dossier-${d.id}-step-deadline-20260311T080000000Z`],
+      ['add', `dossier-${d.id}-step-reminder-20260303T020000000Z`],
+      ['add', `dossier-${d.id}-step-deadline-20260303T020000000Z`],
+    ]);
+    await fire(d, w.lead, 'PROPOSE', { opinion: 'Đủ điều kiện', proposedResult: 'grant' });
+    const approved = (await jobsOf(d.id)).length;
+    await fire(d, w.director, 'APPROVE');
+    // A result exists: the appointment no longer runs against the agency; the fee wait has no step.
+    expect((await jobsOf(d.id)).slice(approved).map((j) => [j.action, j.jobId.replace(/-\d{8}T\d{9}Z$/, '')])).toEqual([
+      ['remove', `dossier-${d.id}-step-reminder`],
+      ['remove', `dossier-${d.id}-step-deadline`],
+      ['remove', `dossier-${d.id}-apology-warning`],
+      ['remove', `dossier-${d.id}-appointment-deadline`],
+    ]);
   });
 
   it('gives an online dossier 8 working hours for the one-stop check', async () => {
@@ -79,8 +112,9 @@ describe('the supplement clock', () => {
     await fire(d, w.specialist, 'INVALID', { reason: 'Thiếu bản sao giấy phép kinh doanh' });
     const waiting = await fire(d, w.onestop, 'REQUEST_SUPPLEMENT', { guidance: '1. Bản sao giấy phép kinh doanh' });
     // The applicant has 15 working days; then the system stops the dossier.
-    const expiry = await app.deps.db('outbox').where({ job_id: `dossier-${d.id}-v${waiting.version}-supplement-expiry` }).first();
-    expect(new Date(expiry.run_at).toISOString()).toBe(at('2026-03-23T09:00:00+07:00'));
+    const expiry = (await jobsOf(d.id)).find((j) => j.action === 'add' && j.name === 'supplement-expiry');
+    expect(expiry).toMatchObject({ jobId: `dossier-${d.id}-supplement-expiry-20260302T020000000Z`, runAt: at('2026-03-23T09:00:00+07:00') });
+    expect(waiting.state).toBe('awaitingSupplement');
     app.clock.set(at('2026-03-09T14:00:00+07:00'));
     const back = await fire(d, w.onestop, 'SUPPLEMENT', { note: 'Nộp bổ sung tại quầy' });
     expect(back).toMatchObject({ state: 'inDepartment.review', dueAt: at('2026-03-23T14:00:00+07:00'), assigneeId: w.specialist.id });
@@ -112,7 +146,7 @@ describe('early, on time, late', () => {
     const detail = await w.http.get(`/api/dossiers/${d.id}`, { token: w.onestop.token });
     const handovers = detail.body.timeline.filter((e: { payload: { handover?: unknown } }) => e.payload.handover).map((e: { type: string; payload: { handover: Record<string, unknown> } }) => [e.type, e.payload.handover.fromStep, e.payload.handover.toStep, e.payload.handover.stepOutcome]);
     expect(handovers).toEqual([
-      ['RECEIVE', 'intake', 'review', 'early'],
+      ['RECEIVE', null, 'review', null],
       ['VERIFY', 'review', 'leadReview', 'early'],
       ['PROPOSE', 'leadReview', 'leadershipApproval', 'early'],
       // The director's day ran out on Tuesday 09:00.
@@ -136,8 +170,13 @@ describe('early, on time, late', () => {
     app.clock.set(at('2026-03-06T08:00:00+07:00'));
     const apologised = await fire(d, w.lead, 'ISSUE_APOLOGY', { reason: 'Cần xác minh thêm', newDueAt: '2026-03-12T09:00:00+07:00' });
     expect(apologised).toMatchObject({ dueAt: at('2026-03-12T09:00:00+07:00'), originalDueAt: at('2026-03-09T09:00:00+07:00'), apologyBy: null });
-    const jobs = await app.deps.db('outbox').where({ job_id: `dossier-${d.id}-v${d.version}-appointment-deadline` }).first();
-    expect(new Date(jobs.run_at).toISOString()).toBe(at('2026-03-12T09:00:00+07:00'));
+    const jobs = (await jobsOf(d.id)).slice(-3).map((j) => [j.action, j.jobId]);
+    // The warning is done with, and the deadline moves to the new appointment.
+    expect(jobs).toEqual([
+      ['remove', `dossier-${d.id}-apology-warning-20260309T020000000Z`],
+      ['remove', `dossier-${d.id}-appointment-deadline-20260309T020000000Z`],
+      ['add', `dossier-${d.id}-appointment-deadline-20260312T020000000Z`],
+    ]);
     await fire(d, w.specialist, 'VERIFY');
     app.clock.set(at('2026-03-10T10:00:00+07:00'));
     expect(await fire(d, w.director, 'APPROVE')).toMatchObject({ outcome: 'late' });

@@ -19,7 +19,12 @@ export function credentialOf(ctx: Koa.Context): string | null {
 export async function authenticate(ctx: Koa.Context, deps: AppDeps): Promise<Principal | null> {
   if (ctx.state.principal !== undefined) return ctx.state.principal as Principal | null;
   const token = credentialOf(ctx);
-  const principal = token ? await authenticateToken(deps.db, token, deps.clock()) : null;
+  let principal: Principal | null = null;
+  if (token) {
+    const cached = deps.principals.get(token);
+    principal = cached === undefined ? await authenticateToken(deps.db, token, deps.clock()) : cached;
+    if (cached === undefined) deps.principals.set(token, principal);
+  }
   ctx.state.principal = principal;
   if (principal) ctx.state.userId = principal.userId;
   return principal;

@@ -106,7 +106,7 @@ export async function authenticateToken(db: Executor, token: string, now: Date):
     if (Date.parse(iso(session.last_seen_at) as string) < now.getTime() - 60_000) {
       await db('sessions').where({ id }).update({ last_seen_at: at });
     }
-    return { ...toPrincipal(user, await rolesOf(db, user.id), 'session'), sessionId: id };
+    return { ...toPrincipal(user, await rolesOf(db, user.id), 'session'), sessionId: id, expiresAt: iso(session.expires_at) };
   }
   if (token.startsWith(API_TOKEN_PREFIX)) {
     const row = await db('api_tokens').where({ token_hash: sha256Hex(token) }).first();
@@ -119,7 +119,7 @@ export async function authenticateToken(db: Executor, token: string, now: Date):
       await db('api_tokens').where({ id: row.id }).update({ last_used_at: at });
     }
     // An API client is a system integration: no interactive password change applies to it.
-    return { ...toPrincipal(user, roles, 'token'), mustChangePassword: false, tokenId: row.id };
+    return { ...toPrincipal(user, roles, 'token'), mustChangePassword: false, tokenId: row.id, expiresAt: iso(row.expires_at) };
   }
   return null;
 }

@@ -73,6 +73,7 @@ export function toPrincipal(row: UserRow, roles: Role[], via: Principal['via']):
     roles,
     mustChangePassword: bool(row.must_change_password),
     via,
+    expiresAt: null,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { WorkingTime } from '../../calendar/working-calendar.ts';
 import { VN_UTC_OFFSET_MINUTES } from '../../calendar/working-calendar.ts';
-import type { OutboxJob } from '../outbox/outbox.ts';
+import type { AddJob } from '../outbox/outbox.ts';
 import type { Step } from '../procedures/step-allocation.ts';
 
 /** The step (and so the step allocation) each state stands for; waiting states have none. */
@@ -38,34 +38,53 @@ export function reminderLeadDays(allocationDays: number): number {
   return Math.min(1, allocationDays / 2);
 }
 
+/** What a dossier's deadlines depend on at one moment. */
+export interface DeadlineFacts {
+  dossierId: number;
+  /** The current step with its due instant. */
+  step: { name: Step; dueAt: string; allocationDays: number } | null;
+  /** The appointment, while the agency holds the dossier and no result exists yet. */
+  appointment: { dueAt: string; apologyBy: string | null } | null;
+  /** When the applicant was asked to supplement, while the dossier waits for it. */
+  supplementRequestedAt: string | null;
+}
+
+/** An instant as it appears in job ids: `2026-03-11T08:00:00.000Z` → `20260311T080000000Z`. */
+function stamp(instant: string): string {
+  return instant.replace(/[-:.]/g, '');
+}
+
 /**
- * The deadline jobs of a dossier at a version: the step's due instant and a reminder before it, and the
- * appointment with the apology warning when the appointment was (re)set. The job ids carry the version:
- * a job of an older version finds the dossier moved on and does nothing.
+ * The deadline jobs that should be waiting for a dossier: the step's due instant and a reminder before
+ * it, the appointment with the apology warning before it, and the end of the wait for a supplement.
+ * Each id names the dossier and the instant it is about, so a job stays the same while its facts do,
+ * and the worker can tell when it fires whether the dossier is still where the job expected.
  */
-export function deadlineJobs(
-  calendar: WorkingTime,
-  dossierId: number,
-  version: number,
-  step: { name: Step; dueAt: string; allocationDays: number } | null,
-  appointment: { dueAt: string; apologyBy: string | null } | null,
-): OutboxJob[] {
-  const jobs: OutboxJob[] = [];
-  const base = { dossierId, version };
-  const id = (kind: string) => `dossier-${dossierId}-v${version}-${kind}`;
+export function liveDeadlineJobs(calendar: WorkingTime, facts: DeadlineFacts, supplementWaitDays: number): AddJob[] {
+  const { dossierId, step, appointment } = facts;
+  const job = (name: string, key: string, runAt: string, payload: Record<string, unknown>): AddJob => ({
+    action: 'add',
+    queue: 'deadlines',
+    name,
+    jobId: `dossier-${dossierId}-${name}-${stamp(key)}`,
+    payload: { dossierId, ...payload },
+    runAt,
+  });
+  const jobs: AddJob[] = [];
   if (step) {
     const remindAt = calendar.subtractWorkingDays(new Date(step.dueAt), reminderLeadDays(step.allocationDays)).toISOString();
-    jobs.push(
-      { queue: 'deadlines', name: 'step-reminder', jobId: id('step-reminder'), payload: { ...base, step: step.name, dueAt: step.dueAt }, runAt: remindAt },
-      { queue: 'deadlines', name: 'step-deadline', jobId: id('step-deadline'), payload: { ...base, step: step.name, dueAt: step.dueAt }, runAt: step.dueAt },
-    );
+    jobs.push(job('step-reminder', step.dueAt, remindAt, { step: step.name, dueAt: step.dueAt }));
+    jobs.push(job('step-deadline', step.dueAt, step.dueAt, { step: step.name, dueAt: step.dueAt }));
   }
   if (appointment) {
-    if (appointment.apologyBy) {
-      // The last moment to issue the apology with a new appointment (DOMAIN §1.3): warn the people concerned.
-      jobs.push({ queue: 'deadlines', name: 'apology-warning', jobId: id('apology-warning'), payload: { ...base, dueAt: appointment.dueAt }, runAt: appointment.apologyBy });
-    }
-    jobs.push({ queue: 'deadlines', name: 'appointment-deadline', jobId: id('appointment-deadline'), payload: { ...base, dueAt: appointment.dueAt }, runAt: appointment.dueAt });
+    // The last moment to issue the apology with a new appointment (DOMAIN §1.3): warn the people concerned.
+    if (appointment.apologyBy) jobs.push(job('apology-warning', appointment.dueAt, appointment.apologyBy, { dueAt: appointment.dueAt }));
+    jobs.push(job('appointment-deadline', appointment.dueAt, appointment.dueAt, { dueAt: appointment.dueAt }));
+  }
+  if (facts.supplementRequestedAt) {
+    // An applicant who does not supplement in time is stopped by the system (DOMAIN §1.3: 15 working days).
+    const expiresAt = calendar.addWorkingDays(new Date(facts.supplementRequestedAt), supplementWaitDays).toISOString();
+    jobs.push(job('supplement-expiry', facts.supplementRequestedAt, expiresAt, { requestedAt: facts.supplementRequestedAt }));
   }
   return jobs;
 }

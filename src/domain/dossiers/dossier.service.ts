@@ -22,13 +22,13 @@ import type { WorkingTime } from '../../calendar/working-calendar.ts';
 import { buildEventRow, streamEvents, type ActorRef } from '../audit/event-log.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { withIdempotency, type IdempotentRequest, type StoredResponse } from '../idempotency/idempotency.ts';
-import { writeOutbox } from '../outbox/outbox.ts';
+import { diffJobs, writeOutbox } from '../outbox/outbox.ts';
 import { rulesInForce, toRulesView, type ProcedureRulesView } from '../procedures/procedures.service.ts';
-import { effectiveAllocation } from '../procedures/step-allocation.ts';
+import { effectiveAllocation, type Step } from '../procedures/step-allocation.ts';
 import type { MachineRegistry } from '../workflow/machine-registry.ts';
 import { acceptedEventTypes, restoreSnapshot, runTransition, type AggregateRow } from '../workflow/transition-loop.ts';
 import { nextDossierCode } from './dossier-code.ts';
-import { deadlineJobs, outcomeOf, stepOfState } from './dossier-deadlines.ts';
+import { liveDeadlineJobs, outcomeOf, stepOfState, type DeadlineFacts } from './dossier-deadlines.ts';
 
 export interface DossierDeps {
   db: Db;
@@ -219,8 +219,19 @@ function planStep(calendar: WorkingTime, rules: ProcedureRulesView, state: strin
   return { name: step, dueAt: calendar.addWorkingDays(now, days).toISOString(), allocationDays: days };
 }
 
-async function loadRules(db: Executor, ruleId: number): Promise<ProcedureRulesView> {
-  return toRulesView(await db('procedure_rules').where({ id: ruleId }).first());
+/** Rule versions never change once written (new rules are new rows): cached per database, read once. */
+const rulesCache = new WeakMap<object, Map<number, ProcedureRulesView>>();
+
+async function loadRules(db: Db, trx: Executor, ruleId: number): Promise<ProcedureRulesView> {
+  let cache = rulesCache.get(db);
+  if (!cache) rulesCache.set(db, (cache = new Map()));
+  let rules = cache.get(ruleId);
+  if (!rules) {
+    rules = toRulesView(await trx('procedure_rules').where({ id: ruleId }).first());
+    if (cache.size > 5000) cache.clear();
+    cache.set(ruleId, rules);
+  }
+  return rules;
 }
 
 /** Fields the service computes (from the calendar) or checks (against other records) before the machine sees the event. */
@@ -268,6 +279,25 @@ async function enrichEvent(
   }
 }
 
+/** What the deadlines of a dossier depend on, from its plain columns and its machine context. */
+function deadlineFacts(
+  id: number,
+  columns: { state: string; step: string | null; step_due_at: unknown; step_started_at: unknown },
+  context: DossierContext,
+  rules: ProcedureRulesView,
+): DeadlineFacts {
+  const stepDueAt = iso(columns.step_due_at);
+  const step = columns.step && stepDueAt ? (columns.step as Step) : null;
+  const effectiveDue = context.rescheduledDueAt ?? context.dueAt;
+  const holding = !FINAL_DOSSIER_STATES.includes(columns.state as DossierState) && columns.state !== 'awaitingSupplement' && context.result === null;
+  return {
+    dossierId: id,
+    step: step ? { name: step, dueAt: stepDueAt as string, allocationDays: effectiveAllocation(rules.workingDays, rules, rules.stepAllocation)[step] } : null,
+    appointment: holding && effectiveDue ? { dueAt: effectiveDue, apologyBy: context.apologyIssued ? null : context.apologyBy } : null,
+    supplementRequestedAt: columns.state === 'awaitingSupplement' ? iso(columns.step_started_at) : null,
+  };
+}
+
 /** Columns for queries, audit details and deadline jobs that follow from a transition. */
 function effectsOf(
   deps: DossierDeps,
@@ -277,7 +307,6 @@ function effectsOf(
   event: DossierEvent,
   next: AnyMachineSnapshot,
   previous: AnyMachineSnapshot,
-  version: number,
 ) {
   const before = previous.context as DossierContext;
   const after = next.context as DossierContext;
@@ -292,8 +321,8 @@ function effectsOf(
   };
   const audit: Record<string, unknown> = {};
   if (event.type === 'RECEIVE') columns.received_at = event.at;
-  const step = stateChanged ? planStep(calendar, rules, state, new Date(event.at)) : null;
   if (stateChanged) {
+    const step = planStep(calendar, rules, state, new Date(event.at));
     Object.assign(columns, { step: step?.name ?? null, step_started_at: event.at, step_due_at: step?.dueAt ?? null });
     // The tracking sheet (phiếu kiểm soát): every hand-over records whether the step it ends finished
     // early, on time or late, and when the next one is due.
@@ -314,16 +343,11 @@ function effectsOf(
     columns.outcome = after.dueAt && (after.result !== null || state === 'refused') ? outcomeOf(event.at, after.dueAt) : null;
   }
   if (after.dueAt !== before.dueAt) Object.assign(audit, { dueAt: after.dueAt, apologyBy: after.apologyBy });
-  const appointmentChanged = after.dueAt !== before.dueAt || after.rescheduledDueAt !== before.rescheduledDueAt;
-  const processing = !FINAL_DOSSIER_STATES.includes(state) && state !== 'awaitingSupplement' && after.result === null;
-  const effectiveDue = after.rescheduledDueAt ?? after.dueAt;
-  const appointment = appointmentChanged && processing && effectiveDue ? { dueAt: effectiveDue, apologyBy: after.apologyIssued ? null : after.apologyBy } : null;
-  const jobs = deadlineJobs(calendar, row.id, version, step, appointment);
-  if (stateChanged && state === 'awaitingSupplement') {
-    // An applicant who does not supplement in time is stopped by the system (DOMAIN §1.3: 15 working days).
-    const expiresAt = calendar.addWorkingDays(new Date(event.at), deps.settings.supplementWaitDays).toISOString();
-    jobs.push({ queue: 'deadlines', name: 'supplement-expiry', jobId: `dossier-${row.id}-v${version}-supplement-expiry`, payload: { dossierId: row.id, version, expiresAt }, runAt: expiresAt });
-  }
+  const wait = deps.settings.supplementWaitDays;
+  const jobs = diffJobs(
+    liveDeadlineJobs(calendar, deadlineFacts(row.id, row, before, rules), wait),
+    liveDeadlineJobs(calendar, deadlineFacts(row.id, { step: row.step, step_due_at: row.step_due_at, step_started_at: row.step_started_at, ...columns, state }, after, rules), wait),
+  );
   return { columns, audit, jobs };
 }
 
@@ -339,7 +363,7 @@ async function applyEvent(
   now: Date,
 ) {
   const { machine } = deps.machines.resolve(row.machine_id, row.machine_version, row.machine_hash);
-  const rules = await loadRules(trx, row.procedure_rule_id);
+  const rules = await loadRules(deps.db, trx, row.procedure_rule_id);
   const { type: _type, at: _at, ...recordedPayload } = event as DossierEvent & Record<string, unknown>;
   return runTransition(trx, {
     table: 'dossiers',
@@ -351,7 +375,7 @@ async function applyEvent(
     actor: actorRef(actor),
     recordedPayload,
     enrich: (snapshot) => enrichEvent(trx, calendar, row, rules, snapshot.context as DossierContext, event, now),
-    effects: (next, previous, version) => effectsOf(deps, calendar, row, rules, event, next, previous, version),
+    effects: (next, previous) => effectsOf(deps, calendar, row, rules, event, next, previous),
     mayFire: (type) => mayFireDossierEvent(actor, type as DossierEventType, subjectOf(row)),
     eventOrder: DOSSIER_EVENT_TYPES,
   });
@@ -377,7 +401,8 @@ async function insertDossier(
   const registered = deps.machines.current(DOSSIER_MACHINE_ID);
   const [snapshot] = initialTransition(registered.machine, { rules: rulesOf(rules) });
   const state = statePath(snapshot.value as string);
-  const step = planStep(calendar, rules, state, now);
+  // A dossier received at the counter never waits for the one-stop check: it has no intake step.
+  const step = input.channel === 'counter' ? null : planStep(calendar, rules, state, now);
   const applicant = {
     name: input.applicant.name,
     idNumber: input.applicant.idNumber ?? null,
@@ -472,8 +497,7 @@ export async function submitOnlineDossier(deps: DossierDeps, input: NewDossier):
       { ...input, channel: 'online', actor: { kind: 'applicant' }, trackingSecretHash: sha256Hex(trackingSecret) },
       now,
     );
-    const step = planStep(calendar, rules, row.state, now);
-    await writeOutbox(trx, deadlineJobs(calendar, row.id, row.version, step, null), now.toISOString());
+    await writeOutbox(trx, liveDeadlineJobs(calendar, deadlineFacts(row.id, row, contextOf(row), rules), deps.settings.supplementWaitDays), now.toISOString());
     return { dossier: await toPublicView(deps, trx, row, now.toISOString()), trackingSecret };
   });
 }
@@ -500,8 +524,8 @@ async function fire<T>(
       if (!mayFireDossierEvent(actor, event.type, subjectOf(row))) {
         throw new ForbiddenError('FORBIDDEN', `You may not ${event.type} this dossier`, { event: event.type });
       }
-      await applyEvent(deps, trx, calendar, row, actor, event, version, now);
-      const response = { status: 200, body: await present(trx, (await find(trx)) as DossierRow, at) };
+      const result = await applyEvent(deps, trx, calendar, row, actor, event, version, now);
+      const response = { status: 200, body: await present(trx, result.row as unknown as DossierRow, at) };
       await remember(trx, response);
       return response;
     }),

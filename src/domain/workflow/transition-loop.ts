@@ -55,6 +55,8 @@ export interface TransitionResult {
   previousState: string;
   state: string;
   version: number;
+  /** The row as written: what was read with the changes applied (no need to read it again). */
+  row: AggregateRow & Record<string, unknown>;
 }
 
 /** Restores a stored snapshot under the definition it was written with. */
@@ -114,16 +116,15 @@ export async function runTransition(trx: Executor, req: TransitionRequest): Prom
     },
     { seq: row.version, hash: row.chain_head },
   );
-  const updated = await trx(req.table)
-    .where({ id: row.id, version: row.version })
-    .update({
-      ...effects.columns,
-      state,
-      snapshot: toJson({ value: next.value, context: next.context }),
-      version: link.seq,
-      chain_head: link.hash,
-      updated_at: event.at,
-    });
+  // Only the columns that changed: an unchanged column would still rewrite its index entries.
+  const changes: Record<string, unknown> = {
+    ...changedColumns(row as unknown as Record<string, unknown>, { ...effects.columns, state }),
+    snapshot: toJson({ value: next.value, context: next.context }),
+    version: link.seq,
+    chain_head: link.hash,
+    updated_at: event.at,
+  };
+  const updated = await trx(req.table).where({ id: row.id, version: row.version }).update(changes);
   if (updated !== 1) {
     throw new ConflictError('STALE_VERSION', 'Someone else changed the record at the same moment; reload it and try again', {
       currentVersion: null,
@@ -131,5 +132,16 @@ export async function runTransition(trx: Executor, req: TransitionRequest): Prom
   }
   await trx('events').insert(eventRow);
   await writeOutbox(trx, effects.jobs, event.at);
-  return { snapshot: next, previousState, state, version: link.seq };
+  return { snapshot: next, previousState, state, version: link.seq, row: { ...row, ...changes, snapshot: { value: next.value, context: next.context } } };
+}
+
+function comparable(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
+
+function changedColumns(row: Record<string, unknown>, columns: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(columns).filter(([key, value]) => comparable(row[key]) !== comparable(value)));
 }

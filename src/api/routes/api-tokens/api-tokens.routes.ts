@@ -51,6 +51,7 @@ export const apiTokenRoutes = [
   defineRoute({
     method: 'delete',
     path: '/api/admin/api-tokens/:id',
+    changesCredentials: true,
     tag: 'accounts',
     summary: 'Revoke an API token (admin)',
     auth: ['admin'],

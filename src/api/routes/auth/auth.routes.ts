@@ -40,6 +40,7 @@ export const authRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/auth/logout',
+    changesCredentials: true,
     tag: 'auth',
     summary: 'End the current session',
     auth: 'user',
@@ -55,6 +56,7 @@ export const authRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/auth/password',
+    changesCredentials: true,
     tag: 'auth',
     summary: 'Change your password',
     description: 'Required at first login. Ends your other sessions.',
@@ -92,6 +94,7 @@ export const authRoutes = [
   defineRoute({
     method: 'delete',
     path: '/api/me/sessions/:id',
+    changesCredentials: true,
     tag: 'auth',
     summary: 'End one of your sessions',
     auth: 'user',

@@ -44,6 +44,7 @@ export const userRoutes = [
   defineRoute({
     method: 'patch',
     path: '/api/users/:id',
+    changesCredentials: true,
     tag: 'accounts',
     summary: 'Disable, enable or unlock an account (admin)',
     auth: ['admin'],
