@@ -14,16 +14,20 @@ export const DOSSIER_MACHINE_ID = 'dossier';
 
 /**
  * Bump when the definition changes. Dossiers in flight keep the version they were created with; the
- * old definition must stay loadable (see src/domain/dossiers/dossier-machines.ts).
+ * old definition stays loadable (src/domain/dossiers/dossier-machines.ts registers every version).
+ *
+ * - 1: the flow of DESIGN §3.
+ * - 2: the deadline worker's events (STEP_OVERDUE, APPOINTMENT_PASSED) and an apology that may still be
+ *   issued after its deadline (it is owed to the applicant; it is then recorded as not timely).
  */
-export const DOSSIER_MACHINE_VERSION = 1;
+export const DOSSIER_MACHINE_VERSION = 2;
 
 type E<T extends DossierEvent['type']> = Extract<DossierEvent, { type: T }>;
 
 /** The plain flow: department-lead review, no fee, no inspection, the full limit again after a supplement. */
 const PLAIN_RULES: DossierRules = Object.freeze({ hasFee: false, leadReview: true, inspection: false, supplementClock: 'restart' });
 
-export const dossierMachine = setup({
+const dossierSetup = setup({
   types: {
     context: {} as DossierContext,
     events: {} as DossierEvent,
@@ -56,6 +60,19 @@ export const dossierMachine = setup({
       const newDueAt = (event as Partial<E<'ISSUE_APOLOGY'>>).newDueAt;
       return newDueAt === undefined || newDueAt > (context.rescheduledDueAt ?? context.dueAt ?? '');
     },
+    /**
+     * Version 2: the apology is still issued once, with a later appointment, after its deadline too —
+     * an applicant whose dossier is late is owed it (the deadline worker puts it on the one-stop's list);
+     * whether it came in time is recorded.
+     */
+    apologyAvailable: ({ context, event }) => {
+      if (context.apologyIssued || context.apologyBy === null) return false;
+      const newDueAt = (event as Partial<E<'ISSUE_APOLOGY'>>).newDueAt;
+      return newDueAt === undefined || newDueAt > (context.rescheduledDueAt ?? context.dueAt ?? '');
+    },
+    /** The deadline worker marks a step overdue once (a job that runs again changes nothing). */
+    stepNotYetOverdue: ({ context, event }) => context.stepOverdueDueAt !== (event as Partial<E<'STEP_OVERDUE'>>).dueAt,
+    appointmentNotYetPassed: ({ context, event }) => context.lateDueAt !== (event as Partial<E<'APPOINTMENT_PASSED'>>).dueAt,
   },
   actions: {
     markReceived: assign(({ event }) => {
@@ -87,8 +104,33 @@ export const dossierMachine = setup({
       apologyIssued: true,
       rescheduledDueAt: (event as E<'ISSUE_APOLOGY'>).newDueAt,
     })),
+    issueApology: assign(({ context, event }) => ({
+      apologyIssued: true,
+      rescheduledDueAt: (event as E<'ISSUE_APOLOGY'>).newDueAt,
+      apologyTimely: context.apologyBy !== null && event.at <= context.apologyBy,
+    })),
+    recordStepOverdue: assign(({ event }) => ({ stepOverdueDueAt: (event as E<'STEP_OVERDUE'>).dueAt })),
+    recordLate: assign(({ event }) => ({ lateDueAt: (event as E<'APPOINTMENT_PASSED'>).dueAt })),
   },
-}).createMachine({
+});
+
+/** What a published version adds to the flow. */
+interface Edition {
+  /** Version 2: the deadline worker's events. */
+  deadlineEvents: boolean;
+  /** Version 2: the apology may come after its deadline. */
+  lateApology: boolean;
+}
+
+/** The machine's states and transitions for one published version (the versions share guards and actions). */
+function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createMachine>[0] {
+  const apology = edition.lateApology
+    ? { ISSUE_APOLOGY: { guard: 'apologyAvailable' as const, actions: 'issueApology' as const } }
+    : { ISSUE_APOLOGY: { guard: 'apologyAllowed' as const, actions: 'recordApology' as const } };
+  // Whenever a step is running, its due instant may pass; while the agency holds the dossier, the appointment may pass.
+  const stepOverdue = edition.deadlineEvents ? { STEP_OVERDUE: { guard: 'stepNotYetOverdue' as const, actions: 'recordStepOverdue' as const } } : {};
+  const late = edition.deadlineEvents ? { APPOINTMENT_PASSED: { guard: 'appointmentNotYetPassed' as const, actions: 'recordLate' as const } } : {};
+  return {
   id: DOSSIER_MACHINE_ID,
   initial: 'submitted',
   // xstate's pure transition() builds a throwaway actor without input on every call: a missing input
@@ -105,6 +147,9 @@ export const dossierMachine = setup({
     apologyBy: null,
     rescheduledDueAt: null,
     apologyIssued: false,
+    apologyTimely: null,
+    stepOverdueDueAt: null,
+    lateDueAt: null,
   }),
   states: {
     // Online submission awaiting the one-stop check (national status 1).
@@ -115,6 +160,7 @@ export const dossierMachine = setup({
         REFUSE: { target: 'refused' },
         WITHDRAW: { target: 'withdrawn' },
         STOP: { target: 'stopped' },
+        ...stepOverdue,
       },
     },
     // The clock does not run while the applicant completes the dossier (national status 5).
@@ -135,7 +181,9 @@ export const dossierMachine = setup({
       on: {
         WITHDRAW: { target: 'withdrawn' },
         STOP: { target: 'stopped' },
-        ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'recordApology' },
+        ...apology,
+        ...stepOverdue,
+        ...late,
       },
       states: {
         review: {
@@ -178,7 +226,9 @@ export const dossierMachine = setup({
         DISAGREE: { target: 'inDepartment.review', actions: 'clearProposal' },
         WITHDRAW: { target: 'withdrawn' },
         STOP: { target: 'stopped' },
-        ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'recordApology' },
+        ...apology,
+        ...stepOverdue,
+        ...late,
       },
     },
     returnedToOneStop: {
@@ -191,7 +241,9 @@ export const dossierMachine = setup({
         REFUSE: { target: 'refused' },
         WITHDRAW: { target: 'withdrawn' },
         STOP: { target: 'stopped' },
-        ISSUE_APOLOGY: { guard: 'apologyAllowed', actions: 'recordApology' },
+        ...apology,
+        ...stepOverdue,
+        ...late,
       },
     },
     // A result exists from here on: the applicant can no longer withdraw (Decree 118/2025 Art. 21).
@@ -199,14 +251,21 @@ export const dossierMachine = setup({
       on: { PAYMENT_RECEIVED: { target: 'readyForReturn' } },
     },
     readyForReturn: {
-      on: { RETURN_RESULT: { target: 'completed' } },
+      on: { RETURN_RESULT: { target: 'completed' }, ...stepOverdue },
     },
     completed: { type: 'final' },
     refused: { type: 'final' },
     withdrawn: { type: 'final' },
     stopped: { type: 'final' },
   },
-});
+  };
+}
+
+/** Version 1, as published: kept so that dossiers created under it keep working. */
+export const dossierMachineV1 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: false, lateApology: false }));
+
+/** The current definition: new dossiers are created with it. */
+export const dossierMachine = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true }));
 
 export type DossierMachine = typeof dossierMachine;
 

@@ -40,6 +40,12 @@ export interface DossierContext {
   /** The new appointment promised in the apology (phiếu xin lỗi), if one was issued. */
   rescheduledDueAt: string | null;
   apologyIssued: boolean;
+  /** Version 2: whether the apology came no later than its deadline (null: none issued). */
+  apologyTimely: boolean | null;
+  /** Version 2: the due instant of the step last marked overdue by the deadline worker. */
+  stepOverdueDueAt: string | null;
+  /** Version 2: the appointment that passed while the agency held the dossier. */
+  lateDueAt: string | null;
 }
 
 export interface DossierInput {
@@ -84,6 +90,9 @@ export type DossierEvent = Stamped &
     | { type: 'WITHDRAW'; reason: string }
     | { type: 'STOP'; reason: string }
     | { type: 'ISSUE_APOLOGY'; reason: string; newDueAt: string }
+    // Version 2, sent by the deadline worker and the sweep (STYLE: deadlines are explicit events).
+    | { type: 'STEP_OVERDUE'; step: string; dueAt: string }
+    | { type: 'APPOINTMENT_PASSED'; dueAt: string }
   );
 
 export type DossierEventType = DossierEvent['type'];
@@ -109,6 +118,8 @@ export const DOSSIER_EVENT_TYPES = [
   'WITHDRAW',
   'STOP',
   'ISSUE_APOLOGY',
+  'STEP_OVERDUE',
+  'APPOINTMENT_PASSED',
 ] as const satisfies readonly DossierEventType[];
 
 /** Dotted state paths, as the API reports them. */

@@ -49,10 +49,13 @@ const STAFF_RULES: Record<DossierEventType, Rule | null> = {
   STOP: anyOf('onestop'),
   // The head of the processing body signs the apology; the department lead or the director issues it.
   ISSUE_APOLOGY: (p, d) => hasRole(p, 'director') || leadOfDepartment(p, d),
+  // The deadline worker's own events.
+  STEP_OVERDUE: null,
+  APPOINTMENT_PASSED: null,
 };
 
 const APPLICANT_EVENTS: ReadonlySet<DossierEventType> = new Set(['SUPPLEMENT', 'WITHDRAW']);
-const SYSTEM_EVENTS: ReadonlySet<DossierEventType> = new Set(['SUPPLEMENT_EXPIRED']);
+const SYSTEM_EVENTS: ReadonlySet<DossierEventType> = new Set(['SUPPLEMENT_EXPIRED', 'STEP_OVERDUE', 'APPOINTMENT_PASSED']);
 
 /** May this actor fire this event on this dossier (whatever its state)? */
 export function mayFireDossierEvent(actor: DossierActor, type: DossierEventType, dossier: DossierSubject): boolean {

@@ -57,7 +57,8 @@ function staffFor(type: DossierEvent['type'], d: Tracked): TestUser {
 /** The event as an API client sends it: the model's sample payload without the fields the service computes. */
 function bodyOf(event: DossierEvent, d: Tracked): Record<string, unknown> {
   const { at: _at, ...rest } = event as DossierEvent & Record<string, unknown>;
-  delete rest.dueAt;
+  // The service computes these on RECEIVE and SUPPLEMENT; the deadline events carry their own.
+  if (event.type !== 'STEP_OVERDUE' && event.type !== 'APPOINTMENT_PASSED') delete rest.dueAt;
   delete rest.apologyBy;
   if (event.type === 'ASSIGN') rest.assigneeId = w.specialist.id;
   if (event.type === 'REASSIGN') rest.assigneeId = w.specialist2.id;
@@ -67,7 +68,8 @@ function bodyOf(event: DossierEvent, d: Tracked): Record<string, unknown> {
 
 async function fire(event: DossierEvent, d: Tracked) {
   const body = bodyOf(event, d);
-  if (event.type === 'SUPPLEMENT_EXPIRED') {
+  if (event.type === 'SUPPLEMENT_EXPIRED' || event.type === 'STEP_OVERDUE' || event.type === 'APPOINTMENT_PASSED') {
+    // The system's events, sent by the deadline worker through the domain.
     const answer = await fireDossierEvent(dossierDeps(app.deps), { kind: 'system' }, d.id, body as never);
     return { status: answer.status, body: answer.body };
   }
@@ -83,6 +85,7 @@ describe.each(VARIANTS)('dossier flow, $name procedure', ({ name, rules }) => {
   it('covers every state the variation can reach', () => {
     const reached = new Set(paths.flatMap((p) => p.steps.map((s) => s.state)));
     const expected = name === 'standard' ? 12 : name === 'noLead' ? 10 : 13;
+    expect(paths.length).toBe(name === 'standard' ? 44 : name === 'noLead' ? 36 : 50);
     expect(reached.size).toBe(expected);
   });
 

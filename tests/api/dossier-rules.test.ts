@@ -182,12 +182,16 @@ describe('early, on time, late', () => {
     expect(await fire(d, w.director, 'APPROVE')).toMatchObject({ outcome: 'late' });
   });
 
-  it('an apology after its deadline is refused', async () => {
+  it('an apology after its deadline is still issued once, recorded as not timely', async () => {
     app.clock.set(START);
     const d = await counter(w.procedures.noLead.id);
     app.clock.set(at('2026-03-06T09:00:01+07:00'));
-    const res = await w.http.post(`/api/dossiers/${d.id}/events`, { type: 'ISSUE_APOLOGY', version: d.version, reason: 'Chậm', newDueAt: '2026-03-12T09:00:00+07:00' }, { token: w.director.token });
-    expect(res.status).toBe(422);
+    const late = await fire(d, w.director, 'ISSUE_APOLOGY', { reason: 'Chậm', newDueAt: '2026-03-12T09:00:00+07:00' });
+    expect(late.dueAt).toBe(at('2026-03-12T09:00:00+07:00'));
+    const row = await app.deps.db('dossiers').where({ id: d.id }).first('snapshot');
+    expect(JSON.parse(typeof row.snapshot === 'string' ? row.snapshot : JSON.stringify(row.snapshot)).context.apologyTimely).toBe(false);
+    const again = await w.http.post(`/api/dossiers/${d.id}/events`, { type: 'ISSUE_APOLOGY', version: d.version, reason: 'Chậm nữa', newDueAt: '2026-03-20T09:00:00+07:00' }, { token: w.director.token });
+    expect(again.status).toBe(422);
   });
 });
 

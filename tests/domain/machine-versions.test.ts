@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
-import { DOSSIER_MACHINE_VERSION, dossierMachine } from '../../machines/dossier/index.ts';
+import { DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1 } from '../../machines/dossier/index.ts';
+import { createMachineRegistry } from '../../src/domain/dossiers/dossier-machines.ts';
 import { MachineRegistry, UnknownMachineError, definitionHash } from '../../src/domain/workflow/machine-registry.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -10,7 +11,10 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
  * bump DOSSIER_MACHINE_VERSION, keep the previous definition registered in
  * src/domain/dossiers/dossier-machines.ts (or write a tested migration of old snapshots), then update this hash.
  */
-const PUBLISHED = { version: 1, hash: '0bf0adaa1e9109ccd9c30a0a5b9afd58693c837c518e9b052d51b24643b63766' };
+const PUBLISHED = {
+  1: '0bf0adaa1e9109ccd9c30a0a5b9afd58693c837c518e9b052d51b24643b63766',
+  2: '772df13998d5cc07f89706b4105b55ba25909a1104efb063e4a8815f1deadf2c',
+} as const;
 
 /** An older definition, as it might have been published before the apology step existed. */
 function withoutApology() {
@@ -20,26 +24,32 @@ function withoutApology() {
 }
 
 describe('machine definitions are versioned', () => {
-  it('the published definition has the pinned hash and version', () => {
-    expect(DOSSIER_MACHINE_VERSION).toBe(PUBLISHED.version);
-    expect(definitionHash(dossierMachine)).toBe(PUBLISHED.hash);
+  it('every published definition keeps its pinned hash, and the registry serves them all', () => {
+    expect(DOSSIER_MACHINE_VERSION).toBe(2);
+    expect(definitionHash(dossierMachineV1)).toBe(PUBLISHED[1]);
+    expect(definitionHash(dossierMachine)).toBe(PUBLISHED[2]);
+    const registry = createMachineRegistry();
+    expect(registry.current('dossier').version).toBe(2);
+    expect(registry.resolve('dossier', 1, PUBLISHED[1]).machine).toBe(dossierMachineV1);
+    expect(registry.resolve('dossier', 2, PUBLISHED[2]).machine).toBe(dossierMachine);
   });
 
   it('a structural change changes the hash', () => {
-    expect(definitionHash(withoutApology())).not.toBe(PUBLISHED.hash);
+    expect(definitionHash(withoutApology())).not.toBe(PUBLISHED[2]);
   });
 
   it('refuses to restore a record under an unregistered or altered definition', () => {
-    const registry = new MachineRegistry([{ id: 'dossier', version: 1, machine: dossierMachine }]);
-    expect(() => registry.resolve('dossier', 0, PUBLISHED.hash)).toThrow(UnknownMachineError);
-    expect(() => registry.resolve('dossier', 1, 'f'.repeat(64))).toThrow(/changed since the record was written/);
-    expect(registry.resolve('dossier', 1, PUBLISHED.hash).machine).toBe(dossierMachine);
+    const registry = new MachineRegistry([{ id: 'dossier', version: 2, machine: dossierMachine }]);
+    expect(() => registry.resolve('dossier', 1, PUBLISHED[1])).toThrow(UnknownMachineError);
+    expect(() => registry.resolve('dossier', 2, 'f'.repeat(64))).toThrow(/changed since the record was written/);
+    expect(registry.resolve('dossier', 2, PUBLISHED[2]).machine).toBe(dossierMachine);
   });
 });
 
 describe('a dossier persisted under an older definition', () => {
   let app: TestApp;
   let w: World;
+  // Made up for this test: an older definition without the apology, registered as version 0.
   const legacy = withoutApology();
 
   beforeAll(async () => {
@@ -56,7 +66,7 @@ describe('a dossier persisted under an older definition', () => {
     // The new release: both definitions registered, version 1 current.
     app.deps.machines = new MachineRegistry([
       { id: 'dossier', version: 0, machine: legacy },
-      { id: 'dossier', version: 1, machine: dossierMachine },
+      { id: 'dossier', version: 2, machine: dossierMachine },
     ]);
 
     const loaded = await w.http.get(`/api/dossiers/${old.body.id}`, { token: w.lead.token });
@@ -83,7 +93,7 @@ describe('a dossier persisted under an older definition', () => {
     expect(done.body).toMatchObject({ state: 'completed', machine: { version: 0 } });
 
     const fresh = await w.http.post('/api/dossiers', { procedureId: w.procedures.noFee.id, applicant: APPLICANT }, { token: w.onestop.token });
-    expect(fresh.body.machine).toEqual({ id: 'dossier', version: 1 });
+    expect(fresh.body.machine).toEqual({ id: 'dossier', version: 2 });
     const freshForLead = await w.http.get(`/api/dossiers/${fresh.body.id}`, { token: w.lead.token });
     expect(freshForLead.body.allowedEvents).toContain('ISSUE_APOLOGY');
     const row = await app.deps.db('dossiers').where({ id: old.body.id }).first();

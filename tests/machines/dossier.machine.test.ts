@@ -5,6 +5,7 @@ import {
   DOSSIER_STATES,
   NATIONAL_STATUS,
   dossierMachine,
+  dossierMachineV1,
   statePath,
   stateValueOf,
   type DossierEvent,
@@ -46,7 +47,7 @@ describe('dossier machine: the flow of DESIGN §3', () => {
     const s = start();
     expect(state(s)).toBe('submitted');
     expect(s.context).toMatchObject({ rules: STANDARD, received: false, assigneeId: null, result: null, dueAt: null, apologyIssued: false });
-    expect(accepted(s)).toEqual(['RECEIVE', 'REQUEST_SUPPLEMENT', 'REFUSE', 'WITHDRAW', 'STOP']);
+    expect(accepted(s)).toEqual(['RECEIVE', 'REQUEST_SUPPLEMENT', 'REFUSE', 'WITHDRAW', 'STOP', 'STEP_OVERDUE']);
   });
 
   it('records the appointment the service computed on receipt', () => {
@@ -77,7 +78,7 @@ describe('dossier machine: the flow of DESIGN §3', () => {
     s = run(s, 'INVALID');
     // The second request is refused: the one-stop may only refuse or stop now.
     expect(s.can(sample('REQUEST_SUPPLEMENT'))).toBe(false);
-    expect(accepted(s)).toEqual(['REFUSE', 'WITHDRAW', 'STOP', 'ISSUE_APOLOGY']);
+    expect(accepted(s)).toEqual(['REFUSE', 'WITHDRAW', 'STOP', 'ISSUE_APOLOGY', 'STEP_OVERDUE', 'APPOINTMENT_PASSED']);
   });
 
   it('stops a dossier whose supplement was not answered in time', () => {
@@ -135,16 +136,45 @@ describe('dossier machine: the flow of DESIGN §3', () => {
     expect(state(run(s, 'RETURN_RESULT'))).toBe('completed');
   });
 
-  it('issues the apology once, no later than its deadline, with a later appointment', () => {
+  it('issues the apology once, with a later appointment, recording whether it came in time', () => {
     const received = run(start(), 'RECEIVE');
-    expect(received.can(sample('ISSUE_APOLOGY', { at: '2026-03-13T02:00:00.001Z' }))).toBe(false);
     expect(received.can(sample('ISSUE_APOLOGY', { newDueAt: DUE }))).toBe(false);
-    expect(received.can(sample('ISSUE_APOLOGY', { at: APOLOGY_BY }))).toBe(true);
-    const apologised = run(received, 'ISSUE_APOLOGY');
-    expect(apologised.context).toMatchObject({ apologyIssued: true, rescheduledDueAt: '2026-03-20T02:00:00.000Z', dueAt: DUE });
-    expect(apologised.can(sample('ISSUE_APOLOGY', { newDueAt: '2026-04-01T02:00:00.000Z' }))).toBe(false);
+    const timely = run(received, sample('ISSUE_APOLOGY', { at: APOLOGY_BY }));
+    expect(timely.context).toMatchObject({ apologyIssued: true, apologyTimely: true, rescheduledDueAt: '2026-03-20T02:00:00.000Z', dueAt: DUE });
+    expect(timely.can(sample('ISSUE_APOLOGY', { newDueAt: '2026-04-01T02:00:00.000Z' }))).toBe(false);
+    // After its deadline the apology is still owed to the applicant (version 2), recorded as late.
+    const late = run(received, sample('ISSUE_APOLOGY', { at: '2026-03-17T02:00:00.000Z', newDueAt: '2026-03-25T02:00:00.000Z' }));
+    expect(late.context).toMatchObject({ apologyIssued: true, apologyTimely: false });
     // Not before receipt: there is no appointment yet.
     expect(start().can(sample('ISSUE_APOLOGY'))).toBe(false);
+  });
+
+  it('version 1 refused an apology after its deadline', () => {
+    let s = initialTransition(dossierMachineV1, { rules: STANDARD })[0];
+    s = transition(dossierMachineV1, s, sample('RECEIVE'))[0];
+    expect(s.can(sample('ISSUE_APOLOGY', { at: '2026-03-13T02:00:00.001Z' }))).toBe(false);
+    expect(s.can(sample('ISSUE_APOLOGY', { at: APOLOGY_BY }))).toBe(true);
+    expect(s.can(sample('STEP_OVERDUE'))).toBe(false);
+  });
+
+  it('takes the deadline worker’s marks once per due instant, without moving', () => {
+    let s = run(start(), 'RECEIVE');
+    s = run(s, 'STEP_OVERDUE');
+    expect(state(s)).toBe('inDepartment.review');
+    expect(s.context.stepOverdueDueAt).toBe('2026-03-11T08:00:00.000Z');
+    expect(s.can(sample('STEP_OVERDUE'))).toBe(false);
+    expect(s.can(sample('STEP_OVERDUE', { dueAt: '2026-03-12T08:00:00.000Z' }))).toBe(true);
+    s = run(s, 'APPOINTMENT_PASSED');
+    expect(s.context.lateDueAt).toBe(DUE);
+    expect(s.can(sample('APPOINTMENT_PASSED'))).toBe(false);
+    // Waiting for the applicant: no step runs and the appointment does not count.
+    const waiting = run(start(), 'REQUEST_SUPPLEMENT');
+    expect(waiting.can(sample('STEP_OVERDUE'))).toBe(false);
+    expect(waiting.can(sample('APPOINTMENT_PASSED'))).toBe(false);
+    // A result exists: the hand-over step may still run late, the appointment no longer counts against the agency.
+    const ready = run(start({ ...STANDARD, hasFee: false }), 'RECEIVE', 'ASSIGN', 'VERIFY', 'PROPOSE', 'APPROVE');
+    expect(ready.can(sample('STEP_OVERDUE'))).toBe(true);
+    expect(ready.can(sample('APPOINTMENT_PASSED'))).toBe(false);
   });
 
   it('lets the applicant withdraw and the one-stop stop only before a result exists', () => {
@@ -197,8 +227,8 @@ describe('dossier machine: generated paths (xstate/graph)', () => {
       }
     }
     expect([...states].sort()).toEqual([...DOSSIER_STATES].sort());
-    // Every transition in the definition: 41 (source, event, target) triples.
-    expect(transitions.size).toBe(41);
+    // Every transition in the definition: 53 (source, event, target) triples.
+    expect(transitions.size).toBe(53);
     for (const type of DOSSIER_EVENT_TYPES) expect([...transitions].some((t) => t.includes(`--${type}-->`)), type).toBe(true);
   });
 

@@ -24,6 +24,8 @@ export const SAMPLE_EVENTS: DossierEvent[] = [
   { type: 'WITHDRAW', at: MODEL_AT, reason: 'Doanh nghiệp xin rút hồ sơ' },
   { type: 'STOP', at: MODEL_AT, reason: 'Theo đề nghị của cơ quan có thẩm quyền' },
   { type: 'ISSUE_APOLOGY', at: MODEL_AT, reason: 'Cần thêm thời gian thẩm định', newDueAt: '2026-03-20T02:00:00.000Z' },
+  { type: 'STEP_OVERDUE', at: MODEL_AT, step: 'review', dueAt: '2026-03-11T08:00:00.000Z' },
+  { type: 'APPOINTMENT_PASSED', at: MODEL_AT, dueAt: '2026-03-16T02:00:00.000Z' },
 ];
 
 /** The procedure variations the flow knows: fee, no fee and no lead step, an inspection step. */

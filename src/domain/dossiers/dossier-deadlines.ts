@@ -33,9 +33,16 @@ export function outcomeOf(finishedAt: string, dueAt: string): Outcome {
   return localDate(finishedAt) === localDate(dueAt) ? 'onTime' : 'early';
 }
 
-/** How long before a due instant the reminder fires: 1 working day, or half the allocation when shorter. */
-export function reminderLeadDays(allocationDays: number): number {
-  return Math.min(1, allocationDays / 2);
+/** How long before a due instant the reminder fires: the configured lead (1 working day), or half the step when shorter. */
+export function reminderLeadDays(allocationDays: number, configured = 1): number {
+  return Math.min(configured, allocationDays / 2);
+}
+
+export interface DeadlineSettings {
+  /** Working days an applicant has to supplement. */
+  supplementWaitDays: number;
+  /** Working days before a due instant that the reminder fires. */
+  reminderWorkingDays: number;
 }
 
 /** What a dossier's deadlines depend on at one moment. */
@@ -60,7 +67,7 @@ function stamp(instant: string): string {
  * Each id names the dossier and the instant it is about, so a job stays the same while its facts do,
  * and the worker can tell when it fires whether the dossier is still where the job expected.
  */
-export function liveDeadlineJobs(calendar: WorkingTime, facts: DeadlineFacts, supplementWaitDays: number): AddJob[] {
+export function liveDeadlineJobs(calendar: WorkingTime, facts: DeadlineFacts, settings: DeadlineSettings): AddJob[] {
   const { dossierId, step, appointment } = facts;
   const job = (name: string, key: string, runAt: string, payload: Record<string, unknown>): AddJob => ({
     action: 'add',
@@ -72,7 +79,7 @@ export function liveDeadlineJobs(calendar: WorkingTime, facts: DeadlineFacts, su
   });
   const jobs: AddJob[] = [];
   if (step) {
-    const remindAt = calendar.subtractWorkingDays(new Date(step.dueAt), reminderLeadDays(step.allocationDays)).toISOString();
+    const remindAt = calendar.subtractWorkingDays(new Date(step.dueAt), reminderLeadDays(step.allocationDays, settings.reminderWorkingDays)).toISOString();
     jobs.push(job('step-reminder', step.dueAt, remindAt, { step: step.name, dueAt: step.dueAt }));
     jobs.push(job('step-deadline', step.dueAt, step.dueAt, { step: step.name, dueAt: step.dueAt }));
   }
@@ -83,7 +90,7 @@ export function liveDeadlineJobs(calendar: WorkingTime, facts: DeadlineFacts, su
   }
   if (facts.supplementRequestedAt) {
     // An applicant who does not supplement in time is stopped by the system (DOMAIN §1.3: 15 working days).
-    const expiresAt = calendar.addWorkingDays(new Date(facts.supplementRequestedAt), supplementWaitDays).toISOString();
+    const expiresAt = calendar.addWorkingDays(new Date(facts.supplementRequestedAt), settings.supplementWaitDays).toISOString();
     jobs.push(job('supplement-expiry', facts.supplementRequestedAt, expiresAt, { requestedAt: facts.supplementRequestedAt }));
   }
   return jobs;

@@ -1,4 +1,4 @@
-import { DOSSIER_MACHINE_VERSION, dossierMachine } from '../../../machines/dossier/index.ts';
+import { DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1 } from '../../../machines/dossier/index.ts';
 import { MachineRegistry } from '../workflow/machine-registry.ts';
 
 /**
@@ -6,5 +6,8 @@ import { MachineRegistry } from '../workflow/machine-registry.ts';
  * write a tested, audited migration of old snapshots) and bump DOSSIER_MACHINE_VERSION.
  */
 export function createMachineRegistry(): MachineRegistry {
-  return new MachineRegistry([{ id: dossierMachine.id, version: DOSSIER_MACHINE_VERSION, machine: dossierMachine }]);
+  return new MachineRegistry([
+    { id: dossierMachine.id, version: 1, machine: dossierMachineV1 },
+    { id: dossierMachine.id, version: DOSSIER_MACHINE_VERSION, machine: dossierMachine },
+  ]);
 }

@@ -36,7 +36,7 @@ export interface DossierDeps {
   machines: MachineRegistry;
   clock: () => Date;
   /** `supplementWaitDays`: working days an applicant has to supplement before the system stops the dossier. */
-  settings: { agencyId: string; agencyName: string; systemCode: string; supplementWaitDays: number };
+  settings: { agencyId: string; agencyName: string; systemCode: string; supplementWaitDays: number; reminderWorkingDays: number };
 }
 
 export interface Applicant {
@@ -86,6 +86,10 @@ export interface DossierView {
   step: string | null;
   stepStartedAt: string | null;
   stepDueAt: string | null;
+  /** When the current step passed its due instant (the deadline worker's mark). */
+  stepOverdueAt: string | null;
+  /** When the appointment passed while the agency held the dossier. */
+  lateAt: string | null;
   result: 'grant' | 'refuse' | null;
   outcome: 'early' | 'onTime' | 'late' | null;
   finishedAt: string | null;
@@ -122,6 +126,8 @@ interface DossierRow extends AggregateRow {
   step: string | null;
   step_started_at: unknown;
   step_due_at: unknown;
+  step_overdue_at: unknown;
+  late_at: unknown;
   result: 'grant' | 'refuse' | null;
   outcome: DossierView['outcome'];
   finished_at: unknown;
@@ -195,6 +201,8 @@ function toView(deps: DossierDeps, row: DossierRow, actor: DossierActor, at: str
     step: row.step,
     stepStartedAt: iso(row.step_started_at),
     stepDueAt: iso(row.step_due_at),
+    stepOverdueAt: iso(row.step_overdue_at),
+    lateAt: iso(row.late_at),
     result: row.result,
     outcome: row.outcome,
     finishedAt: iso(row.finished_at),
@@ -321,9 +329,11 @@ function effectsOf(
   };
   const audit: Record<string, unknown> = {};
   if (event.type === 'RECEIVE') columns.received_at = event.at;
+  if (event.type === 'STEP_OVERDUE') columns.step_overdue_at = event.at;
+  if (event.type === 'APPOINTMENT_PASSED') columns.late_at = event.at;
   if (stateChanged) {
     const step = planStep(calendar, rules, state, new Date(event.at));
-    Object.assign(columns, { step: step?.name ?? null, step_started_at: event.at, step_due_at: step?.dueAt ?? null });
+    Object.assign(columns, { step: step?.name ?? null, step_started_at: event.at, step_due_at: step?.dueAt ?? null, step_overdue_at: null });
     // The tracking sheet (phiếu kiểm soát): every hand-over records whether the step it ends finished
     // early, on time or late, and when the next one is due.
     const leftDue = iso(row.step_due_at);
@@ -343,10 +353,9 @@ function effectsOf(
     columns.outcome = after.dueAt && (after.result !== null || state === 'refused') ? outcomeOf(event.at, after.dueAt) : null;
   }
   if (after.dueAt !== before.dueAt) Object.assign(audit, { dueAt: after.dueAt, apologyBy: after.apologyBy });
-  const wait = deps.settings.supplementWaitDays;
   const jobs = diffJobs(
-    liveDeadlineJobs(calendar, deadlineFacts(row.id, row, before, rules), wait),
-    liveDeadlineJobs(calendar, deadlineFacts(row.id, { step: row.step, step_due_at: row.step_due_at, step_started_at: row.step_started_at, ...columns, state }, after, rules), wait),
+    liveDeadlineJobs(calendar, deadlineFacts(row.id, row, before, rules), deps.settings),
+    liveDeadlineJobs(calendar, deadlineFacts(row.id, { step: row.step, step_due_at: row.step_due_at, step_started_at: row.step_started_at, ...columns, state }, after, rules), deps.settings),
   );
   return { columns, audit, jobs };
 }
@@ -497,7 +506,7 @@ export async function submitOnlineDossier(deps: DossierDeps, input: NewDossier):
       { ...input, channel: 'online', actor: { kind: 'applicant' }, trackingSecretHash: sha256Hex(trackingSecret) },
       now,
     );
-    await writeOutbox(trx, liveDeadlineJobs(calendar, deadlineFacts(row.id, row, contextOf(row), rules), deps.settings.supplementWaitDays), now.toISOString());
+    await writeOutbox(trx, liveDeadlineJobs(calendar, deadlineFacts(row.id, row, contextOf(row), rules), deps.settings), now.toISOString());
     return { dossier: await toPublicView(deps, trx, row, now.toISOString()), trackingSecret };
   });
 }

@@ -50,6 +50,8 @@ const PAYLOADS: Record<DossierEventType, Record<string, TSchema>> = {
   WITHDRAW: reason,
   STOP: reason,
   ISSUE_APOLOGY: { ...reason, newDueAt: Instant },
+  STEP_OVERDUE: { step: Type.String({ maxLength: 40 }), dueAt: Instant },
+  APPOINTMENT_PASSED: { dueAt: Instant },
 };
 
 export const EVENT_SCHEMAS = Object.fromEntries(
@@ -118,6 +120,8 @@ const dossierFields = {
   step: Nullable(Type.String()),
   stepStartedAt: Nullable(Instant),
   stepDueAt: Nullable(Instant),
+  stepOverdueAt: Nullable(Instant),
+  lateAt: Nullable(Instant),
   result: Nullable(Result),
   outcome: Nullable(Type.Union([Type.Literal('early'), Type.Literal('onTime'), Type.Literal('late')])),
   finishedAt: Nullable(Instant),
