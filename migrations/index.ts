@@ -3,6 +3,7 @@ import * as accounts from './20261125000001_accounts.ts';
 import * as procedures from './20261125000002_procedures.ts';
 import * as dossiers from './20261125000003_dossiers.ts';
 import * as calendarAndAudit from './20261125000004_calendar_and_audit.ts';
+import * as workers from './20261126000005_deadlines_notifications_backups.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +16,7 @@ const migrations: ReadonlyArray<[string, Migration]> = [
   ['20261125000002_procedures', procedures],
   ['20261125000003_dossiers', dossiers],
   ['20261125000004_calendar_and_audit', calendarAndAudit],
+  ['20261126000005_deadlines_notifications_backups', workers],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

@@ -7,13 +7,36 @@ import { createDb, migrateLatest } from './db/db.ts';
 import { ensureAdmin } from './domain/accounts/sessions.service.ts';
 import { DbCalendarProvider } from './domain/calendar/calendar.service.ts';
 import { createMachineRegistry } from './domain/dossiers/dossier-machines.ts';
+import { createQueues, createRedis } from './queues/queues.ts';
+
+/**
+ * Connects the BullMQ producer side. Redis being down is not fatal: ioredis keeps reconnecting, the
+ * API keeps answering, and the outbox keeps the jobs until the relay can deliver them.
+ */
+export function connectQueues(config: Readonly<Config>, logger: Logger) {
+  const redis = createRedis(config.redisUrl, 'producer');
+  let lastWarned = 0;
+  redis.on('error', (err: Error) => {
+    // One line every 30 s at most while Redis is away, not one per reconnection attempt.
+    if (Date.now() - lastWarned > 30_000) {
+      lastWarned = Date.now();
+      logger.warn({ err: err.message }, 'redis is not answering');
+    }
+  });
+  return { redis, queues: createQueues(redis, config.queuePrefix) };
+}
 
 /**
  * Opens the database, brings the schema up to date, creates the first admin on an empty database and
  * assembles the app's dependencies. A generated admin password is printed once to the console (never
  * to the log).
  */
-export async function bootstrap(config: Readonly<Config>, logger: Logger, overrides: Partial<AppDeps> = {}): Promise<AppDeps> {
+export async function bootstrap(
+  config: Readonly<Config>,
+  logger: Logger,
+  overrides: Partial<AppDeps> = {},
+  options: { queues?: boolean } = {},
+): Promise<AppDeps> {
   const db = overrides.db ?? createDb(config.database);
   await migrateLatest(db);
   const clock = overrides.clock ?? (() => new Date());
@@ -24,9 +47,12 @@ export async function bootstrap(config: Readonly<Config>, logger: Logger, overri
       process.stdout.write(`\n  idesk: first start. Log in as "admin" with the password ${generated}\n  (shown once; you will be asked to change it)\n\n`);
     }
   }
+  const producer = options.queues ? connectQueues(config, logger) : null;
   return {
     config,
     db,
+    queues: overrides.queues ?? producer?.queues ?? null,
+    redis: overrides.redis ?? producer?.redis ?? null,
     logger: overrides.logger ?? logger,
     clock,
     calendar: overrides.calendar ?? new DbCalendarProvider(db, config.officeHours),

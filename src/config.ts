@@ -31,6 +31,21 @@ export interface Config {
   validateResponses: boolean;
   /** Mark session cookies Secure (behind HTTPS). */
   secureCookies: boolean;
+  /** BullMQ key prefix: several deployments (or test runs) can share one Redis. */
+  queuePrefix: string;
+  /** Jobs a worker process runs at once per queue. */
+  workerConcurrency: number;
+  /** How often the sweep looks for overdue records in the database itself. */
+  sweepEveryMinutes: number;
+  /** How long before a due instant the reminder fires, in working days (at most half the step). */
+  reminderWorkingDays: number;
+  /** Where files (the cabinet) are stored, and where backups go. */
+  filesDir: string;
+  backup: { dir: string; everyDays: number; retention: number };
+  /** SMTP for e-mailing notifications; none when empty. */
+  smtp: { url: string; from: string } | null;
+  /** How long a process waits for work in flight when asked to stop. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +57,14 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0)
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+function numberVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
   return value;
 }
 
@@ -72,6 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError(`OFFICE_HOURS: ${(err as Error).message}`);
   }
   const nodeEnv = env.NODE_ENV || 'development';
+  const queuePrefix = env.QUEUE_PREFIX || 'idesk';
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(queuePrefix)) throw new ConfigError('QUEUE_PREFIX must be 1–40 letters, digits, _ or -');
+  const smtpUrl = env.SMTP_URL || '';
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL');
   return Object.freeze({
     port: intVar(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
@@ -96,5 +123,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === '1' : nodeEnv !== 'production',
     secureCookies: env.SECURE_COOKIES === '1',
+    queuePrefix,
+    workerConcurrency: intVar(env, 'WORKER_CONCURRENCY', 5, 1),
+    sweepEveryMinutes: intVar(env, 'SWEEP_EVERY_MINUTES', 5, 1),
+    reminderWorkingDays: numberVar(env, 'REMINDER_WORKING_DAYS', 1),
+    filesDir: path.join(dataDir, 'files'),
+    backup: {
+      dir: path.resolve(env.BACKUP_DIR || path.join(dataDir, 'backups')),
+      // Điều 5.3: the data are backed up every two weeks.
+      everyDays: intVar(env, 'BACKUP_EVERY_DAYS', 14, 1),
+      retention: intVar(env, 'BACKUP_RETENTION', 8, 1),
+    },
+    smtp: smtpUrl ? { url: smtpUrl, from: env.MAIL_FROM || 'idesk <no-reply@localhost>' } : null,
+    shutdownGraceMs: intVar(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
   });
 }

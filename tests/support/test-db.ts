@@ -65,6 +65,8 @@ export const TABLES = [
   'idempotency_keys',
   'calendar_overrides',
   'audit_checkpoints',
+  'notifications',
+  'backups',
 ];
 
 /**

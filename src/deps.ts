@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+import type { Db } from './db/db.ts';
+import type { CalendarProvider } from './domain/calendar/calendar.service.ts';
+import type { DossierDeps } from './domain/dossiers/dossier.service.ts';
+import type { MachineRegistry } from './domain/workflow/machine-registry.ts';
+import type { Queues } from './queues/queues.ts';
+
+/** What every process (API and workers) is built from; tests inject their own clock and calendar. */
+export interface CoreDeps {
+  config: Readonly<Config>;
+  db: Db;
+  logger: Logger;
+  clock: () => Date;
+  calendar: CalendarProvider;
+  machines: MachineRegistry;
+  /** The BullMQ producer side; null when the process was started without Redis (most tests). */
+  queues: Queues | null;
+  /** The producer connection, for readiness checks. */
+  redis: Redis | null;
+}
+
+export function dossierDeps(deps: CoreDeps): DossierDeps {
+  return {
+    db: deps.db,
+    calendar: deps.calendar,
+    machines: deps.machines,
+    clock: deps.clock,
+    settings: {
+      agencyId: deps.config.agencyId,
+      agencyName: deps.config.agencyName,
+      systemCode: deps.config.systemCode,
+      supplementWaitDays: deps.config.supplementWaitDays,
+      reminderWorkingDays: deps.config.reminderWorkingDays,
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** The queues idesk uses. Job ids never contain ':' (BullMQ reserves it). */
+export const QUEUE_NAMES = ['deadlines', 'notifications', 'maintenance'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** Payloads of the deadline jobs the dossier service writes to the outbox (see dossier-deadlines.ts). */
+export interface DeadlineJobData {
+  dossierId: number;
+  step?: string;
+  dueAt?: string;
+  requestedAt?: string;
+}
+
+export interface EmailJobData {
+  notificationId: number;
+}
+
+/**
+ * A Redis connection for BullMQ. Workers need `maxRetriesPerRequest: null` (blocking commands wait out
+ * a Redis restart); producers fail fast instead (`enableOfflineQueue: false`) so the outbox relay notices
+ * an outage, keeps the jobs in the database and tries again later.
+ */
+export function createRedis(url: string, role: 'worker' | 'producer', extra: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    // Reconnect forever, backing off to 2 s: Redis restarts are routine.
+    retryStrategy: (times) => Math.min(times * 100, 2_000),
+    lazyConnect: false,
+    ...extra,
+  });
+}
+
+export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
+
+/** One BullMQ Queue per name on one producer connection, under the configured key prefix. */
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const make = (name: QueueName) => new Queue(name, { connection: connection as ConnectionOptions, prefix, skipWaitingForReady: true });
+  const queues = { deadlines: make('deadlines'), notifications: make('notifications'), maintenance: make('maintenance') };
+  return {
+    ...queues,
+    close: async () => {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+}
+
+/**
+ * How long finished jobs stay in Redis. Keeping completed jobs for a week makes a replayed `add` with the
+ * same deterministic id a no-op, so an outbox row delivered twice (relay crash before it marked the
+ * row) never runs its jobs twice.
+ */
+export const KEEP_FINISHED = { removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } as const;

@@ -1,0 +1,26 @@
+import { Worker, type Job } from 'bullmq';
+import { createCheckpoint } from '../src/domain/audit/event-log.ts';
+import { createRedis } from '../src/queues/queues.ts';
+import type { WorkerDeps } from './worker-deps.ts';
+
+/** The recurring and on-demand housekeeping jobs, by job name. */
+export const MAINTENANCE_JOBS: Record<string, (job: Job, deps: WorkerDeps) => Promise<unknown>> = {
+  // Chains every event written since the last checkpoint (DESIGN §9): deleting a whole record's history is detected.
+  'audit-checkpoint': async (_job, deps) => createCheckpoint(deps.db, deps.clock()),
+};
+
+/** Runs one maintenance job; unknown names fail (a job no code handles must not be silently dropped). */
+export async function processMaintenanceJob(job: Job, deps: WorkerDeps): Promise<unknown> {
+  const handler = MAINTENANCE_JOBS[job.name];
+  if (!handler) throw new Error(`no handler for maintenance job ${job.name}`);
+  return handler(job, deps);
+}
+
+export function createMaintenanceWorker(deps: WorkerDeps): Worker {
+  // One at a time: a backup and a sweep need not compete for the database.
+  return new Worker('maintenance', (job) => processMaintenanceJob(job, deps), {
+    connection: createRedis(deps.redisUrl, 'worker'),
+    prefix: deps.config.queuePrefix,
+    concurrency: 1,
+  });
+}
