@@ -3,17 +3,26 @@ import { Router } from '@koa/router';
 import type { AppDeps } from './api/deps.ts';
 import { errorMiddleware } from './api/middlewares/errors.ts';
 import { requestLog } from './api/middlewares/request-log.ts';
+import { requestMetrics } from './api/middlewares/request-metrics.ts';
 import { buildOpenApi } from './api/openapi.ts';
+import { createAppMetrics } from './api/ops/app-metrics.ts';
+import { bullBoard } from './api/ops/bull-board.ts';
 import { mountRoute } from './api/route.ts';
 import { routes } from './api/routes/index.ts';
 
 export const API_VERSION = '0.1.0';
 
-/** Builds the Koa application (no listen): middlewares, every route, and the OpenAPI document. */
+/**
+ * Builds the Koa application (no listen): middlewares, every route, the OpenAPI document, and the ops
+ * console (metrics; Bull Board when the process has queues). Gives `deps` its metrics when it has none:
+ * the routes hand the same `deps` object to the domain, which reports transitions through it.
+ */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
   app.silent = true;
+  deps.metrics ??= createAppMetrics(deps);
   app.use(requestLog(deps.logger));
+  app.use(requestMetrics(deps.metrics));
   app.use(errorMiddleware());
   app.use(async (ctx, next) => {
     // Nothing in the API may be cached by a shared proxy, nor framed or sniffed by a browser.
@@ -22,6 +31,8 @@ export function createApp(deps: AppDeps): Koa {
     ctx.set('X-Frame-Options', 'DENY');
     await next();
   });
+  const board = bullBoard(deps);
+  if (board) app.use(board);
   const router = new Router();
   for (const route of routes) mountRoute(router, deps, route);
   const openapi = buildOpenApi(routes, API_VERSION);

@@ -14,7 +14,7 @@ import { createQueues, createRedis } from './queues/queues.ts';
  * API keeps answering, and the outbox keeps the jobs until the relay can deliver them.
  */
 export function connectQueues(config: Readonly<Config>, logger: Logger) {
-  const redis = createRedis(config.redisUrl, 'producer');
+  const redis = createRedis(config.redisUrl);
   let lastWarned = 0;
   redis.on('error', (err: Error) => {
     // One line every 30 s at most while Redis is away, not one per reconnection attempt.

@@ -5,6 +5,7 @@ import type { Db } from './db/db.ts';
 import type { CalendarProvider } from './domain/calendar/calendar.service.ts';
 import type { DossierDeps } from './domain/dossiers/dossier.service.ts';
 import type { MachineRegistry } from './domain/workflow/machine-registry.ts';
+import type { Metrics } from './ops/metrics.ts';
 import type { Queues } from './queues/queues.ts';
 
 /** What every process (API and workers) is built from; tests inject their own clock and calendar. */
@@ -19,6 +20,8 @@ export interface CoreDeps {
   queues: Queues | null;
   /** The producer connection, for readiness checks. */
   redis: Redis | null;
+  /** Prometheus metrics; only a process that exports them has one (the API's createApp adds it). */
+  metrics?: Metrics;
 }
 
 export function dossierDeps(deps: CoreDeps): DossierDeps {
@@ -27,6 +30,7 @@ export function dossierDeps(deps: CoreDeps): DossierDeps {
     calendar: deps.calendar,
     machines: deps.machines,
     clock: deps.clock,
+    onTransition: deps.metrics?.onTransition,
     settings: {
       agencyId: deps.config.agencyId,
       agencyName: deps.config.agencyName,

@@ -15,8 +15,8 @@ export async function startServer(deps: AppDeps, port = deps.config.port, host =
   return server;
 }
 
-/** Stops taking connections, lets requests in flight finish (up to `graceMs`), then closes the database. */
-export async function stopServer(server: Server, deps: AppDeps, graceMs = 10_000): Promise<void> {
+/** Stops taking connections and lets requests in flight finish (up to `graceMs`); closes nothing else. */
+export async function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       server.closeAllConnections();
@@ -29,5 +29,12 @@ export async function stopServer(server: Server, deps: AppDeps, graceMs = 10_000
     });
     server.closeIdleConnections();
   });
+}
+
+/** Closes the HTTP server (see closeServer), the queues' connection and the database. */
+export async function stopServer(server: Server, deps: AppDeps, graceMs = 10_000): Promise<void> {
+  await closeServer(server, graceMs);
+  await deps.queues?.close();
+  deps.redis?.disconnect();
   await deps.db.destroy();
 }

@@ -24,7 +24,7 @@ function resolve(file: string, spec: string): string | null {
   return path.normalize(path.join(path.dirname(file), spec));
 }
 
-const files = [...sources('machines'), ...sources('src'), ...sources('migrations'), ...sources('workers')];
+const files = [...sources('machines'), ...sources('src'), ...sources('migrations'), ...sources('workers'), ...sources('bin')];
 
 describe('architecture', () => {
   it('sees the imports it checks', () => {
@@ -51,11 +51,14 @@ describe('architecture', () => {
     }
   });
 
-  it('nothing in the product imports tests or workers (workers are the top of the graph)', () => {
+  it('nothing in the product imports tests or workers; only the process entry points (bin/) import workers', () => {
     for (const file of [...sources('machines'), ...sources('src'), ...sources('migrations')]) {
       for (const spec of importsOf(file)) {
-        expect(resolve(file, spec) ?? '', `${file} imports ${spec}`).not.toMatch(/^(tests|workers|bench)\//);
+        expect(resolve(file, spec) ?? '', `${file} imports ${spec}`).not.toMatch(/^(tests|workers|bench|bin)\//);
       }
+    }
+    for (const file of sources('workers')) {
+      for (const spec of importsOf(file)) expect(resolve(file, spec) ?? '', `${file} imports ${spec}`).not.toMatch(/^(tests|bench|bin|src\/api)\//);
     }
   });
 

@@ -1,10 +1,14 @@
 import { Worker, type Job } from 'bullmq';
 import { createCheckpoint } from '../src/domain/audit/event-log.ts';
+import { sweepDeadlines } from '../src/domain/dossiers/dossier-deadline.service.ts';
 import { createRedis } from '../src/queues/queues.ts';
+import { deadlineDeps } from './deadlines.worker.ts';
 import type { WorkerDeps } from './worker-deps.ts';
 
 /** The recurring and on-demand housekeeping jobs, by job name. */
 export const MAINTENANCE_JOBS: Record<string, (job: Job, deps: WorkerDeps) => Promise<unknown>> = {
+  // A lost or late job can never hide a late dossier (DESIGN §8).
+  'deadline-sweep': async (_job, deps) => sweepDeadlines(deadlineDeps(deps)),
   // Chains every event written since the last checkpoint (DESIGN §9): deleting a whole record's history is detected.
   'audit-checkpoint': async (_job, deps) => createCheckpoint(deps.db, deps.clock()),
 };
@@ -19,7 +23,7 @@ export async function processMaintenanceJob(job: Job, deps: WorkerDeps): Promise
 export function createMaintenanceWorker(deps: WorkerDeps): Worker {
   // One at a time: a backup and a sweep need not compete for the database.
   return new Worker('maintenance', (job) => processMaintenanceJob(job, deps), {
-    connection: createRedis(deps.redisUrl, 'worker'),
+    connection: createRedis(deps.redisUrl),
     prefix: deps.config.queuePrefix,
     concurrency: 1,
   });

@@ -1,14 +1,25 @@
 import type { Config } from '../src/config.ts';
 import type { Queues } from '../src/queues/queues.ts';
 
+/** The recurring work: [scheduler id, interval in ms, job template]. */
+function schedules(config: Readonly<Config>) {
+  return [
+    // A lost or late job can never hide a late dossier: the sweep finds overdue records from the database itself.
+    { id: 'deadline-sweep', every: config.sweepEveryMinutes * 60_000, template: { name: 'deadline-sweep' } },
+    // Điều 5.3: the data are backed up every two weeks (configurable).
+    { id: 'backup', every: config.backup.everyDays * 86_400_000, template: { name: 'backup', data: { kind: 'scheduled' } } },
+    { id: 'audit-checkpoint', every: 3_600_000, template: { name: 'audit-checkpoint' } },
+  ];
+}
+
 /**
- * The recurring work, registered with upsertJobScheduler (idempotent: every worker process may call it
- * at start; a changed interval replaces the old one).
+ * Registers the recurring jobs with upsertJobScheduler. At process start every one is upserted (a changed
+ * interval replaces the old one); `onlyMissing` re-creates only those Redis lost (a Redis that restarted
+ * without persistence), without touching the others' timing.
  */
-export async function upsertSchedulers(queues: Queues, config: Readonly<Config>): Promise<void> {
-  // A lost or late job can never hide a late dossier: the sweep finds overdue records from the database itself.
-  await queues.maintenance.upsertJobScheduler('deadline-sweep', { every: config.sweepEveryMinutes * 60_000 }, { name: 'deadline-sweep' });
-  // Điều 5.3: backups every two weeks (configurable).
-  await queues.maintenance.upsertJobScheduler('backup', { every: config.backup.everyDays * 86_400_000 }, { name: 'backup', data: { kind: 'scheduled' } });
-  await queues.maintenance.upsertJobScheduler('audit-checkpoint', { every: 3_600_000 }, { name: 'audit-checkpoint' });
+export async function upsertSchedulers(queues: Queues, config: Readonly<Config>, options: { onlyMissing?: boolean } = {}): Promise<void> {
+  for (const { id, every, template } of schedules(config)) {
+    if (options.onlyMissing && (await queues.maintenance.getJobScheduler(id))) continue;
+    await queues.maintenance.upsertJobScheduler(id, { every }, template);
+  }
 }

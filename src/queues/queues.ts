@@ -18,17 +18,16 @@ export interface EmailJobData {
 }
 
 /**
- * A Redis connection for BullMQ. Workers need `maxRetriesPerRequest: null` (blocking commands wait out
- * a Redis restart); producers fail fast instead (`enableOfflineQueue: false`) so the outbox relay notices
- * an outage, keeps the jobs in the database and tries again later.
+ * A Redis connection for BullMQ. Commands wait for Redis to come back rather than fail
+ * (`maxRetriesPerRequest: null`, the offline queue on): BullMQ requires it for workers, and a Queue
+ * created while Redis is away must still work once it returns. Whoever must not wait (the outbox relay,
+ * readiness checks) bounds its own calls with a timeout.
  */
-export function createRedis(url: string, role: 'worker' | 'producer', extra: RedisOptions = {}): Redis {
+export function createRedis(url: string, extra: RedisOptions = {}): Redis {
   return new Redis(url, {
-    maxRetriesPerRequest: role === 'worker' ? null : 1,
-    enableOfflineQueue: role === 'worker',
+    maxRetriesPerRequest: null,
     // Reconnect forever, backing off to 2 s: Redis restarts are routine.
     retryStrategy: (times) => Math.min(times * 100, 2_000),
-    lazyConnect: false,
     ...extra,
   });
 }
@@ -37,7 +36,12 @@ export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
 
 /** One BullMQ Queue per name on one producer connection, under the configured key prefix. */
 export function createQueues(connection: Redis, prefix: string): Queues {
-  const make = (name: QueueName) => new Queue(name, { connection: connection as ConnectionOptions, prefix, skipWaitingForReady: true });
+  const make = (name: QueueName) => {
+    const queue = new Queue(name, { connection: connection as ConnectionOptions, prefix });
+    // Connection errors are the connection's to report (see connectQueues); an unheard 'error' would crash.
+    queue.on('error', () => undefined);
+    return queue;
+  };
   const queues = { deadlines: make('deadlines'), notifications: make('notifications'), maintenance: make('maintenance') };
   return {
     ...queues,

@@ -170,6 +170,7 @@ describe('API tokens, admin routes and duplicates', () => {
       { template: 'put /api/calendar/overrides/:date', method: 'put', path: () => '/api/calendar/overrides/2026-04-29', body: () => ({ kind: 'holiday', name: 'Nghỉ bù' }), ok: 200 },
       { template: 'delete /api/calendar/overrides/:date', method: 'delete', path: () => '/api/calendar/overrides/2026-04-29', ok: 200 },
       { template: 'get /api/admin/audit/verify', method: 'get', path: () => '/api/admin/audit/verify', ok: 200 },
+      { template: 'get /metrics', method: 'get', path: () => '/metrics', ok: 200 },
     ];
 
     function send(c: Case, options: RequestOptions): Promise<Answer> {

@@ -18,7 +18,7 @@ export interface TestUser {
 }
 
 export async function buildDepartment(app: TestApp, overrides: Partial<{ code: string; name: string }> = {}): Promise<DepartmentView> {
-  return createDepartment(app.deps.db, SYSTEM, { code: overrides.code ?? unique('D').toUpperCase(), name: overrides.name ?? 'Phòng thử nghiệm' }, app.clock.now());
+  return createDepartment(app.deps.db, SYSTEM, { code: overrides.code ?? unique('D').toUpperCase(), name: overrides.name ?? 'Phòng thử nghiệm' }, app.deps.clock());
 }
 
 /** A staff account that has already changed its password, logged in (creates a department when none is given). */
@@ -30,7 +30,7 @@ export async function buildUser(app: TestApp, roles: Role[], departmentId?: numb
     app.deps.db,
     SYSTEM,
     { username, fullName: `Cán bộ ${username}`, departmentId: dept, roles: [...roles, 'staff'], password },
-    app.clock.now(),
+    app.deps.clock(),
     { scryptCost: app.deps.config.scryptCost, mustChangePassword: options.mustChangePassword ?? false },
   );
   const { token } = await loginAs(app, username, password);
@@ -39,7 +39,7 @@ export async function buildUser(app: TestApp, roles: Role[], departmentId?: numb
 
 export async function loginAs(app: TestApp, username: string, password: string): Promise<{ token: string }> {
   const { config } = app.deps;
-  return login(app.deps.db, { ...config.login, sessionTtlHours: config.sessionTtlHours, scryptCost: config.scryptCost }, { username, password, ip: null, userAgent: 'test' }, app.clock.now());
+  return login(app.deps.db, { ...config.login, sessionTtlHours: config.sessionTtlHours, scryptCost: config.scryptCost }, { username, password, ip: null, userAgent: 'test' }, app.deps.clock());
 }
 
 export async function buildProcedure(app: TestApp, departmentId: number, overrides: Partial<NewProcedure> = {}): Promise<ProcedureView> {
@@ -47,7 +47,7 @@ export async function buildProcedure(app: TestApp, departmentId: number, overrid
     app.deps.db,
     SYSTEM,
     { code: unique('1.0'), name: 'Cấp giấy phép bán lẻ rượu', departmentId, workingDays: 10, hasFee: true, leadReview: true, ...overrides },
-    app.clock.now(),
+    app.deps.clock(),
   );
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { AppDeps } from '../../src/api/deps.ts';
@@ -18,8 +19,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  overrides?: Partial<AppDeps>;
+  /**
+   * Connect the BullMQ producer side to Redis (REDIS_URL, default the local one) under a random
+   * QUEUE_PREFIX unless `env` names one; close() closes the connection and deletes the prefix's keys.
+   */
+  queues?: boolean;
+}
+
 /** The real app over HTTP on a random port, with its own database and a hand-moved clock. */
-export async function startTestApp(options: { env?: Record<string, string>; overrides?: Partial<AppDeps> } = {}): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new TestClock();
   const config = loadConfig({
@@ -31,9 +42,10 @@ export async function startTestApp(options: { env?: Record<string, string>; over
     PUBLIC_SUBMIT_PER_IP_PER_MINUTE: '10000',
     IDESK_AGENCY_ID: 'H37.26',
     ...(database.database.client === 'pg' ? { DATABASE_URL: database.database.url } : { DATABASE_URL: `sqlite:${database.database.filename}` }),
+    ...(options.queues ? { QUEUE_PREFIX: `t${randomBytes(6).toString('hex')}` } : {}),
     ...options.env,
   });
-  const deps = await bootstrap(config, createLogger('silent'), { db: database.db, clock: clock.now, ...options.overrides });
+  const deps = await bootstrap(config, createLogger('silent'), { db: database.db, clock: clock.now, ...options.overrides }, { queues: options.queues ?? false });
   const server: Server = await startServer(deps, 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   return {
@@ -46,7 +58,25 @@ export async function startTestApp(options: { env?: Record<string, string>; over
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      if (options.queues) await closeQueues(deps);
       await database.drop();
     },
   };
+}
+
+/** Closes the producer side and removes every key under the test's prefix (skipped when Redis is away). */
+async function closeQueues(deps: AppDeps): Promise<void> {
+  const { redis, queues, config } = deps;
+  if (redis?.status === 'ready') {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.queuePrefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  // Away, the connection would hold commands until Redis returns: drop it first so closing cannot wait.
+  if (redis?.status !== 'ready') redis?.disconnect();
+  await queues?.close().catch(() => {});
+  redis?.disconnect();
 }

@@ -4,6 +4,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { departmentRoutes } from './departments/departments.routes.ts';
 import { dossierRoutes } from './dossiers/dossiers.routes.ts';
+import { notificationRoutes } from './notifications/notifications.routes.ts';
 import { procedureRoutes } from './procedures/procedures.routes.ts';
 import { publicRoutes } from './public/public.routes.ts';
 import { systemRoutes } from './system/system.routes.ts';
@@ -17,6 +18,7 @@ export const routes: AnyRouteDef[] = [
   ...apiTokenRoutes,
   ...procedureRoutes,
   ...dossierRoutes,
+  ...notificationRoutes,
   ...publicRoutes,
   ...calendarRoutes,
   ...systemRoutes,

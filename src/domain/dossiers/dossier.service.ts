@@ -37,6 +37,8 @@ export interface DossierDeps {
   clock: () => Date;
   /** `supplementWaitDays`: working days an applicant has to supplement before the system stops the dossier. */
   settings: { agencyId: string; agencyName: string; systemCode: string; supplementWaitDays: number; reminderWorkingDays: number };
+  /** Told of each transition once it has committed (metrics); `from` is null for a dossier's creation. */
+  onTransition?(e: { type: string; from: string | null; to: string }): void;
 }
 
 export interface Applicant {
@@ -100,7 +102,7 @@ export interface DossierView {
   timeline?: TimelineEntry[];
 }
 
-interface DossierRow extends AggregateRow {
+export interface DossierRow extends AggregateRow {
   code: string;
   procedure_id: number;
   procedure_rule_id: number;
@@ -153,12 +155,12 @@ function loadRow(row: Record<string, unknown>): DossierRow {
 
 const DOSSIER_COLUMNS = ['d.*', 'p.code as procedure_code', 'p.name as procedure_name'];
 
-async function findRow(db: Executor, where: Record<string, unknown>): Promise<DossierRow | null> {
+export async function findRow(db: Executor, where: Record<string, unknown>): Promise<DossierRow | null> {
   const row = await db('dossiers as d').join('procedures as p', 'p.id', 'd.procedure_id').where(where).first(DOSSIER_COLUMNS);
   return row ? loadRow(row) : null;
 }
 
-function contextOf(row: DossierRow): DossierContext {
+export function contextOf(row: DossierRow): DossierContext {
   return row.snapshot.context as unknown as DossierContext;
 }
 
@@ -361,7 +363,7 @@ function effectsOf(
 }
 
 /** Applies one event to a loaded dossier through the transition loop, in the caller's transaction. */
-async function applyEvent(
+export async function applyEvent(
   deps: DossierDeps,
   trx: Executor,
   calendar: WorkingTime,
@@ -482,11 +484,16 @@ export async function receiveCounterDossier(deps: DossierDeps, principal: Princi
   const actor: DossierActor = { kind: 'user', principal };
   // Loaded before the transaction: on SQLite the transaction holds the only connection.
   const calendar = await deps.calendar.current();
-  return deps.db.transaction(async (trx) => {
+  let submitted = '';
+  const view = await deps.db.transaction(async (trx) => {
     const { row } = await insertDossier(deps, trx, calendar, { ...input, channel: 'counter', actor: actorRef(actor), trackingSecretHash: null }, now);
+    submitted = row.state;
     await applyEvent(deps, trx, calendar, row, actor, { type: 'RECEIVE', at: now.toISOString(), ...(input.note ? { note: input.note } : {}) } as DossierEvent, 1, now);
     return toView(deps, (await findRow(trx, { 'd.id': row.id })) as DossierRow, actor, now.toISOString());
   });
+  deps.onTransition?.({ type: 'SUBMIT', from: null, to: submitted });
+  deps.onTransition?.({ type: 'RECEIVE', from: submitted, to: view.state });
+  return view;
 }
 
 /**
@@ -498,7 +505,7 @@ export async function submitOnlineDossier(deps: DossierDeps, input: NewDossier):
   const now = deps.clock();
   const trackingSecret = randomToken(18);
   const calendar = await deps.calendar.current();
-  return deps.db.transaction(async (trx) => {
+  const created = await deps.db.transaction(async (trx) => {
     const { row, rules } = await insertDossier(
       deps,
       trx,
@@ -509,6 +516,8 @@ export async function submitOnlineDossier(deps: DossierDeps, input: NewDossier):
     await writeOutbox(trx, liveDeadlineJobs(calendar, deadlineFacts(row.id, row, contextOf(row), rules), deps.settings), now.toISOString());
     return { dossier: await toPublicView(deps, trx, row, now.toISOString()), trackingSecret };
   });
+  deps.onTransition?.({ type: 'SUBMIT', from: null, to: created.dossier.state });
+  return created;
 }
 
 type EventBody = { type: DossierEventType; version: number } & Record<string, unknown>;
@@ -524,6 +533,7 @@ async function fire<T>(
   const now = deps.clock();
   const at = now.toISOString();
   const calendar = await deps.calendar.current();
+  let applied: { type: string; from: string | null; to: string } | undefined;
   return withIdempotency(deps.db, idempotency, () => at, (remember) =>
     deps.db.transaction(async (trx) => {
       const row = await find(trx);
@@ -534,8 +544,13 @@ async function fire<T>(
         throw new ForbiddenError('FORBIDDEN', `You may not ${event.type} this dossier`, { event: event.type });
       }
       const result = await applyEvent(deps, trx, calendar, row, actor, event, version, now);
+      applied = { type: event.type, from: result.previousState, to: result.state };
       const response = { status: 200, body: await present(trx, result.row as unknown as DossierRow, at) };
       await remember(trx, response);
+      return response;
+    }).then((response) => {
+      // Only once committed: a replayed idempotent answer or a rolled-back attempt reports nothing.
+      if (applied) deps.onTransition?.(applied);
       return response;
     }),
   );

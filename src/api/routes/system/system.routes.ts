@@ -1,6 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { verifyEventLog } from '../../../domain/audit/event-log.ts';
+import { NotFoundError } from '../../../domain/errors.ts';
 import { defineRoute } from '../../route.ts';
+import { checkReadiness } from './readiness.ts';
+
+const Check = Type.Union([Type.Literal('ok'), Type.Literal('failed'), Type.Literal('not-configured')]);
 
 export const systemRoutes = [
   defineRoute({
@@ -12,6 +16,53 @@ export const systemRoutes = [
     response: { status: 200, schema: Type.Object({ status: Type.Literal('ok') }), description: 'Alive' },
     errors: [],
     handler: async () => ({ status: 'ok' as const }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/readyz',
+    tag: 'system',
+    summary: 'Readiness: the database and Redis answer',
+    description:
+      'For load balancers: 200 when the database answers a trivial query and Redis answers PING (`not-configured` when the ' +
+      'process runs without queues, which does not count against readiness); 503 with the same body naming the failed check ' +
+      'otherwise. Public, so it says only ok/failed: the reasons go to the log.',
+    auth: 'public',
+    response: {
+      status: 200,
+      schema: Type.Object(
+        {
+          status: Type.Union([Type.Literal('ready'), Type.Literal('not-ready')]),
+          checks: Type.Object({ database: Check, redis: Check }, { additionalProperties: false }),
+        },
+        { additionalProperties: false },
+      ),
+      description: 'Ready (the same body with status 503 when not ready)',
+    },
+    errors: [],
+    handler: async ({ ctx, deps }) => {
+      const readiness = await checkReadiness(deps);
+      if (readiness.status !== 'ready') ctx.state.status = 503;
+      return readiness;
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/metrics',
+    tag: 'system',
+    summary: 'Prometheus metrics (admin, or an API token with the admin role)',
+    description:
+      'Text exposition format: HTTP latency by route pattern, dossier transitions by event and resulting state, ' +
+      'queue depths, overdue dossiers per department and the age of the last successful backup (-1 when none), ' +
+      'plus the process metrics. Give Prometheus a bearer token from POST /api/admin/api-tokens with roles ["admin"].',
+    auth: ['admin'],
+    response: { status: 200, schema: null, description: 'The metrics, as text/plain; version=0.0.4' },
+    errors: [401, 403],
+    handler: async ({ ctx, deps }) => {
+      if (!deps.metrics) throw new NotFoundError('NOT_FOUND', 'This process exports no metrics');
+      const { contentType, body } = await deps.metrics.render();
+      ctx.type = contentType;
+      ctx.body = body;
+    },
   }),
   defineRoute({
     method: 'get',

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAMES } from '../../src/queues/queues.ts';
+import { buildUser, loginAs, type TestUser } from '../support/factories.ts';
+import { Http } from '../support/http.ts';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.ts';
+
+/** Bull Board at /admin/queues: admins only, every sub-path included; not mounted without queues. */
+let app: TestApp;
+let http: Http;
+let admin: { token: string };
+let specialist: TestUser;
+
+const cookie = (token: string) => ({ headers: { cookie: `idesk_session=${token}` } });
+
+beforeAll(async () => {
+  app = await startTestApp({ queues: true });
+  http = new Http(app.url);
+  admin = await loginAs(app, 'admin', ADMIN_PASSWORD);
+  specialist = await buildUser(app, ['specialist']);
+});
+afterAll(() => app?.close());
+
+// The page, a static asset, the board's read API and one of its actions.
+const SUB_PATHS: Array<[string, string]> = [
+  ['GET', '/admin/queues'],
+  ['GET', '/admin/queues/'],
+  ['GET', '/admin/queues/queue/deadlines'],
+  ['GET', '/admin/queues/static/images/logo.svg'],
+  ['GET', '/admin/queues/api/queues'],
+  ['PUT', '/admin/queues/api/queues/deadlines/pause'],
+  ['GET', '/admin/queues/no-such-page'],
+];
+
+describe('Bull Board access', () => {
+  it('answers 401 in the API error shape without credentials, on every sub-path', async () => {
+    for (const [method, path] of SUB_PATHS) {
+      const res = await http.request(method, path);
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.body, `${method} ${path}`).toEqual({ error: { code: 'UNAUTHENTICATED', message: expect.any(String), details: null } });
+    }
+    expect((await http.get('/admin/queues', { token: 'idesk_s_not-a-real-token' })).status).toBe(401);
+    expect((await http.get('/admin/queues', cookie('forged'))).status).toBe(401);
+  });
+
+  it('answers 403 to a logged-in non-admin, by cookie or bearer token, on every sub-path', async () => {
+    for (const [method, path] of SUB_PATHS) {
+      for (const options of [cookie(specialist.token), { token: specialist.token }]) {
+        const res = await http.request(method, path, undefined, options);
+        expect(res.status, `${method} ${path}`).toBe(403);
+        expect(res.body.error.code).toBe('FORBIDDEN');
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      }
+    }
+    // The refused action changed nothing.
+    expect(await app.deps.queues!.deadlines.isPaused()).toBe(false);
+  });
+
+  it('refuses an admin API token scoped to other roles, and an admin who must still change the initial password', async () => {
+    const created = await http.post('/api/admin/api-tokens', { name: 'reports', userId: 1, roles: ['staff'] }, { token: admin.token });
+    expect(created.status).toBe(201);
+    expect((await http.get('/admin/queues/api/queues', { token: created.body.token })).status).toBe(403);
+    const newAdmin = await buildUser(app, ['admin'], null, { mustChangePassword: true });
+    const res = await http.get('/admin/queues', cookie(newAdmin.token));
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+  });
+
+  it('renders for an admin logged in with the session cookie', async () => {
+    const res = await http.get('/admin/queues', cookie(admin.token));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.body).toContain('<div id="root"');
+    // The page loads its assets and API under the mount path.
+    expect(res.body).toContain('<base href="/admin/queues/"');
+    const asset = await http.get('/admin/queues/static/images/logo.svg', cookie(admin.token));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toBe('image/svg+xml');
+  });
+
+  it('renders for an admin with a bearer token (a session or an API token with the admin role)', async () => {
+    expect((await http.get('/admin/queues/queue/deadlines', { token: admin.token })).status).toBe(200);
+    const created = await http.post('/api/admin/api-tokens', { name: 'ops', userId: 1, roles: ['admin'] }, { token: admin.token });
+    const res = await http.get('/admin/queues', { token: created.body.token });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+
+  it('shows the three queues through its API to an admin', async () => {
+    await app.deps.queues!.maintenance.add('probe', {}, { jobId: 'probe-1', delay: 3_600_000 });
+    const res = await http.get('/admin/queues/api/queues', { token: admin.token });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([...QUEUE_NAMES].sort());
+    const maintenance = res.body.queues.find((q: { name: string }) => q.name === 'maintenance');
+    expect(maintenance.counts.delayed).toBe(1);
+  });
+
+  it('answers an unknown page under the board with the API 404, and does not serve encoded look-alike paths', async () => {
+    expect((await http.get('/admin/queues/no-such-page', { token: admin.token })).status).toBe(404);
+    const encoded = await http.get('/admin/%71ueues/api/queues', { token: specialist.token });
+    expect(encoded.status).toBe(404);
+    expect(encoded.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('Bull Board without queues', () => {
+  it('is not mounted when the process runs without Redis', async () => {
+    const plain = await startTestApp();
+    try {
+      const { token } = await loginAs(plain, 'admin', ADMIN_PASSWORD);
+      const res = await new Http(plain.url).get('/admin/queues', { token });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    } finally {
+      await plain.close();
+    }
+  });
+});
