@@ -14,8 +14,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const redis = await ensureRedis(config.redisUrl, config.dataDir, logger);
   const deps = await bootstrap(config, logger, {}, { queues: true });
-  const workers = await startWorkerProcess({ ...deps, queues: deps.queues!, redis: deps.redis!, redisUrl: config.redisUrl });
+  // The server first: it adds the metrics the workers' transitions are counted in too.
   const server = await startServer(deps);
+  const workers = await startWorkerProcess({ ...deps, queues: deps.queues!, redis: deps.redis!, redisUrl: config.redisUrl });
   const where = config.database.client === 'sqlite' ? config.database.filename : 'PostgreSQL';
   logger.info({ port: config.port, database: config.database.client }, 'idesk listening, workers running');
   process.stdout.write(`idesk on http://localhost:${config.port} (database: ${where})\n`);
