@@ -2,6 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import { createCheckpoint } from '../src/domain/audit/event-log.ts';
 import { sweepDeadlines } from '../src/domain/dossiers/dossier-deadline.service.ts';
 import { createRedis } from '../src/queues/queues.ts';
+import { processBackupJob } from './backup.job.ts';
 import { deadlineDeps } from './deadlines.worker.ts';
 import type { WorkerDeps } from './worker-deps.ts';
 
@@ -11,6 +12,8 @@ export const MAINTENANCE_JOBS: Record<string, (job: Job, deps: WorkerDeps) => Pr
   'deadline-sweep': async (_job, deps) => sweepDeadlines(deadlineDeps(deps)),
   // Chains every event written since the last checkpoint (DESIGN §9): deleting a whole record's history is detected.
   'audit-checkpoint': async (_job, deps) => createCheckpoint(deps.db, deps.clock()),
+  // Điều 5.3: the data are backed up every two weeks (the scheduler's jobs) and when an admin asks (the outbox's).
+  backup: processBackupJob,
 };
 
 /** Runs one maintenance job; unknown names fail (a job no code handles must not be silently dropped). */

@@ -2,6 +2,8 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { createDb, migrateLatest } from '../db/db.ts';
 import { createCheckpoint, verifyEventLog } from '../domain/audit/event-log.ts';
 import { generatePassword } from '../auth/passwords.ts';
+import { createLogger } from '../logger.ts';
+import { backupCommand, restoreCommand } from './backup-commands.ts';
 import { seedDemo } from './seed-demo.ts';
 
 const USAGE = `usage: npm run idesk -- <command>
@@ -10,6 +12,13 @@ const USAGE = `usage: npm run idesk -- <command>
   seed-demo          load demonstration departments, accounts and procedures
   audit verify       check the hash-chained event log; exit 1 at the first broken link
   audit checkpoint   chain every event written since the last checkpoint
+  backup             make a backup now (database and file store; Điều 5.3), verify it, apply retention
+  backup list        list the backups with status, size, checksum and verification result
+  backup verify <name>
+                     re-hash a backup's files and check its database copy; exit 1 when it fails
+  restore <name>     restore a backup (a name under BACKUP_DIR, or a folder path) over the database
+                     and file store. SQLite: stop the service (API and workers) first; the live file
+                     is moved aside to <file>.before-restore-<time>. PostgreSQL: pg_restore --clean.
 
 Configuration comes from the environment (DATABASE_URL, DATA_DIR, …) as for the service.`;
 
@@ -21,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
+  // Human-readable output on stdout; JSON log lines only for warnings unless LOG_LEVEL asks for more.
+  const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
+  // Restore must not open the database it is about to replace.
+  if (command === 'restore') return restoreCommand(config, argv.slice(1), logger);
   const db = createDb(config.database);
   try {
     await migrateLatest(db);
@@ -50,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(checkpoint ? `checkpoint ${checkpoint.id}: ${checkpoint.eventCount} events up to ${checkpoint.lastEventId}\n` : 'no new events\n');
         return 0;
       }
+      case 'backup':
+      case 'backup list':
+      case 'backup verify':
+        return await backupCommand({ db, config, logger, clock: () => new Date() }, argv.slice(1));
       default:
         process.stderr.write(`unknown command: ${argv.join(' ')}\n${USAGE}\n`);
         return 2;

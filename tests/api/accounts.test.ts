@@ -171,6 +171,8 @@ describe('API tokens, admin routes and duplicates', () => {
       { template: 'delete /api/calendar/overrides/:date', method: 'delete', path: () => '/api/calendar/overrides/2026-04-29', ok: 200 },
       { template: 'get /api/admin/audit/verify', method: 'get', path: () => '/api/admin/audit/verify', ok: 200 },
       { template: 'get /metrics', method: 'get', path: () => '/metrics', ok: 200 },
+      { template: 'post /api/admin/backups', method: 'post', path: () => '/api/admin/backups', ok: 202 },
+      { template: 'get /api/admin/backups', method: 'get', path: () => '/api/admin/backups', ok: 200 },
     ];
 
     function send(c: Case, options: RequestOptions): Promise<Answer> {

@@ -1,6 +1,7 @@
 import type { AnyRouteDef } from '../route.ts';
 import { apiTokenRoutes } from './api-tokens/api-tokens.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { backupRoutes } from './backups/backups.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { departmentRoutes } from './departments/departments.routes.ts';
 import { dossierRoutes } from './dossiers/dossiers.routes.ts';
@@ -22,4 +23,5 @@ export const routes: AnyRouteDef[] = [
   ...publicRoutes,
   ...calendarRoutes,
   ...systemRoutes,
+  ...backupRoutes,
 ];

@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/db.ts';
 import { iso, json, toJson } from '../../lib/rows.ts';
 
-export type QueueName = 'deadlines' | 'notifications';
+export type QueueName = 'deadlines' | 'notifications' | 'maintenance';
 
 /** A job a transition implies, relayed to BullMQ after the transition commits. */
 export interface AddJob {
