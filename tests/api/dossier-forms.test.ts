@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPLICANT, buildWorld, type TestUser, type World } from '../support/factories.ts';
+import { APPLICANT, buildWorld, fireAs, type TestUser, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** The seven forms of the one-stop mechanism, produced from a dossier's data (Circular 03/2025/TT-VPCP). */
@@ -12,12 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function fire(d: { id: number; version: number }, user: TestUser, type: string, extra: Record<string, unknown> = {}) {
-  const res = await w.http.post(`/api/dossiers/${d.id}/events`, { type, version: d.version, ...extra }, { token: user.token });
-  expect(res.status, `${type}: ${JSON.stringify(res.body)}`).toBe(200);
-  d.version = res.body.version;
-  return res.body;
-}
+const fire = (d: { id: number; version: number }, user: TestUser, type: string, extra: Record<string, unknown> = {}) => fireAs(w.http, d, user, type, extra);
 
 const form = (id: number, name: string, user: TestUser = w.onestop) => w.http.get(`/api/dossiers/${id}/forms/${name}`, { token: user.token });
 

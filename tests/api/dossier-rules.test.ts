@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProcedureRules } from '../../src/domain/procedures/procedures.service.ts';
 import { outboxJobs } from '../../src/domain/outbox/outbox.ts';
-import { APPLICANT, buildProcedure, buildWorld, type TestUser, type World } from '../support/factories.ts';
+import { APPLICANT, buildProcedure, buildWorld, fireAs, type TestUser, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Appointments, step deadlines, the supplement clock, early/on-time/late, hand-overs, outbox jobs, rules in force. */
@@ -28,12 +28,7 @@ async function counter(procedureId: number) {
   return res.body;
 }
 
-async function fire(d: { id: number; version: number }, user: TestUser, type: string, extra: Record<string, unknown> = {}) {
-  const res = await w.http.post(`/api/dossiers/${d.id}/events`, { type, version: d.version, ...extra }, { token: user.token });
-  expect(res.status, `${type}: ${JSON.stringify(res.body)}`).toBe(200);
-  d.version = res.body.version;
-  return res.body;
-}
+const fire = (d: { id: number; version: number }, user: TestUser, type: string, extra: Record<string, unknown> = {}) => fireAs(w.http, d, user, type, extra);
 
 async function toApproval(d: { id: number; version: number }) {
   await fire(d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Role } from '../../src/auth/principal.ts';
 import { createDepartment, type DepartmentView } from '../../src/domain/accounts/departments.service.ts';
 import { login } from '../../src/domain/accounts/sessions.service.ts';
@@ -98,3 +99,14 @@ export async function buildWorld(app: TestApp): Promise<World> {
 }
 
 export const APPLICANT = { name: 'Công ty TNHH Rượu Bình Định', idNumber: '4100123456', phone: '0256 3822 123', email: 'lienhe@ruoubd.vn', address: 'Quy Nhơn, Bình Định' };
+
+/**
+ * Fires an event over HTTP as `user`, expects 200, and moves `d.version` on: for tests that walk a
+ * dossier through its flow.
+ */
+export async function fireAs(http: Http, d: { id: number; version: number }, user: TestUser, type: string, extra: Record<string, unknown> = {}) {
+  const res = await http.post(`/api/dossiers/${d.id}/events`, { type, version: d.version, ...extra }, { token: user.token });
+  expect(res.status, `${type}: ${JSON.stringify(res.body)}`).toBe(200);
+  d.version = res.body.version;
+  return res.body;
+}

@@ -4,7 +4,7 @@ import { outboxJobs } from '../../src/domain/outbox/outbox.ts';
 import { deadlineDeps, processDeadlineJob } from '../../workers/deadlines.worker.ts';
 import { processMaintenanceJob } from '../../workers/maintenance.worker.ts';
 import { compressedCalendar } from '../support/compressed-calendar.ts';
-import { APPLICANT, buildProcedure, buildWorld, type TestUser, type World } from '../support/factories.ts';
+import { APPLICANT, buildProcedure, buildWorld, fireAs, type TestUser, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
 import { randomPrefix, startTestWorkers, type TestWorkers } from '../support/test-workers.ts';
@@ -41,12 +41,7 @@ async function receive(): Promise<{ id: number; version: number; stepDueAt: stri
   return res.body;
 }
 
-async function fire(d: { id: number; version: number }, user: TestUser, type: string, extra: Record<string, unknown> = {}) {
-  const res = await w.http.post(`/api/dossiers/${d.id}/events`, { type, version: d.version, ...extra }, { token: user.token });
-  expect(res.status, `${type}: ${JSON.stringify(res.body)}`).toBe(200);
-  d.version = res.body.version;
-  return res.body;
-}
+const fire = (d: { id: number; version: number }, user: TestUser, type: string, extra: Record<string, unknown> = {}) => fireAs(w.http, d, user, type, extra);
 
 async function notificationsOf(dossierId: number, kind: string) {
   return app.deps.db('notifications').where({ subject_type: 'dossier', subject_id: String(dossierId), kind }).orderBy('id');
