@@ -1,5 +1,6 @@
 import { FINAL_DOSSIER_STATES, type DossierEvent, type DossierState } from '../../../machines/dossier/index.ts';
 import type { Executor } from '../../db/db.ts';
+import type { WorkingTime } from '../../calendar/working-calendar.ts';
 import { iso } from '../../lib/rows.ts';
 import { restoreSnapshot } from '../workflow/transition-loop.ts';
 import { notify, type NewNotification } from '../notifications/notifications.service.ts';
@@ -47,22 +48,29 @@ async function send(deps: DeadlineDeps, trx: Executor, recipients: number[], row
   await notify(trx, recipients, { ...n, subjectType: 'dossier', subjectId: row.id }, at, { email: deps.email });
 }
 
+interface Scope {
+  trx: Executor;
+  row: DossierRow;
+  now: Date;
+  calendar: WorkingTime;
+}
+
 /** Runs a handler in one transaction on a fresh read of the dossier. */
-async function withDossier(deps: DeadlineDeps, dossierId: number, handle: (trx: Executor, row: DossierRow, now: Date) => Promise<DeadlineResult>): Promise<DeadlineResult> {
+async function withDossier(deps: DeadlineDeps, dossierId: number, handle: (scope: Scope) => Promise<DeadlineResult>): Promise<DeadlineResult> {
   // Loaded before the transaction: on SQLite the transaction holds the only connection.
-  await deps.calendar.current();
+  const calendar = await deps.calendar.current();
   return deps.db.transaction(async (trx) => {
     const row = await findRow(trx, { 'd.id': dossierId });
     if (!row) return 'stale';
-    return handle(trx, row, deps.clock());
+    return handle({ trx, row, now: deps.clock(), calendar });
   });
 }
 
 /** Fires a system event if the dossier's definition knows it (version 1 dossiers get the notifications only). */
-async function fireIfKnown(deps: DeadlineDeps, trx: Executor, row: DossierRow, event: DossierEvent, now: Date): Promise<boolean> {
+async function fireIfKnown(deps: DeadlineDeps, { trx, row, now, calendar }: Scope, event: DossierEvent): Promise<boolean> {
   const { machine } = deps.machines.resolve(row.machine_id, row.machine_version, row.machine_hash);
   if (!restoreSnapshot(machine, row.snapshot).can(event)) return false;
-  await applyEvent(deps, trx, await deps.calendar.current(), row, { kind: 'system' }, event, row.version, now);
+  await applyEvent(deps, trx, calendar, row, { kind: 'system' }, event, row.version, now);
   return true;
 }
 
@@ -79,7 +87,8 @@ const appointmentOf = (row: DossierRow) => iso(row.rescheduled_due_at) ?? iso(ro
 
 /** A reminder before a step's due instant: only if the dossier is still at that step. */
 export async function remindStep(deps: DeadlineDeps, job: { dossierId: number; step: string; dueAt: string }): Promise<DeadlineResult> {
-  return withDossier(deps, job.dossierId, async (trx, row, now) => {
+  return withDossier(deps, job.dossierId, async (scope) => {
+    const { trx, row, now } = scope;
     if (!stillAtStep(row, job.step, job.dueAt) || row.step_overdue_at) return 'stale';
     await send(deps, trx, await stepResponsibles(trx, row), row, {
       kind: 'step-reminder',
@@ -97,10 +106,11 @@ export async function remindStep(deps: DeadlineDeps, job: { dossierId: number; s
  * notify the assignee and their department lead.
  */
 export async function markStepOverdue(deps: DeadlineDeps, job: { dossierId: number; step: string; dueAt: string }): Promise<DeadlineResult> {
-  return withDossier(deps, job.dossierId, async (trx, row, now) => {
+  return withDossier(deps, job.dossierId, async (scope) => {
+    const { trx, row, now } = scope;
     if (!stillAtStep(row, job.step, job.dueAt) || row.step_overdue_at) return 'stale';
     notYetDue(now, job.dueAt);
-    await fireIfKnown(deps, trx, row, { type: 'STEP_OVERDUE', at: now.toISOString(), step: job.step, dueAt: job.dueAt }, now);
+    await fireIfKnown(deps, scope, { type: 'STEP_OVERDUE', at: now.toISOString(), step: job.step, dueAt: job.dueAt });
     await send(deps, trx, await stepResponsibles(trx, row), row, {
       kind: 'step-overdue',
       title: `Quá hạn: hồ sơ ${row.code}`,
@@ -117,7 +127,8 @@ export async function markStepOverdue(deps: DeadlineDeps, job: { dossierId: numb
  * warn the department and the one-stop unit, unless an apology was issued.
  */
 export async function warnApology(deps: DeadlineDeps, job: { dossierId: number; dueAt: string }): Promise<DeadlineResult> {
-  return withDossier(deps, job.dossierId, async (trx, row, now) => {
+  return withDossier(deps, job.dossierId, async (scope) => {
+    const { trx, row, now } = scope;
     if (!holding(row) || appointmentOf(row) !== job.dueAt || contextOf(row).apologyIssued) return 'stale';
     const leads = await activeUsers(trx, 'dept_lead', row.department_id);
     await send(deps, trx, [...(row.assignee_id !== null ? [row.assignee_id] : []), ...leads], row, {
@@ -136,11 +147,12 @@ export async function warnApology(deps: DeadlineDeps, job: { dossierId: number; 
  * the apology slip with a new appointment on the one-stop unit's list; tell the department.
  */
 export async function markAppointmentPassed(deps: DeadlineDeps, job: { dossierId: number; dueAt: string }): Promise<DeadlineResult> {
-  return withDossier(deps, job.dossierId, async (trx, row, now) => {
+  return withDossier(deps, job.dossierId, async (scope) => {
+    const { trx, row, now } = scope;
     const context = contextOf(row);
     if (!holding(row) || appointmentOf(row) !== job.dueAt || context.lateDueAt === job.dueAt) return 'stale';
     notYetDue(now, job.dueAt);
-    await fireIfKnown(deps, trx, row, { type: 'APPOINTMENT_PASSED', at: now.toISOString(), dueAt: job.dueAt }, now);
+    await fireIfKnown(deps, scope, { type: 'APPOINTMENT_PASSED', at: now.toISOString(), dueAt: job.dueAt });
     const at = now.toISOString();
     if (!context.apologyIssued) {
       await send(deps, trx, await activeUsers(trx, 'onestop'), row, {
@@ -165,9 +177,10 @@ export async function markAppointmentPassed(deps: DeadlineDeps, job: { dossierId
 
 /** An applicant who did not supplement in time: the system stops the dossier (SUPPLEMENT_EXPIRED). */
 export async function expireSupplement(deps: DeadlineDeps, job: { dossierId: number; requestedAt: string }): Promise<DeadlineResult> {
-  return withDossier(deps, job.dossierId, async (trx, row, now) => {
+  return withDossier(deps, job.dossierId, async (scope) => {
+    const { trx, row, now } = scope;
     if (row.state !== 'awaitingSupplement' || iso(row.step_started_at) !== job.requestedAt) return 'stale';
-    await applyEvent(deps, trx, await deps.calendar.current(), row, { kind: 'system' }, { type: 'SUPPLEMENT_EXPIRED', at: now.toISOString() }, row.version, now);
+    await applyEvent(deps, trx, scope.calendar, row, { kind: 'system' }, { type: 'SUPPLEMENT_EXPIRED', at: now.toISOString() }, row.version, now);
     await send(deps, trx, await activeUsers(trx, 'onestop'), row, {
       kind: 'supplement-expired',
       title: `Dừng xử lý hồ sơ ${row.code}`,
