@@ -597,6 +597,18 @@ describe('lock-out after repeated failures, and time', () => {
     expect(verify.body).toMatchObject({ ok: true, firstBroken: null });
   });
 
+  it('a burst of parallel guesses cannot outrun the lock: at most the limit is checked, and the right password is refused after', async () => {
+    const user = await buildUser(app, [], departmentId);
+    const answers = await Promise.all(Array.from({ length: 21 }, (_v, i) => login(http, user.username, `Burst-${i}-guess9`)));
+    const checked = answers.filter((a) => a.status === 401);
+    expect(checked.length).toBeLessThanOrEqual(5);
+    expect(answers.every((a) => a.status === 401 || a.status === 429)).toBe(true);
+    expectError(await login(http, user.username, user.password), 429, 'ACCOUNT_LOCKED');
+    const events = await userEvents(app, user.id);
+    expect(events.filter((e) => e.type === 'LOGIN_FAILED')).toHaveLength(checked.length);
+    expect(events.filter((e) => e.type === 'ACCOUNT_LOCKED')).toHaveLength(1);
+  });
+
   it('a session expires after SESSION_TTL_HOURS (12) and drops off the list', async () => {
     const user = await buildUser(app, [], departmentId);
     app.clock.advance(12 * HOUR - 1000);

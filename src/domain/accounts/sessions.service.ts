@@ -34,21 +34,65 @@ function lockedError(lockedUntil: string, now: Date): TooManyRequestsError {
 }
 
 /**
- * Counts a wrong password against the account and locks it at the limit, audited on the user's stream.
- * Counting in SQL keeps concurrent failures from losing counts; the row lock orders the audit events.
+ * Counts an attempt before its password is checked, unless the account is locked or has as many attempts
+ * in flight as it may fail: parallel guesses cannot outrun the lock (scrypt takes a while).
+ * @returns the attempt's number, or the instant the lock ends (now, while attempts in flight settle).
  */
-async function recordFailure(db: Db, policy: Pick<LoginPolicy, 'maxFailures' | 'lockMinutes'>, userId: number, type: string, context: Record<string, unknown>, now: Date): Promise<void> {
+async function reserveAttempt(db: Db, policy: Pick<LoginPolicy, 'maxFailures'>, userId: number, now: Date): Promise<{ attempt: number } | { lockedUntil: string }> {
+  const at = now.toISOString();
+  const [reserved] = await db('users')
+    .where({ id: userId })
+    .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', at))
+    .andWhere('failed_logins', '<', policy.maxFailures)
+    .update({ failed_logins: db.raw('failed_logins + 1') })
+    .returning('failed_logins');
+  if (reserved !== undefined) return { attempt: typeof reserved === 'object' ? reserved.failed_logins : reserved };
+  const row = await db('users').where({ id: userId }).first('locked_until');
+  const until = iso(row?.locked_until);
+  return { lockedUntil: until && until > at ? until : at };
+}
+
+/**
+ * A wrong password: audited on the user's stream; the attempt that reaches the limit locks the account
+ * (exactly one does, however many end together).
+ */
+async function settleFailure(
+  db: Db,
+  policy: Pick<LoginPolicy, 'maxFailures' | 'lockMinutes'>,
+  userId: number,
+  attempt: number,
+  type: string,
+  context: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
   const at = now.toISOString();
   await db.transaction(async (trx) => {
-    await trx('users').where({ id: userId }).increment('failed_logins', 1).update({ updated_at: at });
-    const { failed_logins: failures } = await trx('users').where({ id: userId }).first('failed_logins');
-    await appendEvent(trx, { streamType: 'user', streamId: userId, type, actor: userActor(userId), at, payload: { ...context, failures } });
-    if (failures >= policy.maxFailures) {
+    // The row lock orders the audit events of one account.
+    await trx('users').where({ id: userId }).update({ updated_at: at });
+    await appendEvent(trx, { streamType: 'user', streamId: userId, type, actor: userActor(userId), at, payload: { ...context, failures: attempt } });
+    if (attempt >= policy.maxFailures) {
       const until = new Date(now.getTime() + policy.lockMinutes * 60_000).toISOString();
       await trx('users').where({ id: userId }).update({ locked_until: until, failed_logins: 0 });
       await appendEvent(trx, { streamType: 'user', streamId: userId, type: 'ACCOUNT_LOCKED', actor: { kind: 'system' }, at, payload: { until } });
     }
   });
+}
+
+/**
+ * The right password: the attempt's count is undone, unless a failure ending at the same moment locked
+ * the account (then the right password does not get in either).
+ * @throws TooManyRequestsError when the account locked meanwhile.
+ */
+async function settleSuccess(trx: Executor, userId: number, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const cleared = await trx('users')
+    .where({ id: userId })
+    .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', at))
+    .update({ failed_logins: 0, locked_until: null });
+  if (cleared === 0) {
+    const row = await trx('users').where({ id: userId }).first('locked_until');
+    throw lockedError(iso(row.locked_until) as string, now);
+  }
 }
 
 /**
@@ -65,20 +109,18 @@ export async function login(db: Db, policy: LoginPolicy, req: LoginRequest, now:
     await verifyPassword(req.password, unusableHash(policy.scryptCost));
     throw invalid();
   }
-  const lockedUntil = iso(row.locked_until);
-  if (lockedUntil !== null && lockedUntil > at) {
-    throw lockedError(lockedUntil, now);
-  }
+  const reserved = await reserveAttempt(db, policy, row.id, now);
+  if ('lockedUntil' in reserved) throw lockedError(reserved.lockedUntil, now);
   const ok = await verifyPassword(req.password, row.password_hash);
   const context = { ip: req.ip, userAgent: req.userAgent };
   if (!ok || row.disabled) {
-    await recordFailure(db, policy, row.id, 'LOGIN_FAILED', context, now);
+    await settleFailure(db, policy, row.id, reserved.attempt, 'LOGIN_FAILED', context, now);
     throw row.disabled && ok ? new AuthenticationError('ACCOUNT_DISABLED', 'This account is disabled') : invalid();
   }
   const token = `${SESSION_PREFIX}${randomToken(32)}`;
   const expiresAt = new Date(now.getTime() + policy.sessionTtlHours * 3_600_000).toISOString();
   await db.transaction(async (trx) => {
-    await trx('users').where({ id: row.id }).update({ failed_logins: 0, locked_until: null, updated_at: at });
+    await settleSuccess(trx, row.id, now);
     await trx('sessions').insert({
       id: sha256Hex(token),
       user_id: row.id,
@@ -142,19 +184,24 @@ export async function changePassword(
   policy: Pick<LoginPolicy, 'maxFailures' | 'lockMinutes' | 'scryptCost'>,
 ): Promise<UserView> {
   const row: UserRow = await db('users').where({ id: principal.userId }).first();
-  const lockedUntil = iso(row.locked_until);
-  if (lockedUntil !== null && lockedUntil > now.toISOString()) throw lockedError(lockedUntil, now);
+  // Whoever holds a stolen session must not be able to guess the password without limit.
+  const reserved = await reserveAttempt(db, policy, row.id, now);
+  if ('lockedUntil' in reserved) throw lockedError(reserved.lockedUntil, now);
   if (!(await verifyPassword(input.currentPassword, row.password_hash))) {
-    // Whoever holds a stolen session must not be able to guess the password without limit.
-    await recordFailure(db, policy, row.id, 'PASSWORD_CHANGE_FAILED', {}, now);
+    await settleFailure(db, policy, row.id, reserved.attempt, 'PASSWORD_CHANGE_FAILED', {}, now);
     throw new AuthenticationError('INVALID_CREDENTIALS', 'The current password is wrong');
   }
   const problems = passwordProblems(input.newPassword, row.username);
   if (input.newPassword === input.currentPassword) problems.push('it must differ from the current password');
-  if (problems.length > 0) throw new ValidationError('WEAK_PASSWORD', `The new password is too weak: ${problems.join('; ')}`, { problems });
+  if (problems.length > 0) {
+    // The right current password: the attempt does not count against the account.
+    await db.transaction((trx) => settleSuccess(trx, row.id, now));
+    throw new ValidationError('WEAK_PASSWORD', `The new password is too weak: ${problems.join('; ')}`, { problems });
+  }
   const hash = await hashPassword(input.newPassword, policy.scryptCost);
   const at = now.toISOString();
   await db.transaction(async (trx) => {
+    await settleSuccess(trx, row.id, now);
     await trx('users').where({ id: row.id }).update({ password_hash: hash, must_change_password: false, password_changed_at: at, updated_at: at });
     const others = trx('sessions').where({ user_id: row.id }).whereNull('revoked_at');
     if (principal.sessionId) others.whereNot({ id: principal.sessionId });
