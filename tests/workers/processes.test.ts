@@ -81,3 +81,28 @@ describe('workers and a Redis restart', () => {
     }
   }, 40_000);
 });
+
+describe('stopping a worker process', () => {
+  it('waits for a running job only as long as the bound, then releases it', async () => {
+    const { MAINTENANCE_JOBS } = await import('../../workers/maintenance.worker.ts');
+    let started = false;
+    MAINTENANCE_JOBS['test-slow'] = async () => {
+      started = true;
+      await new Promise((r) => setTimeout(r, 10_000));
+    };
+    const app = await startTestApp({ env: { QUEUE_PREFIX: randomPrefix() } });
+    cleanups.push(() => app.close());
+    const workers = await startTestWorkers(app);
+    cleanups.push(async () => {
+      delete MAINTENANCE_JOBS['test-slow'];
+      await workers.close();
+    });
+    await workers.deps.queues.maintenance.add('test-slow', {}, { jobId: 'slow-1' });
+    const until = Date.now() + 10_000;
+    while (!started && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(started).toBe(true);
+    const t0 = Date.now();
+    await workers.process?.stop(500);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+  }, 30_000);
+});
