@@ -92,6 +92,19 @@ const dossierSetup = setup({
         apologyBy: e.apologyBy ?? context.apologyBy,
       };
     }),
+    /**
+     * Version 2: a complete resubmission also moves the appointment an apology promised — the full limit
+     * from now (restart) supersedes it; a paused clock shifts it by the wait.
+     */
+    resumeAfterSupplementMovingApology: assign(({ context, event }) => {
+      const e = event as E<'SUPPLEMENT'>;
+      return {
+        supplementReturnTo: null,
+        dueAt: e.dueAt ?? context.dueAt,
+        apologyBy: e.apologyBy ?? context.apologyBy,
+        rescheduledDueAt: e.rescheduledDueAt !== undefined ? e.rescheduledDueAt : context.rescheduledDueAt,
+      };
+    }),
     setAssignee: assign(({ event }) => ({ assigneeId: (event as E<'ASSIGN'>).assigneeId })),
     recordVerification: assign(({ context, event }) => ({
       proposedResult: (event as E<'VERIFY'>).proposedResult ?? context.proposedResult,
@@ -118,7 +131,7 @@ const dossierSetup = setup({
 interface Edition {
   /** Version 2: the deadline worker's events. */
   deadlineEvents: boolean;
-  /** Version 2: the apology may come after its deadline. */
+  /** Version 2: the apology may come after its deadline, and a supplement moves its appointment too. */
   lateApology: boolean;
 }
 
@@ -130,6 +143,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
   // Whenever a step is running, its due instant may pass; while the agency holds the dossier, the appointment may pass.
   const stepOverdue = edition.deadlineEvents ? { STEP_OVERDUE: { guard: 'stepNotYetOverdue' as const, actions: 'recordStepOverdue' as const } } : {};
   const late = edition.deadlineEvents ? { APPOINTMENT_PASSED: { guard: 'appointmentNotYetPassed' as const, actions: 'recordLate' as const } } : {};
+  const resume = edition.lateApology ? ('resumeAfterSupplementMovingApology' as const) : ('resumeAfterSupplement' as const);
   return {
   id: DOSSIER_MACHINE_ID,
   initial: 'submitted',
@@ -167,8 +181,8 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
     awaitingSupplement: {
       on: {
         SUPPLEMENT: [
-          { guard: 'supplementReturnsToIntake', target: 'submitted', actions: 'resumeAfterSupplement' },
-          { guard: 'supplementReturnsToReview', target: 'inDepartment.review', actions: 'resumeAfterSupplement' },
+          { guard: 'supplementReturnsToIntake', target: 'submitted', actions: resume },
+          { guard: 'supplementReturnsToReview', target: 'inDepartment.review', actions: resume },
         ],
         SUPPLEMENT_EXPIRED: { target: 'stopped' },
         WITHDRAW: { target: 'withdrawn' },

@@ -73,6 +73,8 @@ export type DossierEvent = Stamped &
         /** When the supplement resumes processing after receipt: the new appointment per the clock rule. */
         dueAt?: string;
         apologyBy?: string;
+        /** Version 2: what becomes of an appointment an apology promised (null: superseded). */
+        rescheduledDueAt?: string | null;
       }
     | { type: 'SUPPLEMENT_EXPIRED' }
     | { type: 'REFUSE'; reason: string }

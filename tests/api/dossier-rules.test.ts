@@ -130,6 +130,34 @@ describe('the supplement clock', () => {
   });
 });
 
+describe('an apology, then a supplement', () => {
+  it('restart: the new time limit supersedes the appointment the apology promised', async () => {
+    app.clock.set(START);
+    const d = await counter(w.procedures.standard.id);
+    await fire(d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
+    await fire(d, w.lead, 'ISSUE_APOLOGY', { reason: 'Cần xác minh', newDueAt: '2026-03-20T09:00:00+07:00' });
+    await fire(d, w.specialist, 'INVALID', { reason: 'Thiếu hồ sơ' });
+    await fire(d, w.onestop, 'REQUEST_SUPPLEMENT', { guidance: '1. Bản sao hợp đồng' });
+    app.clock.set(at('2026-03-09T14:00:00+07:00'));
+    const back = await fire(d, w.onestop, 'SUPPLEMENT');
+    expect(back).toMatchObject({ dueAt: at('2026-03-23T14:00:00+07:00'), originalDueAt: at('2026-03-23T14:00:00+07:00') });
+  });
+
+  it('pause: the promised appointment moves by the wait as well', async () => {
+    app.clock.set(START);
+    const d = await counter(w.procedures.pause.id); // due Wed 18/3 09:00
+    await fire(d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
+    await fire(d, w.lead, 'ISSUE_APOLOGY', { reason: 'Cần xác minh', newDueAt: '2026-03-25T09:00:00+07:00' });
+    await fire(d, w.specialist, 'INVALID', { reason: 'Thiếu hồ sơ' });
+    app.clock.set(at('2026-03-03T09:00:00+07:00'));
+    await fire(d, w.onestop, 'REQUEST_SUPPLEMENT', { guidance: '1. Sơ đồ mặt bằng' });
+    app.clock.set(at('2026-03-05T13:30:00+07:00'));
+    // Waited 18.5 office hours: both appointments move by that much.
+    const back = await fire(d, w.onestop, 'SUPPLEMENT');
+    expect(back).toMatchObject({ originalDueAt: at('2026-03-20T11:30:00+07:00'), dueAt: at('2026-03-27T11:30:00+07:00') });
+  });
+});
+
 describe('early, on time, late', () => {
   it('finished on an earlier day is early; the tracking sheet records each hand-over', async () => {
     app.clock.set(START);

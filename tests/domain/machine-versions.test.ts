@@ -13,7 +13,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
  */
 const PUBLISHED = {
   1: '0bf0adaa1e9109ccd9c30a0a5b9afd58693c837c518e9b052d51b24643b63766',
-  2: '772df13998d5cc07f89706b4105b55ba25909a1104efb063e4a8815f1deadf2c',
+  2: '62ef19e526ff4a4dbdb92560a8481b78d07428f7f8322ee2ca80d219654b6159',
 } as const;
 
 /** An older definition, as it might have been published before the apology step existed. */

@@ -262,12 +262,18 @@ async function enrichEvent(
     case 'SUPPLEMENT': {
       if (context.supplementReturnTo !== 'review' || context.dueAt === null) return event;
       if (context.rules.supplementClock === 'restart') {
-        // Electronic dossiers: the time limit runs again in full from the complete resubmission (DOMAIN §1.3).
-        return { ...event, ...appointment(calendar.addWorkingDays(now, rules.workingDays)) };
+        // Electronic dossiers: the time limit runs again in full from the complete resubmission (DOMAIN §1.3);
+        // that supersedes an appointment an apology had promised.
+        return { ...event, ...appointment(calendar.addWorkingDays(now, rules.workingDays)), rescheduledDueAt: null };
       }
-      // Otherwise the waiting time is not counted: the appointment moves by the working time spent waiting.
-      const waited = calendar.workingMinutesBetween(new Date(iso(row.step_started_at) as string), now);
-      return { ...event, ...appointment(calendar.addWorkingDays(new Date(context.dueAt), waited / 480)) };
+      // Otherwise the waiting time is not counted: the appointment (and a promised one) move by the working time spent waiting.
+      const waitedDays = calendar.workingMinutesBetween(new Date(iso(row.step_started_at) as string), now) / 480;
+      const shift = (instant: string) => calendar.addWorkingDays(new Date(instant), waitedDays);
+      return {
+        ...event,
+        ...appointment(shift(context.dueAt)),
+        rescheduledDueAt: context.rescheduledDueAt ? shift(context.rescheduledDueAt).toISOString() : null,
+      };
     }
     case 'ISSUE_APOLOGY':
       return { ...event, newDueAt: new Date(event.newDueAt).toISOString() };
