@@ -38,7 +38,7 @@ beforeAll(async () => {
   expect((await w.http.put('/api/calendar/overrides/2026-04-30', { kind: 'holiday', name: 'Ngày Giải phóng miền Nam' }, { token: w.admin.token })).status).toBe(200);
   expect((await w.http.post('/api/admin/api-tokens', { name: 'một cửa quốc gia', userId: w.onestop.id, roles: ['onestop'] }, { token: w.admin.token })).status).toBe(201);
   await notify(app.deps.db, [w.lead.id, w.specialist.id], { kind: 'step-reminder', subjectType: 'dossier', subjectId: 1, title: 'Sắp đến hạn', body: 'Hồ sơ sắp đến hạn', dedupeKey: 'r-1' }, app.clock.now().toISOString(), { email: false });
-  await createCheckpoint(app.deps.db, app.clock.now(), 0);
+  await createCheckpoint(app.deps.db, app.clock.now());
 
   // The file store: nested files, binary content, and a link that points out of the store.
   const store = app.deps.config.filesDir;

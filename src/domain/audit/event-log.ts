@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../lib/canonical-json.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
 import { iso, json, toJson } from '../../lib/rows.ts';
-import type { Db, Executor } from '../../db/db.ts';
+import { isPostgres, type Db, type Executor } from '../../db/db.ts';
 
 /** Who did something: a staff user, the applicant (holder of the tracking secret), or the system. */
 export type ActorRef = { kind: 'user'; id: number } | { kind: 'applicant'; id?: null } | { kind: 'system'; id?: null };
@@ -267,22 +267,37 @@ function checkpointHash(prevHash: string, c: { digest: string; count: number; at
 }
 
 /**
- * Chains every event written since the last checkpoint into a new checkpoint. Events younger than
- * `settleMs` are left for the next one: on PostgreSQL an id is taken before its transaction commits.
- * @returns the checkpoint written, or null when there was nothing new.
+ * The highest event id below which every event has committed. On PostgreSQL an id is taken before its
+ * transaction commits, so a smaller id may still be in flight: a SHARE lock on the table waits for the
+ * writers in flight to finish (and ids taken after it are larger). SQLite writers are serialised.
  */
-export async function createCheckpoint(db: Db, now: Date, settleMs = 60_000): Promise<{ id: number; lastEventId: number; eventCount: number } | null> {
+async function settledMaxEventId(db: Db): Promise<number | null> {
+  const read = async (q: Executor) => ((await q('events').max('id as id').first())?.id as number | null | undefined) ?? null;
+  if (!isPostgres(db)) return read(db);
   return db.transaction(async (trx) => {
-    const last = await trx('audit_checkpoints').orderBy('id', 'desc').first();
-    const firstEventId = (last?.last_event_id ?? 0) + 1;
-    const settled = new Date(now.getTime() - settleMs).toISOString();
-    const upper = await trx('events').where('id', '>=', firstEventId).andWhere('at', '<=', settled).max('id as id').first();
-    const lastEventId = upper?.id as number | null;
-    if (lastEventId === null || lastEventId === undefined) return null;
-    const digest = await digestEvents(trx, firstEventId, lastEventId);
-    const at = now.toISOString();
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const hash = checkpointHash(prevHash, { ...digest, at, firstEventId, lastEventId });
+    await trx.raw('LOCK TABLE events IN SHARE MODE');
+    return read(trx);
+  });
+}
+
+/**
+ * Chains every event written since the last checkpoint into a new checkpoint. The digest is computed
+ * outside any write transaction (writers are not held up while it reads); the checkpoint is written
+ * only if no other checkpoint was written meanwhile.
+ * @returns the checkpoint written, or null when there was nothing new (or another process just wrote one).
+ */
+export async function createCheckpoint(db: Db, now: Date): Promise<{ id: number; lastEventId: number; eventCount: number } | null> {
+  const last = await db('audit_checkpoints').orderBy('id', 'desc').first();
+  const firstEventId = (last?.last_event_id ?? 0) + 1;
+  const lastEventId = await settledMaxEventId(db);
+  if (lastEventId === null || lastEventId < firstEventId) return null;
+  const digest = await digestEvents(db, firstEventId, lastEventId);
+  const at = now.toISOString();
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const hash = checkpointHash(prevHash, { ...digest, at, firstEventId, lastEventId });
+  return db.transaction(async (trx) => {
+    const current = await trx('audit_checkpoints').orderBy('id', 'desc').first('id');
+    if ((current?.id ?? null) !== (last?.id ?? null)) return null;
     const [row] = await trx('audit_checkpoints')
       .insert({ at, first_event_id: firstEventId, last_event_id: lastEventId, event_count: digest.count, events_digest: digest.digest, prev_hash: prevHash, hash })
       .returning('id');
