@@ -9,7 +9,8 @@ import type { WorkerDeps } from './worker-deps.ts';
 /** The recurring and on-demand housekeeping jobs, by job name. */
 export const MAINTENANCE_JOBS: Record<string, (job: Job, deps: WorkerDeps) => Promise<unknown>> = {
   // A lost or late job can never hide a late dossier (DESIGN §8).
-  'deadline-sweep': async (_job, deps) => sweepDeadlines(deadlineDeps(deps)),
+  'deadline-sweep': async (_job, deps) =>
+    sweepDeadlines(deadlineDeps(deps), 500, (dossierId, err) => deps.logger.warn({ dossierId, err: (err as Error).message }, 'sweep: will try again next run')),
   // Chains every event written since the last checkpoint (DESIGN §9): deleting a whole record's history is detected.
   'audit-checkpoint': async (_job, deps) => createCheckpoint(deps.db, deps.clock()),
   // Điều 5.3: the data are backed up every two weeks (the scheduler's jobs) and when an admin asks (the outbox's).
@@ -29,5 +30,8 @@ export function createMaintenanceWorker(deps: WorkerDeps): Worker {
     connection: createRedis(deps.redisUrl),
     prefix: deps.config.queuePrefix,
     concurrency: 1,
+    // A backup of a large database may keep the event loop busy for a while (verification): a long lock
+    // keeps another worker from taking the job for stalled meanwhile.
+    lockDuration: 10 * 60_000,
   });
 }

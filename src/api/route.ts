@@ -75,11 +75,19 @@ async function readJsonBody(ctx: Koa.Context, limit: number): Promise<unknown> {
     if (e.type === 'entity.too.large') throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `The body is larger than ${limit} bytes`, { limit });
     throw new ValidationError('MALFORMED_JSON', 'The body could not be read');
   }
+  let nul = false;
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    // PostgreSQL cannot store U+0000 in text or jsonb: refuse it here as bad input, not later as a 500.
+    parsed = JSON.parse(text, (_key, value: unknown) => {
+      if (typeof value === 'string' && value.includes('\u0000')) nul = true;
+      return value;
+    });
   } catch {
     throw new ValidationError('MALFORMED_JSON', 'The body is not valid JSON');
   }
+  if (nul) throw new ValidationError('VALIDATION_FAILED', 'Text may not contain the NUL character (U+0000)');
+  return parsed;
 }
 
 /** Registers a route on the router with authentication, validation and response checking. */

@@ -56,6 +56,18 @@ describe('POST /api/dossiers/:id/events refuses bad input and changes nothing', 
     expect(paths).toEqual(expect.arrayContaining(['body/version', 'body/assigneeId']));
   });
 
+  it('a NUL character in text → 400 VALIDATION_FAILED (PostgreSQL could not store it)', async () => {
+    await refused(400, 'VALIDATION_FAILED', () => w.http.post(events(), { type: 'INVALID', version: 3, reason: 'Thiếu\u0000hồ sơ' }, { token: w.specialist.token }));
+    await refused(400, 'VALIDATION_FAILED', () => w.http.post('/api/public/dossiers', { procedureId: w.procedures.standard.id, applicant: { ...APPLICANT, name: 'A\u0000B' } }));
+  });
+
+  it('a replayed Idempotency-Key answers only whoever may still act on the dossier', async () => {
+    await refused(404, 'NOT_FOUND', () =>
+      w.http.post(`/api/public/dossiers/${dossier.code}/events`, { type: 'WITHDRAW', version: 3, reason: 'x' }, { headers: { 'x-tracking-secret': 'wrong', 'idempotency-key': 'replay-1' } }),
+    );
+    await refused(403, 'FORBIDDEN', () => w.http.post(events(), { type: 'VERIFY', version: 3 }, { token: w.onestop.token, headers: { 'idempotency-key': 'replay-2' } }));
+  });
+
   it('a missing version → 400 VALIDATION_FAILED', async () => {
     await refused(400, 'VALIDATION_FAILED', () => w.http.post(events(), { type: 'VERIFY' }, { token: w.specialist.token }));
   });

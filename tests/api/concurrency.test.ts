@@ -121,6 +121,18 @@ describe('Idempotency-Key', () => {
     expect(await eventCount(d.id)).toBe(d.version + 1);
   });
 
+  it('a replay is shown only to whoever may still act: a wrong tracking secret gets 404, not the stored answer', async () => {
+    const online = await w.http.post('/api/public/dossiers', { procedureId: w.procedures.standard.id, applicant: APPLICANT });
+    const body = { type: 'WITHDRAW', version: 1, reason: 'Đổi ý' };
+    const url = `/api/public/dossiers/${online.body.code}/events`;
+    const first = await w.http.post(url, body, { headers: { 'x-tracking-secret': online.body.trackingSecret, 'idempotency-key': 'w-1' } });
+    expect(first.status).toBe(200);
+    const stolen = await w.http.post(url, body, { headers: { 'x-tracking-secret': 'guess', 'idempotency-key': 'w-1' } });
+    expect(stolen.status).toBe(404);
+    const again = await w.http.post(url, body, { headers: { 'x-tracking-secret': online.body.trackingSecret, 'idempotency-key': 'w-1' } });
+    expect(again.body).toEqual(first.body);
+  });
+
   it('keys are per caller: another user with the same key is not replayed', async () => {
     const d = await receivedDossier();
     const headers = { 'idempotency-key': `shared-${d.id}` };

@@ -36,9 +36,10 @@ describe('POST /api/admin/backups', () => {
     expect(res.body).toMatchObject({ kind: 'manual', status: 'queued', requestedBy: w.admin.id, sizeBytes: null, sha256: null, verified: null, startedAt: null });
     expect(res.body.id).toBeGreaterThan(0);
     expect(res.body.name).toMatch(new RegExp(`^idesk-\\d{8}T\\d{6}Z-${res.body.id}$`));
-    const jobs = (await outboxJobs(app.deps.db)).filter((j) => j.jobId === `backup-${res.body.id}`);
+    const jobId = `backup-${res.body.id}-${(res.body.createdAt as string).replace(/[-:.]/g, '')}`;
+    const jobs = (await outboxJobs(app.deps.db)).filter((j) => j.jobId === jobId);
     expect(jobs).toEqual([
-      expect.objectContaining({ action: 'add', queue: 'maintenance', name: 'backup', jobId: `backup-${res.body.id}`, payload: { backupId: res.body.id }, runAt: null }),
+      expect.objectContaining({ action: 'add', queue: 'maintenance', name: 'backup', jobId, payload: { backupId: res.body.id }, runAt: null }),
     ]);
   });
 
@@ -142,7 +143,7 @@ describe('with Redis: the API request travels through the outbox relay to the ma
       row = await redisApp.deps.db('backups').where({ id: queued.id }).first();
     }
     expect(row).toMatchObject({ status: 'succeeded', error: null });
-    const job = await workers.deps.queues.maintenance.getJob(`backup-${queued.id}`);
+    const job = await workers.deps.queues.maintenance.getJob(`backup-${queued.id}-${(queued.createdAt as string).replace(/[-:.]/g, '')}`);
     expect(await job?.getState()).toBe('completed');
   });
 });

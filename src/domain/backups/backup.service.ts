@@ -7,7 +7,7 @@ import { isPostgres, type Db, type Executor } from '../../db/db.ts';
 import { bool, iso } from '../../lib/rows.ts';
 import type { ActorRef } from '../audit/event-log.ts';
 import { NotFoundError } from '../errors.ts';
-import { writeOutbox, type AddJob } from '../outbox/outbox.ts';
+import { jobIdStamp, writeOutbox, type AddJob } from '../outbox/outbox.ts';
 import { checkBackupFiles, copyTree, describeFile, FILES_DIR, isSafeRelativePath, writeManifest, type BackupManifest } from './backup-files.ts';
 import { dumpPostgres, listPostgresArchive, postgresCatalogSha256, redactSecrets, restoreIntoScratch, restorePostgres } from './postgres-backup.ts';
 import { checkSqliteCopy, copySqliteOnline, countSqliteRows, restoreSqliteFile, sqliteCatalogSha256 } from './sqlite-backup.ts';
@@ -121,7 +121,7 @@ export async function createBackupRow(db: Executor, kind: BackupKind, requestedB
 export async function requestBackup(db: Db, actor: ActorRef, now: Date): Promise<BackupView> {
   return db.transaction(async (trx) => {
     const backup = await createBackupRow(trx, 'manual', actor.kind === 'user' ? actor.id : null, now);
-    const job: AddJob = { action: 'add', queue: 'maintenance', name: 'backup', jobId: `backup-${backup.id}`, payload: { backupId: backup.id }, runAt: null };
+    const job: AddJob = { action: 'add', queue: 'maintenance', name: 'backup', jobId: `backup-${backup.id}-${jobIdStamp(backup.createdAt)}`, payload: { backupId: backup.id }, runAt: null };
     await writeOutbox(trx, [job], now.toISOString());
     return backup;
   });

@@ -202,17 +202,33 @@ export interface SweepReport {
  * Finds what is overdue from the database itself, so that a lost or late job can never hide a late
  * dossier (DESIGN §8), and handles it the way the jobs would. Bounded per run; the next run continues.
  */
-export async function sweepDeadlines(deps: DeadlineDeps, limit = 500): Promise<SweepReport> {
+export async function sweepDeadlines(deps: DeadlineDeps, limit = 500, onError?: (dossierId: number, err: unknown) => void): Promise<SweepReport> {
   const now = deps.clock().toISOString();
   const report: SweepReport = { stepsOverdue: 0, appointmentsPassed: 0, supplementsExpired: 0 };
   const open = [...FINAL_DOSSIER_STATES, ...WAITING];
-  const steps = await deps.db('dossiers').whereNotIn('state', open).whereNotNull('step').where('step_due_at', '<', now).whereNull('step_overdue_at').orderBy('step_due_at').limit(limit).select('id', 'step', 'step_due_at');
-  for (const r of steps) {
-    if ((await markStepOverdue(deps, { dossierId: r.id, step: r.step, dueAt: iso(r.step_due_at) as string })) === 'done') report.stepsOverdue++;
-  }
+  // One record that fails (a clerk acting at the same moment) must not stop the sweep for the others.
+  const attempt = async (dossierId: number, handle: () => Promise<DeadlineResult>, count: keyof SweepReport) => {
+    try {
+      if ((await handle()) === 'done') report[count]++;
+    } catch (err) {
+      onError?.(dossierId, err);
+    }
+  };
+  // Version 1 dossiers cannot take the marks (their machine lacks the events): the jobs notify for them.
+  const steps = await deps.db('dossiers')
+    .whereNotIn('state', open)
+    .where('machine_version', '>=', 2)
+    .whereNotNull('step')
+    .where('step_due_at', '<', now)
+    .whereNull('step_overdue_at')
+    .orderBy('step_due_at')
+    .limit(limit)
+    .select('id', 'step', 'step_due_at');
+  for (const r of steps) await attempt(r.id, () => markStepOverdue(deps, { dossierId: r.id, step: r.step, dueAt: iso(r.step_due_at) as string }), 'stepsOverdue');
   // A mark made before the current appointment passed was for an earlier appointment.
   const late = await deps.db('dossiers')
     .whereNotIn('state', [...open, 'submitted', 'readyForReturn'])
+    .where('machine_version', '>=', 2)
     .whereNull('result')
     .whereRaw('COALESCE(rescheduled_due_at, due_at) < ?', [now])
     .where((q) => q.whereNull('late_at').orWhereRaw('late_at < COALESCE(rescheduled_due_at, due_at)'))
@@ -220,14 +236,14 @@ export async function sweepDeadlines(deps: DeadlineDeps, limit = 500): Promise<S
     .select('id', 'due_at', 'rescheduled_due_at');
   for (const r of late) {
     const dueAt = (iso(r.rescheduled_due_at) ?? iso(r.due_at)) as string;
-    if ((await markAppointmentPassed(deps, { dossierId: r.id, dueAt })) === 'done') report.appointmentsPassed++;
+    await attempt(r.id, () => markAppointmentPassed(deps, { dossierId: r.id, dueAt }), 'appointmentsPassed');
   }
   const calendar = await deps.calendar.current();
   const waiting = await deps.db('dossiers').where({ state: 'awaitingSupplement' }).orderBy('step_started_at').limit(limit).select('id', 'step_started_at');
   for (const r of waiting) {
     const requestedAt = iso(r.step_started_at) as string;
     if (calendar.addWorkingDays(new Date(requestedAt), deps.settings.supplementWaitDays).toISOString() > now) continue;
-    if ((await expireSupplement(deps, { dossierId: r.id, requestedAt })) === 'done') report.supplementsExpired++;
+    await attempt(r.id, () => expireSupplement(deps, { dossierId: r.id, requestedAt }), 'supplementsExpired');
   }
   return report;
 }

@@ -1,6 +1,6 @@
 import type { WorkingTime } from '../../calendar/working-calendar.ts';
 import { VN_UTC_OFFSET_MINUTES } from '../../calendar/working-calendar.ts';
-import type { AddJob } from '../outbox/outbox.ts';
+import { jobIdStamp, type AddJob } from '../outbox/outbox.ts';
 import type { Step } from '../procedures/step-allocation.ts';
 
 /** The step (and so the step allocation) each state stands for; waiting states have none. */
@@ -56,10 +56,6 @@ export interface DeadlineFacts {
   supplementRequestedAt: string | null;
 }
 
-/** An instant as it appears in job ids: `2026-03-11T08:00:00.000Z` → `20260311T080000000Z`. */
-function stamp(instant: string): string {
-  return instant.replace(/[-:.]/g, '');
-}
 
 /**
  * The deadline jobs that should be waiting for a dossier: the step's due instant and a reminder before
@@ -73,7 +69,7 @@ export function liveDeadlineJobs(calendar: WorkingTime, facts: DeadlineFacts, se
     action: 'add',
     queue: 'deadlines',
     name,
-    jobId: `dossier-${dossierId}-${name}-${stamp(key)}`,
+    jobId: `dossier-${dossierId}-${name}-${jobIdStamp(key)}`,
     payload: { dossierId, ...payload },
     runAt,
   });

@@ -539,6 +539,12 @@ async function fire<T>(
   const now = deps.clock();
   const at = now.toISOString();
   const calendar = await deps.calendar.current();
+  if (idempotency) {
+    // A replayed answer is shown only to whoever may still see the dossier and fire the event.
+    const row = await find(deps.db);
+    if (!row) throw new NotFoundError('NOT_FOUND', 'No such dossier');
+    if (!mayFireDossierEvent(actor, body.type, subjectOf(row))) throw new ForbiddenError('FORBIDDEN', `You may not ${body.type} this dossier`, { event: body.type });
+  }
   let applied: { type: string; from: string | null; to: string } | undefined;
   return withIdempotency(deps.db, idempotency, () => at, (remember) =>
     deps.db.transaction(async (trx) => {

@@ -2,7 +2,7 @@ import type { Db, Executor } from '../../db/db.ts';
 import { iso } from '../../lib/rows.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { NotFoundError } from '../errors.ts';
-import { writeOutbox, type AddJob } from '../outbox/outbox.ts';
+import { jobIdStamp, writeOutbox, type AddJob } from '../outbox/outbox.ts';
 
 export interface NewNotification {
   kind: string;
@@ -57,7 +57,7 @@ export async function notify(trx: Executor, recipientIds: number[], n: NewNotifi
     );
     const jobs = inserted
       .filter((r) => withEmail.has(r.recipient_id))
-      .map((r): AddJob => ({ action: 'add', queue: 'notifications', name: 'send-email', jobId: `email-${r.id}`, payload: { notificationId: r.id }, runAt: null }));
+      .map((r): AddJob => ({ action: 'add', queue: 'notifications', name: 'send-email', jobId: `email-${r.id}-${jobIdStamp(at)}`, payload: { notificationId: r.id }, runAt: null }));
     await writeOutbox(trx, jobs, at);
   }
   return inserted.map((r) => r.id);

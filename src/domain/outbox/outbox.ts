@@ -24,6 +24,15 @@ export interface RemoveJob {
 
 export type OutboxJob = AddJob | RemoveJob;
 
+/**
+ * An instant as it appears in job ids (`2026-03-11T08:00:00.000Z` → `20260311T080000000Z`). Ids built from
+ * a row id alone could meet a finished job of the same id after a restore from backup (ids start again
+ * from the backup's), and BullMQ would take the new job for the old one; the instant keeps them apart.
+ */
+export function jobIdStamp(instant: string): string {
+  return instant.replace(/[-:.]/g, '');
+}
+
 /** Writes the jobs of one transition as one outbox row, in the caller's transaction. */
 export async function writeOutbox(db: Executor, jobs: OutboxJob[], now: string): Promise<void> {
   if (jobs.length === 0) return;
