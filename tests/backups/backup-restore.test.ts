@@ -107,6 +107,27 @@ describe('backup and restore', () => {
     expect(fs.existsSync(path.join(store, 'link-out'))).toBe(false);
   });
 
+  it('restores over a database whose schema grew since the backup (a later migration added a table referencing users)', async () => {
+    const target = await freshTarget(app.deps.config.backup.dir);
+    await restoreBackup(target.config, backup.name as string, logger);
+    const live = target.open();
+    await live.schema.createTable('later_things', (t) => {
+      t.integer('id').primary();
+      t.integer('user_id').notNullable().references('id').inTable('users');
+    });
+    await live('later_things').insert({ id: 1, user_id: w.lead.id });
+    if (TEST_DB === 'sqlite') await live.destroy();
+    await restoreBackup(target.config, backup.name as string, logger);
+    const restored = TEST_DB === 'sqlite' ? (await import('../../src/db/db.ts')).createDb(target.config.database) : target.open();
+    try {
+      expect(await restored.schema.hasTable('later_things')).toBe(false);
+      const tables = ALL_TABLES.filter((t) => t !== 'backups');
+      expect(await snapshotTables(restored, tables)).toEqual(Object.fromEntries(tables.map((t) => [t, before[t]])));
+    } finally {
+      if (TEST_DB === 'sqlite') await restored.destroy();
+    }
+  });
+
   it('restores over a live database: the old data is moved aside (SQLite) or replaced (PostgreSQL), and rows equal the backup again', async () => {
     const target = await freshTarget(app.deps.config.backup.dir);
     await restoreBackup(target.config, backup.name as string, logger);

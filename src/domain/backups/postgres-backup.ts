@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import knex from 'knex';
 import type { Db, Executor } from '../../db/db.ts';
@@ -134,11 +134,35 @@ export async function restoreIntoScratch(db: Db, url: string, file: string, expe
   }
 }
 
-/** `pg_restore --clean --if-exists --no-owner` into the configured database, in one transaction (all or nothing). */
+/**
+ * Replaces the configured database's schema with the archive's, all or nothing: the schema is dropped
+ * and created again and the archive's SQL (`pg_restore --file=-`) applied, in one psql transaction.
+ * `pg_restore --clean` alone would leave (and trip over) tables that later migrations added since the dump.
+ */
 export async function restorePostgres(url: string, file: string): Promise<void> {
   const { dbname, env } = libpqTarget(url);
   try {
-    await runTool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--exit-on-error', '--single-transaction', '--no-password', `--dbname=${dbname}`, file], env);
+    await new Promise<void>((resolve, reject) => {
+      const dump = spawn('pg_restore', ['--no-owner', '--file=-', file], { env, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+      const psql = spawn('psql', ['--no-psqlrc', '--quiet', '--single-transaction', '--set=ON_ERROR_STOP=1', '--no-password', `--dbname=${dbname}`], {
+        env,
+        stdio: ['pipe', 'ignore', 'pipe'],
+        shell: false,
+      });
+      const errors: string[] = [];
+      dump.stderr.on('data', (c: Buffer) => errors.push(`pg_restore: ${c.toString('utf8')}`));
+      psql.stderr.on('data', (c: Buffer) => errors.push(`psql: ${c.toString('utf8')}`));
+      for (const child of [dump, psql]) {
+        child.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'ENOENT' ? `${child.spawnfile} is not installed or not on the PATH` : e.message)));
+      }
+      psql.stdin.write('DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n');
+      dump.stdout.pipe(psql.stdin);
+      const exited = (child: ChildProcess) => new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+      void Promise.all([exited(dump), exited(psql)]).then(([dumpCode, psqlCode]) => {
+        if (dumpCode === 0 && psqlCode === 0) resolve();
+        else reject(new Error(`restore failed (pg_restore exit ${dumpCode}, psql exit ${psqlCode}): ${errors.join('').trim().slice(-600) || 'no message'}`));
+      });
+    });
   } catch (err) {
     throw new Error(redactSecrets((err as Error).message, url));
   }
