@@ -143,7 +143,13 @@ describe('with Redis: the API request travels through the outbox relay to the ma
       row = await redisApp.deps.db('backups').where({ id: queued.id }).first();
     }
     expect(row).toMatchObject({ status: 'succeeded', error: null });
-    const job = await workers.deps.queues.maintenance.getJob(`backup-${queued.id}-${(queued.createdAt as string).replace(/[-:.]/g, '')}`);
-    expect(await job?.getState()).toBe('completed');
+    // The row is written before the worker tells Redis the job is done: wait for that too.
+    const jobId = `backup-${queued.id}-${(queued.createdAt as string).replace(/[-:.]/g, '')}`;
+    let state = await (await workers.deps.queues.maintenance.getJob(jobId))?.getState();
+    while (state !== 'completed' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = await (await workers.deps.queues.maintenance.getJob(jobId))?.getState();
+    }
+    expect(state).toBe('completed');
   });
 });
