@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { createDb, migrateLatest } from './db/db.ts';
 import { ensureAdmin } from './domain/accounts/sessions.service.ts';
 import { DbCalendarProvider } from './domain/calendar/calendar.service.ts';
-import { createMachineRegistry } from './domain/dossiers/dossier-machines.ts';
+import { createMachineRegistry } from './domain/machines.ts';
 import { createQueues, createRedis } from './queues/queues.ts';
 
 /**

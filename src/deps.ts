@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import type { CalendarProvider } from './domain/calendar/calendar.service.ts';
-import type { DossierDeps } from './domain/dossiers/dossier.service.ts';
+import type { DossierDeps } from './domain/dossiers/dossier-deps.ts';
 import type { MachineRegistry } from './domain/workflow/machine-registry.ts';
 import type { Metrics } from './ops/metrics.ts';
 import type { Queues } from './queues/queues.ts';

@@ -28,7 +28,7 @@ const files = [...sources('machines'), ...sources('src'), ...sources('migrations
 
 describe('architecture', () => {
   it('sees the imports it checks', () => {
-    expect(importsOf('src/domain/dossiers/dossier.service.ts')).toContain('../../../machines/dossier/index.ts');
+    expect(importsOf('src/domain/dossiers/dossier-planning.ts')).toContain('../../../machines/dossier/index.ts');
     expect(files.length).toBeGreaterThan(40);
   });
 

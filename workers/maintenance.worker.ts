@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import { createCheckpoint } from '../src/domain/audit/event-log.ts';
-import { sweepDeadlines } from '../src/domain/dossiers/dossier-deadline.service.ts';
+import { DEADLINE_SUBJECTS } from '../src/domain/deadline-subjects.ts';
+import { sweepAll } from '../src/domain/workflow/deadlines.ts';
 import { createRedis } from '../src/queues/queues.ts';
 import { processBackupJob } from './backup.job.ts';
 import { deadlineDeps } from './deadlines.worker.ts';
@@ -8,9 +9,14 @@ import type { WorkerDeps } from './worker-deps.ts';
 
 /** The recurring and on-demand housekeeping jobs, by job name. */
 export const MAINTENANCE_JOBS: Record<string, (job: Job, deps: WorkerDeps) => Promise<unknown>> = {
-  // A lost or late job can never hide a late dossier (DESIGN §8).
+  // A lost or late job can never hide a late record (DESIGN §8): every subject is swept, batch after
+  // batch while work remains, within a budget that leaves the worker's lock (lockDuration) far away.
   'deadline-sweep': async (_job, deps) =>
-    sweepDeadlines(deadlineDeps(deps), 500, (dossierId, err) => deps.logger.warn({ dossierId, err: (err as Error).message }, 'sweep: will try again next run')),
+    sweepAll(DEADLINE_SUBJECTS, deadlineDeps(deps), {
+      limit: 500,
+      budgetMs: 4 * 60_000,
+      onError: (subject, id, err) => deps.logger.warn({ subject, id, err: (err as Error).message }, 'sweep: will try again next run'),
+    }),
   // Chains every event written since the last checkpoint (DESIGN §9): deleting a whole record's history is detected.
   'audit-checkpoint': async (_job, deps) => createCheckpoint(deps.db, deps.clock()),
   // Điều 5.3: the data are backed up every two weeks (the scheduler's jobs) and when an admin asks (the outbox's).

@@ -15,7 +15,7 @@ import { dossierDeps } from '../../src/api/deps.ts';
 import { createDepartment } from '../../src/domain/accounts/departments.service.ts';
 import { authenticateToken, login } from '../../src/domain/accounts/sessions.service.ts';
 import { createUser } from '../../src/domain/accounts/users.service.ts';
-import { receiveCounterDossier } from '../../src/domain/dossiers/dossier.service.ts';
+import { receiveCounterDossier } from '../../src/domain/dossiers/dossier-intake.ts';
 import { createProcedure } from '../../src/domain/procedures/procedures.service.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startServer, stopServer } from '../../src/server.ts';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const dossierIds: number[] = [];
   let startVersion = 0;
   for (let i = 0; i < count; i++) {
-    const dossier = await receiveCounterDossier(dd, clerk, {
+    const { body: dossier } = await receiveCounterDossier(dd, clerk, {
       procedureId: procedure.id,
       applicant: { name: `Công ty TNHH Rượu Bình Định ${i}`, idNumber: '4100123456', phone: '0256 3822 123', email: 'lienhe@ruoubd.vn', address: 'Quy Nhơn, Bình Định' },
       subject: 'Cấp giấy phép bán lẻ rượu',

@@ -19,8 +19,19 @@ export const DOSSIER_MACHINE_ID = 'dossier';
  * - 1: the flow of DESIGN §3.
  * - 2: the deadline worker's events (STEP_OVERDUE, APPOINTMENT_PASSED) and an apology that may still be
  *   issued after its deadline (it is owed to the applicant; it is then recorded as not timely).
+ * - 3 (unreleased until issue 6 closes): state tags (`waiting`, `holding`, `actionable`), so that
+ *   services ask the machine which states wait, hold or run a step instead of spelling lists of names.
  */
-export const DOSSIER_MACHINE_VERSION = 2;
+export const DOSSIER_MACHINE_VERSION = 3;
+
+/**
+ * State tags, read by the services through the machine (src/domain/workflow/machine-graph.ts):
+ * - `waiting`: the clock does not run for the agency — the applicant supplements or pays;
+ * - `holding`: the agency holds the dossier before a result exists — its appointment can pass;
+ * - `actionable`: a step with its own due instant runs — someone of the agency must act.
+ */
+export const DOSSIER_TAGS = ['waiting', 'holding', 'actionable'] as const;
+export type DossierTag = (typeof DOSSIER_TAGS)[number];
 
 type E<T extends DossierEvent['type']> = Extract<DossierEvent, { type: T }>;
 
@@ -133,6 +144,8 @@ interface Edition {
   deadlineEvents: boolean;
   /** Version 2: the apology may come after its deadline, and a supplement moves its appointment too. */
   lateApology: boolean;
+  /** Version 3: state tags. */
+  tags: boolean;
 }
 
 /** The machine's states and transitions for one published version (the versions share guards and actions). */
@@ -144,6 +157,8 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
   const stepOverdue = edition.deadlineEvents ? { STEP_OVERDUE: { guard: 'stepNotYetOverdue' as const, actions: 'recordStepOverdue' as const } } : {};
   const late = edition.deadlineEvents ? { APPOINTMENT_PASSED: { guard: 'appointmentNotYetPassed' as const, actions: 'recordLate' as const } } : {};
   const resume = edition.lateApology ? ('resumeAfterSupplementMovingApology' as const) : ('resumeAfterSupplement' as const);
+  // Earlier versions are kept exactly as published (their definition hash is pinned): no tags there.
+  const tag = (...tags: DossierTag[]) => (edition.tags ? { tags } : {});
   return {
   id: DOSSIER_MACHINE_ID,
   initial: 'submitted',
@@ -168,6 +183,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
   states: {
     // Online submission awaiting the one-stop check (national status 1).
     submitted: {
+      ...tag('actionable'),
       on: {
         RECEIVE: { target: 'inDepartment.review', actions: 'markReceived' },
         REQUEST_SUPPLEMENT: { target: 'awaitingSupplement', actions: 'requestGuidance' },
@@ -179,6 +195,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
     },
     // The clock does not run while the applicant completes the dossier (national status 5).
     awaitingSupplement: {
+      ...tag('waiting'),
       on: {
         SUPPLEMENT: [
           { guard: 'supplementReturnsToIntake', target: 'submitted', actions: resume },
@@ -191,6 +208,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
     },
     // The specialist department (phòng chuyên môn) processes the dossier (Điều 12.1).
     inDepartment: {
+      ...tag('holding', 'actionable'),
       initial: 'review',
       on: {
         WITHDRAW: { target: 'withdrawn' },
@@ -232,6 +250,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
     },
     // Sở leadership decides (Điều 12.2).
     leadershipApproval: {
+      ...tag('holding', 'actionable'),
       on: {
         APPROVE: [
           { guard: 'hasFee', target: 'awaitingPayment', actions: 'recordResult' },
@@ -246,6 +265,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
       },
     },
     returnedToOneStop: {
+      ...tag('holding', 'actionable'),
       on: {
         REQUEST_SUPPLEMENT: {
           guard: 'supplementNotYetRequested',
@@ -262,9 +282,11 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
     },
     // A result exists from here on: the applicant can no longer withdraw (Decree 118/2025 Art. 21).
     awaitingPayment: {
+      ...tag('waiting'),
       on: { PAYMENT_RECEIVED: { target: 'readyForReturn' } },
     },
     readyForReturn: {
+      ...tag('actionable'),
       on: { RETURN_RESULT: { target: 'completed' }, ...stepOverdue },
     },
     completed: { type: 'final' },
@@ -276,10 +298,13 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
 }
 
 /** Version 1, as published: kept so that dossiers created under it keep working. */
-export const dossierMachineV1 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: false, lateApology: false }));
+export const dossierMachineV1 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: false, lateApology: false, tags: false }));
+
+/** Version 2, as published. */
+export const dossierMachineV2 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: false }));
 
 /** The current definition: new dossiers are created with it. */
-export const dossierMachine = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true }));
+export const dossierMachine = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: true }));
 
 export type DossierMachine = typeof dossierMachine;
 

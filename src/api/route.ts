@@ -5,6 +5,8 @@ import getRawBody from 'raw-body';
 import { hasRole, type Principal, type Role } from '../auth/principal.ts';
 import { AuthenticationError, ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
 import type { AppDeps } from './deps.ts';
+import type { IdempotentRequest, StoredResponse } from '../domain/idempotency/idempotency.ts';
+import { IDEMPOTENCY_HEADER, idempotencyOf } from './idempotency-key.ts';
 import { authenticate } from './middlewares/auth.ts';
 import { compile, validate } from './validation.ts';
 
@@ -18,6 +20,8 @@ export interface HandlerInput<B extends TSchema | undefined, Q extends TSchema |
   principal: Principal;
   ctx: Koa.Context;
   deps: AppDeps;
+  /** On an `idempotent` route, the request's Idempotency-Key scoped to its caller (absent without the header). */
+  idempotency?: IdempotentRequest;
 }
 
 /**
@@ -47,6 +51,12 @@ export interface RouteDef<B extends TSchema | undefined = undefined, Q extends T
   response: { status: number; schema: TSchema | null; description: string };
   /** Error statuses this route may answer, for the OpenAPI document. */
   errors: number[];
+  /**
+   * Honours `Idempotency-Key`: the handler gets `idempotency` and answers a StoredResponse (status and
+   * body, replayed or not). Keys are scoped to the user, or for public routes to `scope` (the address
+   * when absent), so one caller can never replay another's answer.
+   */
+  idempotent?: true | { scope(input: HandlerInput<B, Q, P>): string };
   handler(input: HandlerInput<B, Q, P>): Promise<unknown>;
 }
 
@@ -55,7 +65,16 @@ export type AnyRouteDef = RouteDef<TSchema | undefined, TSchema | undefined, TSc
 export function defineRoute<B extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined, P extends TSchema | undefined = undefined>(
   def: RouteDef<B, Q, P>,
 ): AnyRouteDef {
-  return def as unknown as AnyRouteDef;
+  // An idempotent route documents the header itself (and the 409 a reused key answers).
+  const documented = def.idempotent
+    ? { ...def, headers: [...(def.headers ?? []), IDEMPOTENCY_HEADER], errors: [...new Set([...def.errors, 409])].sort() }
+    : def;
+  return documented as unknown as AnyRouteDef;
+}
+
+function idempotencyScope(def: AnyRouteDef, input: HandlerInput<TSchema | undefined, TSchema | undefined, TSchema | undefined>): string {
+  if (typeof def.idempotent === 'object') return def.idempotent.scope(input);
+  return input.principal ? `user:${input.principal.userId}` : `public:${input.ctx.ip}`;
 }
 
 async function readJsonBody(ctx: Koa.Context, limit: number): Promise<unknown> {
@@ -112,10 +131,18 @@ export function mountRoute(router: Router, deps: AppDeps, def: AnyRouteDef): voi
       const raw = await readJsonBody(ctx, deps.config.bodyLimitBytes);
       body = def.bodyValidator ? def.bodyValidator(raw) : validate(def.body, raw, 'body');
     }
-    const result = await def.handler({ body: body as Maybe<TSchema>, query, params, principal: principal as Principal, ctx, deps });
+    const input: HandlerInput<TSchema | undefined, TSchema | undefined, TSchema | undefined> = { body: body as Maybe<TSchema>, query, params, principal: principal as Principal, ctx, deps };
+    if (def.idempotent) input.idempotency = idempotencyOf(ctx, idempotencyScope(def, input), body);
+    let result = await def.handler(input);
     if (def.changesCredentials) deps.principals.clear();
-    // A handler may choose another status (a replayed answer keeps the first one's).
+    // A handler may choose another status; an idempotent one answers with the status it remembered.
     ctx.status = (ctx.state.status as number | undefined) ?? def.response.status;
+    if (def.idempotent) {
+      const answer = result as StoredResponse;
+      ctx.status = answer.status;
+      if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
+      result = answer.body;
+    }
     if (def.response.schema === null) return;
     if (responseValidator && !responseValidator(result)) {
       throw new Error(`Response of ${def.method.toUpperCase()} ${def.path} does not match its schema: ${JSON.stringify(responseValidator.errors)}`);

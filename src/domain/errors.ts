@@ -59,6 +59,14 @@ export class InvalidTransitionError extends DomainError {
   }
 }
 
+/**
+ * 422: the event fits the state, but its content breaks a rule of the flow (an apology's new appointment
+ * not after the current one…); the code names the rule.
+ */
+export class RuleViolationError extends DomainError {
+  readonly status = 422;
+}
+
 /** 422: content that must not enter the system (Điều 4.2: state secrets, complaints and denunciations). */
 export class RefusedContentError extends DomainError {
   readonly status = 422;

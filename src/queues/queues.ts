@@ -1,16 +1,22 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 
-/** The queues idesk uses. Job ids never contain ':' (BullMQ reserves it). */
-export const QUEUE_NAMES = ['deadlines', 'notifications', 'maintenance'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
+import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
 
-/** Payloads of the deadline jobs the dossier service writes to the outbox (see dossier-deadlines.ts). */
+export { QUEUE_NAMES, type QueueName };
+
+/**
+ * Payload of a deadline job: the record it is about (`subject` is the aggregate's stream type) and the
+ * facts the handler checks the record against when the job fires.
+ */
 export interface DeadlineJobData {
-  dossierId: number;
+  subject: string;
+  id: number;
   step?: string;
   dueAt?: string;
   requestedAt?: string;
+  /** Jobs written before deadline jobs named their subject carry only this (a dossier's id). */
+  dossierId?: number;
 }
 
 export interface EmailJobData {
@@ -42,7 +48,7 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     queue.on('error', () => undefined);
     return queue;
   };
-  const queues = { deadlines: make('deadlines'), notifications: make('notifications'), maintenance: make('maintenance') };
+  const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, make(name)])) as Record<QueueName, Queue>;
   return {
     ...queues,
     close: async () => {

@@ -131,10 +131,22 @@ describe('POST /api/dossiers/:id/events refuses bad input and changes nothing', 
     await refused(400, 'INVALID_ASSIGNEE', () => w.http.post(events(), { type: 'REASSIGN', version: 3, assigneeId: 999999 }, { token: w.lead.token }));
   });
 
-  it('an apology with an appointment that is not later → 422', async () => {
-    await refused(422, 'INVALID_TRANSITION', () =>
+  it('an apology whose appointment is not later than the current one → 422 APOLOGY_DATE_NOT_LATER, not "not allowed in this state"', async () => {
+    const res = await refused(422, 'APOLOGY_DATE_NOT_LATER', () =>
       w.http.post(events(), { type: 'ISSUE_APOLOGY', version: 3, reason: 'Chậm', newDueAt: '2026-03-01T00:00:00Z' }, { token: w.lead.token }),
     );
+    expect(res.body.error.details).toMatchObject({ field: 'newDueAt' });
+    // The state does take an apology: the dossier still offers it.
+    const view = await w.http.get(`/api/dossiers/${dossier.id}`, { token: w.lead.token });
+    expect(view.body.allowedEvents).toContain('ISSUE_APOLOGY');
+  });
+
+  it('an apology that puts the appointment off by more than the time limit again → 422 APOLOGY_DATE_TOO_LATE', async () => {
+    const res = await refused(422, 'APOLOGY_DATE_TOO_LATE', () =>
+      w.http.post(events(), { type: 'ISSUE_APOLOGY', version: 3, reason: 'Chậm', newDueAt: '2030-01-01T00:00:00Z' }, { token: w.lead.token }),
+    );
+    const view = await w.http.get(`/api/dossiers/${dossier.id}`, { token: w.lead.token });
+    expect(res.body.error.details.latestDueAt > view.body.dueAt).toBe(true);
   });
 
   it('unknown or malformed ids → 404 / 400', async () => {
@@ -169,8 +181,11 @@ describe('intake and the public API refuse bad input and change nothing', () => 
     await refused(404, 'NOT_FOUND', () => w.http.post(`/api/public/dossiers/${dossier.code}/events`, { type: 'WITHDRAW', version: 3, reason: 'x' }, { headers: { 'x-tracking-secret': 'wrong' } }));
   });
 
-  it('the applicant cannot fire staff events → 403', async () => {
-    await refused(403, 'FORBIDDEN', () => w.http.post(`/api/public/dossiers/${dossier.code}/events`, { type: 'APPROVE', version: 3 }, { headers: { 'x-tracking-secret': dossier.secret } }));
+  it('the applicant cannot fire staff events: the public route takes only the events it publishes → 400 UNKNOWN_EVENT', async () => {
+    const res = await refused(400, 'UNKNOWN_EVENT', () =>
+      w.http.post(`/api/public/dossiers/${dossier.code}/events`, { type: 'APPROVE', version: 3 }, { headers: { 'x-tracking-secret': dossier.secret } }),
+    );
+    expect(res.body.error.details.knownEvents).toEqual(['SUPPLEMENT', 'WITHDRAW']);
   });
 
   it('an unknown route → 404 in the error shape; a wrong method → 405', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
 import { DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1 } from '../../machines/dossier/index.ts';
-import { createMachineRegistry } from '../../src/domain/dossiers/dossier-machines.ts';
+import { createMachineRegistry } from '../../src/domain/machines.ts';
 import { MachineRegistry, UnknownMachineError, definitionHash } from '../../src/domain/workflow/machine-registry.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 /**
  * The hash of the published dossier machine. A test failure here means the machine's structure changed:
  * bump DOSSIER_MACHINE_VERSION, keep the previous definition registered in
- * src/domain/dossiers/dossier-machines.ts (or write a tested migration of old snapshots), then update this hash.
+ * src/domain/machines.ts (or write a tested migration of old snapshots), then update this hash.
  */
 const PUBLISHED = {
   1: '0bf0adaa1e9109ccd9c30a0a5b9afd58693c837c518e9b052d51b24643b63766',

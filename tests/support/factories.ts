@@ -110,3 +110,68 @@ export async function fireAs(http: Http, d: { id: number; version: number }, use
   d.version = res.body.version;
   return res.body;
 }
+
+/** A dossier built for a test, with what the test needs to go on acting on it. */
+export interface BuiltDossier {
+  id: number;
+  code: string;
+  version: number;
+  state: string;
+  /** The tracking secret of an online dossier; null for one received at the counter. */
+  secret: string | null;
+  body: Record<string, unknown>;
+}
+
+/**
+ * A dossier brought to `state` over HTTP by the people who act at each step, along a route written out
+ * here (not computed from the machine): online submission for the states before and around receipt,
+ * counter intake for the rest. `procedure` defaults to the standard one (fee, lead review); the
+ * inspection state needs the inspection procedure and is given it.
+ */
+export async function buildDossier(
+  w: World,
+  options: { state: string; procedure?: keyof World['procedures']; assigned?: boolean },
+): Promise<BuiltDossier> {
+  const { state } = options;
+  const procedure = w.procedures[options.procedure ?? (state === 'inDepartment.inspection' ? 'inspection' : 'standard')];
+  const online = ['submitted', 'awaitingSupplement', 'refused', 'withdrawn', 'stopped'].includes(state);
+  let d: BuiltDossier;
+  if (online) {
+    const res = await w.http.post('/api/public/dossiers', { procedureId: procedure.id, applicant: APPLICANT, subject: 'Cấp giấy phép' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    d = { id: res.body.id, code: res.body.code, version: res.body.version, state: res.body.state, secret: res.body.trackingSecret, body: res.body };
+  } else {
+    const res = await w.http.post('/api/dossiers', { procedureId: procedure.id, applicant: APPLICANT, subject: 'Cấp giấy phép' }, { token: w.onestop.token });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    d = { id: res.body.id, code: res.body.code, version: res.body.version, state: res.body.state, secret: null, body: res.body };
+  }
+  const step = async (user: TestUser, type: string, extra: Record<string, unknown> = {}) => {
+    d.body = await fireAs(w.http, d, user, type, extra);
+    d.state = d.body.state as string;
+  };
+  const route: Record<string, Array<() => Promise<void>>> = {
+    submitted: [],
+    awaitingSupplement: [() => step(w.onestop, 'REQUEST_SUPPLEMENT', { guidance: '1. Bản sao giấy chứng nhận đăng ký doanh nghiệp' })],
+    refused: [() => step(w.onestop, 'REFUSE', { reason: 'Không thuộc thẩm quyền giải quyết' })],
+    stopped: [() => step(w.onestop, 'STOP', { reason: 'Theo đề nghị của cơ quan có thẩm quyền' })],
+    withdrawn: [() => step(w.onestop, 'WITHDRAW', { reason: 'Doanh nghiệp xin rút hồ sơ' })],
+    'inDepartment.review': options.assigned ? [() => step(w.lead, 'ASSIGN', { assigneeId: w.specialist.id })] : [],
+    'inDepartment.inspection': [() => step(w.lead, 'ASSIGN', { assigneeId: w.specialist.id }), () => step(w.specialist, 'VERIFY')],
+    'inDepartment.leadReview': [() => step(w.lead, 'ASSIGN', { assigneeId: w.specialist.id }), () => step(w.specialist, 'VERIFY')],
+    returnedToOneStop: [() => step(w.lead, 'ASSIGN', { assigneeId: w.specialist.id }), () => step(w.specialist, 'INVALID', { reason: 'Thiếu bản vẽ mặt bằng' })],
+  };
+  const toApproval = [
+    () => step(w.lead, 'ASSIGN', { assigneeId: w.specialist.id }),
+    () => step(w.specialist, 'VERIFY'),
+    () => step(w.lead, 'PROPOSE', { opinion: 'Đủ điều kiện cấp phép', proposedResult: 'grant' }),
+  ];
+  route.leadershipApproval = toApproval;
+  route.awaitingPayment = [...toApproval, () => step(w.director, 'APPROVE')];
+  route.readyForReturn = [...route.awaitingPayment, () => step(w.onestop, 'PAYMENT_RECEIVED', { receiptNumber: 'BL-000123' })];
+  route.completed = [...route.readyForReturn, () => step(w.onestop, 'RETURN_RESULT', { method: 'counter' })];
+  const steps = route[state];
+  if (!steps) throw new Error(`buildDossier knows no route to ${state}`);
+  for (const s of steps) await s();
+  expect(d.state).toBe(state);
+  return d;
+}

@@ -2,11 +2,17 @@ import { canonicalJson } from '../../lib/canonical-json.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
 import { iso, json, toJson } from '../../lib/rows.ts';
 import { isPostgres, type Db, type Executor } from '../../db/db.ts';
+import { AGGREGATE_TYPES } from '../aggregates.ts';
+import type { AggregateType } from '../workflow/aggregate-type.ts';
 
 /** Who did something: a staff user, the applicant (holder of the tracking secret), or the system. */
 export type ActorRef = { kind: 'user'; id: number } | { kind: 'applicant'; id?: null } | { kind: 'system'; id?: null };
 
-export type StreamType = 'dossier' | 'user' | 'department' | 'procedure' | 'calendar' | 'api_token';
+/**
+ * What a chain of events is about: each aggregate type (see src/domain/aggregates.ts) and each kind of
+ * administered data (`user`, `department`, `procedure`, `calendar`, `api_token`).
+ */
+export type StreamType = string;
 
 export interface NewEvent {
   streamType: StreamType;
@@ -160,11 +166,12 @@ export interface VerifyReport {
 const BATCH = 2000;
 
 /**
- * Walks every stream's chain, then the dossiers' heads, then the checkpoints, and reports the first
- * broken link: an altered event (its hash no longer matches), a deleted one (a gap in the sequence or a
- * dossier whose version is ahead of its history), or a deleted stream (a checkpoint's digest no longer matches).
+ * Walks every stream's chain, then the heads of every aggregate type's records, then the checkpoints,
+ * and reports the first broken link: an altered event (its hash no longer matches), a deleted one (a
+ * gap in the sequence or a record whose version is ahead of its history), or a deleted stream (a
+ * checkpoint's digest no longer matches).
  */
-export async function verifyEventLog(db: Db): Promise<VerifyReport> {
+export async function verifyEventLog(db: Db, aggregates: readonly AggregateType[] = AGGREGATE_TYPES): Promise<VerifyReport> {
   let eventsChecked = 0;
   let streamsChecked = 0;
   let cursor: [string, string, number] = ['', '', 0];
@@ -206,26 +213,28 @@ export async function verifyEventLog(db: Db): Promise<VerifyReport> {
     cursor = [last.streamType, last.streamId, last.seq];
   }
 
-  // A dossier row records the version and hash of its last event: a deleted tail shows up here.
-  const heads = await db('dossiers as d')
-    .leftJoin('events as e', function join() {
-      this.on('e.stream_id', '=', db.raw('CAST(?? AS VARCHAR(64))', ['d.id'])).andOn('e.seq', '=', 'd.version').andOnVal('e.stream_type', '=', 'dossier');
-    })
-    .select('d.id', 'd.version', 'd.chain_head', 'e.hash')
-    .where(function mismatch() {
-      this.whereNull('e.hash').orWhereRaw('?? <> ??', ['e.hash', 'd.chain_head']);
-    })
-    .orderBy('d.id')
-    .limit(1);
-  if (heads.length > 0) {
-    const h = heads[0];
-    return report({
-      problem: 'missing-tail',
-      message: `dossier ${h.id} is at version ${h.version} but its history does not end there`,
-      streamType: 'dossier',
-      streamId: String(h.id),
-      seq: h.version,
-    });
+  // A record's row holds the version and hash of its last event: a deleted tail shows up here.
+  for (const aggregate of aggregates) {
+    const heads = await db(`${aggregate.table} as r`)
+      .leftJoin('events as e', function join() {
+        this.on('e.stream_id', '=', db.raw('CAST(?? AS VARCHAR(64))', ['r.id'])).andOn('e.seq', '=', 'r.version').andOnVal('e.stream_type', '=', aggregate.streamType);
+      })
+      .select('r.id', 'r.version', 'r.chain_head', 'e.hash')
+      .where(function mismatch() {
+        this.whereNull('e.hash').orWhereRaw('?? <> ??', ['e.hash', 'r.chain_head']);
+      })
+      .orderBy('r.id')
+      .limit(1);
+    if (heads.length > 0) {
+      const h = heads[0];
+      return report({
+        problem: 'missing-tail',
+        message: `${aggregate.streamType} ${h.id} is at version ${h.version} but its history does not end there`,
+        streamType: aggregate.streamType,
+        streamId: String(h.id),
+        seq: h.version,
+      });
+    }
   }
 
   const checkpoints = await db('audit_checkpoints').orderBy('id');

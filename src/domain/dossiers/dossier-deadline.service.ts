@@ -1,10 +1,15 @@
-import { FINAL_DOSSIER_STATES, type DossierEvent, type DossierState } from '../../../machines/dossier/index.ts';
+import type { DossierEvent } from '../../../machines/dossier/index.ts';
 import type { Executor } from '../../db/db.ts';
 import type { WorkingTime } from '../../calendar/working-calendar.ts';
 import { iso } from '../../lib/rows.ts';
+import { UnhandledDeadlineJobError, type DeadlineJob, type DeadlineResult, type SubjectDeadlines } from '../workflow/deadlines.ts';
+import { applyEvent } from '../workflow/fire-event.ts';
+import { machineOf, type EventPlanner, type RecordType } from '../workflow/record-type.ts';
 import { restoreSnapshot } from '../workflow/transition-loop.ts';
 import { notify, type NewNotification } from '../notifications/notifications.service.ts';
-import { applyEvent, contextOf, findRow, type DossierDeps, type DossierRow } from './dossier.service.ts';
+import type { DossierDeps } from './dossier-deps.ts';
+import { dossierRecordType } from './dossier-planning.ts';
+import { contextOf, dossierStatesTagged, findRow, type DossierRow } from './dossier-rows.ts';
 
 /**
  * What the deadline worker and the sweep do when a due instant passes (DESIGN §8). Each handler
@@ -13,14 +18,12 @@ import { applyEvent, contextOf, findRow, type DossierDeps, type DossierRow } fro
  * changes — the machine event, the notifications — commits in one transaction, and notifications are
  * deduplicated, so a job that runs twice (after a crash) has its effect once.
  */
-export type DeadlineResult = 'done' | 'stale';
 
 export interface DeadlineDeps extends DossierDeps {
   /** Whether notifications are also e-mailed (SMTP configured). */
   email: boolean;
 }
 
-const WAITING: readonly string[] = ['awaitingSupplement', 'awaitingPayment'];
 const ONE_STOP_STEPS: readonly string[] = ['intake', 'returnedToOneStop', 'readyForReturn'];
 
 async function activeUsers(trx: Executor, role: string, departmentId?: number): Promise<number[]> {
@@ -53,24 +56,32 @@ interface Scope {
   row: DossierRow;
   now: Date;
   calendar: WorkingTime;
+  record: RecordType<DossierRow>;
+  planner: EventPlanner<DossierRow>;
 }
 
 /** Runs a handler in one transaction on a fresh read of the dossier. */
 async function withDossier(deps: DeadlineDeps, dossierId: number, handle: (scope: Scope) => Promise<DeadlineResult>): Promise<DeadlineResult> {
   // Loaded before the transaction: on SQLite the transaction holds the only connection.
   const calendar = await deps.calendar.current();
+  const record = dossierRecordType(deps);
+  const planner = await record.planner();
   return deps.db.transaction(async (trx) => {
     const row = await findRow(trx, { 'd.id': dossierId });
     if (!row) return 'stale';
-    return handle({ trx, row, now: deps.clock(), calendar });
+    return handle({ trx, row, now: deps.clock(), calendar, record, planner });
   });
 }
 
+/** Fires a system event through the workflow kit. */
+async function fireSystemEvent({ trx, row, now, record, planner }: Scope, event: DossierEvent): Promise<void> {
+  await applyEvent(trx, record, planner, row, { kind: 'system' }, event, row.version, now);
+}
+
 /** Fires a system event if the dossier's definition knows it (version 1 dossiers get the notifications only). */
-async function fireIfKnown(deps: DeadlineDeps, { trx, row, now, calendar }: Scope, event: DossierEvent): Promise<boolean> {
-  const { machine } = deps.machines.resolve(row.machine_id, row.machine_version, row.machine_hash);
-  if (!restoreSnapshot(machine, row.snapshot).can(event)) return false;
-  await applyEvent(deps, trx, calendar, row, { kind: 'system' }, event, row.version, now);
+async function fireIfKnown(scope: Scope, event: DossierEvent): Promise<boolean> {
+  if (!restoreSnapshot(machineOf(scope.record, scope.row), scope.row.snapshot).can(event)) return false;
+  await fireSystemEvent(scope, event);
   return true;
 }
 
@@ -82,7 +93,7 @@ function notYetDue(now: Date, dueAt: string): void {
 }
 
 const stillAtStep = (row: DossierRow, step: string, dueAt: string) => row.step === step && iso(row.step_due_at) === dueAt;
-const holding = (row: DossierRow) => !FINAL_DOSSIER_STATES.includes(row.state as DossierState) && !WAITING.includes(row.state) && row.result === null && row.state !== 'submitted';
+const holding = (row: DossierRow) => dossierStatesTagged('holding').includes(row.state) && row.result === null;
 const appointmentOf = (row: DossierRow) => iso(row.rescheduled_due_at) ?? iso(row.due_at);
 
 /** A reminder before a step's due instant: only if the dossier is still at that step. */
@@ -110,7 +121,7 @@ export async function markStepOverdue(deps: DeadlineDeps, job: { dossierId: numb
     const { trx, row, now } = scope;
     if (!stillAtStep(row, job.step, job.dueAt) || row.step_overdue_at) return 'stale';
     notYetDue(now, job.dueAt);
-    await fireIfKnown(deps, scope, { type: 'STEP_OVERDUE', at: now.toISOString(), step: job.step, dueAt: job.dueAt });
+    await fireIfKnown(scope, { type: 'STEP_OVERDUE', at: now.toISOString(), step: job.step, dueAt: job.dueAt });
     await send(deps, trx, await stepResponsibles(trx, row), row, {
       kind: 'step-overdue',
       title: `Quá hạn: hồ sơ ${row.code}`,
@@ -152,7 +163,7 @@ export async function markAppointmentPassed(deps: DeadlineDeps, job: { dossierId
     const context = contextOf(row);
     if (!holding(row) || appointmentOf(row) !== job.dueAt || context.lateDueAt === job.dueAt) return 'stale';
     notYetDue(now, job.dueAt);
-    await fireIfKnown(deps, scope, { type: 'APPOINTMENT_PASSED', at: now.toISOString(), dueAt: job.dueAt });
+    await fireIfKnown(scope, { type: 'APPOINTMENT_PASSED', at: now.toISOString(), dueAt: job.dueAt });
     const at = now.toISOString();
     if (!context.apologyIssued) {
       await send(deps, trx, await activeUsers(trx, 'onestop'), row, {
@@ -180,7 +191,7 @@ export async function expireSupplement(deps: DeadlineDeps, job: { dossierId: num
   return withDossier(deps, job.dossierId, async (scope) => {
     const { trx, row, now } = scope;
     if (row.state !== 'awaitingSupplement' || iso(row.step_started_at) !== job.requestedAt) return 'stale';
-    await applyEvent(deps, trx, scope.calendar, row, { kind: 'system' }, { type: 'SUPPLEMENT_EXPIRED', at: now.toISOString() }, row.version, now);
+    await fireSystemEvent(scope, { type: 'SUPPLEMENT_EXPIRED', at: now.toISOString() });
     await send(deps, trx, await activeUsers(trx, 'onestop'), row, {
       kind: 'supplement-expired',
       title: `Dừng xử lý hồ sơ ${row.code}`,
@@ -196,6 +207,8 @@ export interface SweepReport {
   stepsOverdue: number;
   appointmentsPassed: number;
   supplementsExpired: number;
+  /** A query stopped at its bound: more may be waiting (the caller sweeps again). */
+  more: boolean;
 }
 
 /**
@@ -204,10 +217,9 @@ export interface SweepReport {
  */
 export async function sweepDeadlines(deps: DeadlineDeps, limit = 500, onError?: (dossierId: number, err: unknown) => void): Promise<SweepReport> {
   const now = deps.clock().toISOString();
-  const report: SweepReport = { stepsOverdue: 0, appointmentsPassed: 0, supplementsExpired: 0 };
-  const open = [...FINAL_DOSSIER_STATES, ...WAITING];
+  const report: SweepReport = { stepsOverdue: 0, appointmentsPassed: 0, supplementsExpired: 0, more: false };
   // One record that fails (a clerk acting at the same moment) must not stop the sweep for the others.
-  const attempt = async (dossierId: number, handle: () => Promise<DeadlineResult>, count: keyof SweepReport) => {
+  const attempt = async (dossierId: number, handle: () => Promise<DeadlineResult>, count: 'stepsOverdue' | 'appointmentsPassed' | 'supplementsExpired') => {
     try {
       if ((await handle()) === 'done') report[count]++;
     } catch (err) {
@@ -216,7 +228,7 @@ export async function sweepDeadlines(deps: DeadlineDeps, limit = 500, onError?: 
   };
   // Version 1 dossiers cannot take the marks (their machine lacks the events): the jobs notify for them.
   const steps = await deps.db('dossiers')
-    .whereNotIn('state', open)
+    .whereIn('state', dossierStatesTagged('actionable'))
     .where('machine_version', '>=', 2)
     .whereNotNull('step')
     .where('step_due_at', '<', now)
@@ -224,22 +236,33 @@ export async function sweepDeadlines(deps: DeadlineDeps, limit = 500, onError?: 
     .orderBy('step_due_at')
     .limit(limit)
     .select('id', 'step', 'step_due_at');
+  if (steps.length === limit) report.more = true;
   for (const r of steps) await attempt(r.id, () => markStepOverdue(deps, { dossierId: r.id, step: r.step, dueAt: iso(r.step_due_at) as string }), 'stepsOverdue');
   // A mark made before the current appointment passed was for an earlier appointment.
   const late = await deps.db('dossiers')
-    .whereNotIn('state', [...open, 'submitted', 'readyForReturn'])
+    .whereIn('state', dossierStatesTagged('holding'))
     .where('machine_version', '>=', 2)
     .whereNull('result')
     .whereRaw('COALESCE(rescheduled_due_at, due_at) < ?', [now])
     .where((q) => q.whereNull('late_at').orWhereRaw('late_at < COALESCE(rescheduled_due_at, due_at)'))
     .limit(limit)
     .select('id', 'due_at', 'rescheduled_due_at');
+  if (late.length === limit) report.more = true;
   for (const r of late) {
     const dueAt = (iso(r.rescheduled_due_at) ?? iso(r.due_at)) as string;
     await attempt(r.id, () => markAppointmentPassed(deps, { dossierId: r.id, dueAt }), 'appointmentsPassed');
   }
   const calendar = await deps.calendar.current();
-  const waiting = await deps.db('dossiers').where({ state: 'awaitingSupplement' }).orderBy('step_started_at').limit(limit).select('id', 'step_started_at');
+  // Only requests old enough to have expired (a day of slack around office-hour edges; checked exactly below),
+  // so that a long list of applicants still within their time never keeps the sweep going.
+  const cutoff = new Date(calendar.subtractWorkingDays(new Date(now), deps.settings.supplementWaitDays).getTime() + 86_400_000).toISOString();
+  const waiting = await deps.db('dossiers')
+    .where({ state: 'awaitingSupplement' })
+    .where('step_started_at', '<=', cutoff)
+    .orderBy('step_started_at')
+    .limit(limit)
+    .select('id', 'step_started_at');
+  if (waiting.length === limit) report.more = true;
   for (const r of waiting) {
     const requestedAt = iso(r.step_started_at) as string;
     if (calendar.addWorkingDays(new Date(requestedAt), deps.settings.supplementWaitDays).toISOString() > now) continue;
@@ -247,3 +270,23 @@ export async function sweepDeadlines(deps: DeadlineDeps, limit = 500, onError?: 
   }
   return report;
 }
+
+const need = <T>(value: T | undefined | null, field: string, name: string): T => {
+  if (value === undefined || value === null) throw new UnhandledDeadlineJobError(`${name} job without ${field}`);
+  return value;
+};
+
+/** The dossier's deadline jobs by name (written by liveDeadlineJobs), and its sweep. */
+export const DOSSIER_DEADLINES: SubjectDeadlines<DeadlineDeps> = {
+  handlers: {
+    'step-reminder': (deps, job: DeadlineJob) => remindStep(deps, { dossierId: job.id, step: need(job.step, 'step', 'step-reminder'), dueAt: need(job.dueAt, 'dueAt', 'step-reminder') }),
+    'step-deadline': (deps, job) => markStepOverdue(deps, { dossierId: job.id, step: need(job.step, 'step', 'step-deadline'), dueAt: need(job.dueAt, 'dueAt', 'step-deadline') }),
+    'apology-warning': (deps, job) => warnApology(deps, { dossierId: job.id, dueAt: need(job.dueAt, 'dueAt', 'apology-warning') }),
+    'appointment-deadline': (deps, job) => markAppointmentPassed(deps, { dossierId: job.id, dueAt: need(job.dueAt, 'dueAt', 'appointment-deadline') }),
+    'supplement-expiry': (deps, job) => expireSupplement(deps, { dossierId: job.id, requestedAt: need(job.requestedAt, 'requestedAt', 'supplement-expiry') }),
+  },
+  sweep: async (deps, limit, onError) => {
+    const { more, ...counts } = await sweepDeadlines(deps, limit, onError);
+    return { counts, more };
+  },
+};

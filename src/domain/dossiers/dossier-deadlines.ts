@@ -70,7 +70,7 @@ export function liveDeadlineJobs(calendar: WorkingTime, facts: DeadlineFacts, se
     queue: 'deadlines',
     name,
     jobId: `dossier-${dossierId}-${name}-${jobIdStamp(key)}`,
-    payload: { dossierId, ...payload },
+    payload: { subject: 'dossier', id: dossierId, ...payload },
     runAt,
   });
   const jobs: AddJob[] = [];

@@ -2,7 +2,10 @@ import { hasRole, type Principal } from '../../auth/principal.ts';
 import { iso } from '../../lib/rows.ts';
 import { VN_UTC_OFFSET_MINUTES } from '../../calendar/working-calendar.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { getDossier, type DossierDeps, type DossierView, type TimelineEntry } from './dossier.service.ts';
+import { getDossier } from './dossier.service.ts';
+import type { DossierDeps } from './dossier-deps.ts';
+import type { DossierView } from './dossier-presenter.ts';
+import type { TimelineEntry } from '../workflow/timeline.ts';
 
 /**
  * The forms of the one-stop mechanism (Circular 03/2025/TT-VPCP, Appendix I; DOMAIN §1.4), produced from

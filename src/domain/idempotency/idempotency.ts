@@ -66,3 +66,17 @@ export async function withIdempotency<T>(
     throw err;
   }
 }
+
+/**
+ * Runs one change in one transaction at most once per idempotency key, remembering its answer in the
+ * same transaction (creation routes; firing an event has its own loop in the workflow kit).
+ */
+export async function idempotentTransaction<T>(db: Db, req: IdempotentRequest | undefined, at: string, status: number, work: (trx: Executor) => Promise<T>): Promise<StoredResponse<T>> {
+  return withIdempotency(db, req, () => at, (remember) =>
+    db.transaction(async (trx) => {
+      const response = { status, body: await work(trx) };
+      await remember(trx, response);
+      return response;
+    }),
+  );
+}

@@ -6,7 +6,8 @@ import { jobIdStamp, writeOutbox, type AddJob } from '../outbox/outbox.ts';
 
 export interface NewNotification {
   kind: string;
-  subjectType: 'dossier';
+  /** The stream type of the record it is about. */
+  subjectType: string;
   subjectId: number | string;
   title: string;
   body: string;

@@ -1,7 +1,9 @@
 import type { Executor } from '../../db/db.ts';
 import { iso, json, toJson } from '../../lib/rows.ts';
 
-export type QueueName = 'deadlines' | 'notifications' | 'maintenance';
+import type { QueueName } from '../../queues/queue-names.ts';
+
+export type { QueueName };
 
 /** A job a transition implies, relayed to BullMQ after the transition commits. */
 export interface AddJob {

@@ -1,12 +1,12 @@
 import { transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type StateValue } from 'xstate';
 import type { Executor } from '../../db/db.ts';
 import { toJson } from '../../lib/rows.ts';
-import { buildEventRow, type ActorRef, type StreamType } from '../audit/event-log.ts';
+import { buildEventRow, type ActorRef } from '../audit/event-log.ts';
 import { ConflictError, InvalidTransitionError } from '../errors.ts';
 import { writeOutbox, type OutboxJob } from '../outbox/outbox.ts';
 import { statePath } from '../../../machines/state-path.ts';
 
-/** The columns every aggregate driven by a machine has (dossiers now; documents and tasks later). */
+/** The columns every aggregate driven by a machine has. */
 export interface AggregateRow {
   id: number;
   version: number;
@@ -29,7 +29,7 @@ export interface TransitionEffects {
 
 export interface TransitionRequest {
   table: string;
-  streamType: StreamType;
+  streamType: string;
   row: AggregateRow;
   /** The version the client last saw: optimistic concurrency. */
   expectedVersion: number;
@@ -38,6 +38,11 @@ export interface TransitionRequest {
   actor: ActorRef;
   /** The event as recorded in the audit log (the client's payload, without the service's additions). */
   recordedPayload: Record<string, unknown>;
+  /**
+   * Refuses an event whose type the state accepts but whose payload it cannot take, with a code that
+   * names the real reason (rather than a bare "not allowed in this state").
+   */
+  precheck?(snapshot: AnyMachineSnapshot): void;
   /**
    * Adds what the service computes (deadlines) or checks against other records (an assignee) to the
    * event, once the version and the state are known to be right.
@@ -95,6 +100,7 @@ export async function runTransition(trx: Executor, req: TransitionRequest): Prom
       event: event.type,
       allowedEvents: acceptedEventTypes(snapshot, event.at, req.eventOrder).filter((type) => req.mayFire(type)),
     });
+  req.precheck?.(snapshot);
   if (!snapshot.can(event)) throw refuse();
   const enriched = req.enrich ? await req.enrich(snapshot) : event;
   const [next] = transition(req.machine, snapshot, enriched);

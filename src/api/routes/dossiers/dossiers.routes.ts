@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { fireDossierEvent, getDossier, listDossiers, receiveCounterDossier } from '../../../domain/dossiers/dossier.service.ts';
+import { fireDossierEvent, getDossier, listDossiers } from '../../../domain/dossiers/dossier.service.ts';
+import { receiveCounterDossier } from '../../../domain/dossiers/dossier-intake.ts';
+import { userActor } from '../../../auth/actor.ts';
 import { DOSSIER_FORMS, dossierForm, logBook, type DossierFormName } from '../../../domain/dossiers/dossier-forms.ts';
-import { DOSSIER_ROLES } from '../../../auth/policies.ts';
+import { DOSSIER_ROLES } from '../../../auth/policies/dossier.policy.ts';
 import { dossierDeps } from '../../deps.ts';
 import { defineRoute } from '../../route.ts';
 import { Id, IdParams, Instant, LocalDate, Nullable } from '../../schemas/common.ts';
-import { ApplicantView, Dossier, DossierEventBody, DossierPage, DossierQuery, IdempotencyHeader, NewDossierBody, validateEventBody } from './dossiers.schema.ts';
-import { idempotencyOf } from './idempotency-key.ts';
+import { ApplicantView, Dossier, DossierEventBody, DossierPage, DossierQuery, NewDossierBody } from './dossiers.schema.ts';
 
 export const dossierRoutes = [
   defineRoute({
@@ -19,7 +20,8 @@ export const dossierRoutes = [
     body: NewDossierBody,
     response: { status: 201, schema: Dossier, description: 'The received dossier' },
     errors: [400, 401, 403, 413, 415],
-    handler: ({ body, principal, deps }) => receiveCounterDossier(dossierDeps(deps), principal, body),
+    idempotent: true,
+    handler: ({ body, principal, deps, idempotency }) => receiveCounterDossier(dossierDeps(deps), principal, body, idempotency),
   }),
   defineRoute({
     method: 'get',
@@ -54,17 +56,12 @@ export const dossierRoutes = [
       '200 with the new state, version and allowed events; 409 STALE_VERSION when `version` is not the current one; 422 INVALID_TRANSITION when the state does not allow the event (the answer lists the allowed ones); 403 when it is not yours to do; 400 for a malformed body or an unknown event.',
     auth: DOSSIER_ROLES,
     params: IdParams,
-    body: DossierEventBody,
-    bodyValidator: validateEventBody,
-    headers: [IdempotencyHeader],
+    body: DossierEventBody.schema,
+    bodyValidator: DossierEventBody.validate,
     response: { status: 200, schema: Dossier, description: 'The dossier after the event' },
     errors: [400, 401, 403, 404, 409, 413, 415, 422],
-    handler: async ({ params, body, principal, ctx, deps }) => {
-      const answer = await fireDossierEvent(dossierDeps(deps), { kind: 'user', principal }, params.id, body, idempotencyOf(ctx, `user:${principal.userId}`, body));
-      ctx.state.status = answer.status;
-      if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
-      return answer.body;
-    },
+    idempotent: true,
+    handler: ({ params, body, principal, deps, idempotency }) => fireDossierEvent(dossierDeps(deps), userActor(principal), params.id, body, idempotency),
   }),
   defineRoute({
     method: 'get',

@@ -1,8 +1,7 @@
-import { Type, type TObject, type TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { DOSSIER_EVENT_TYPES, DOSSIER_STATES, type DossierEventType } from '../../../../machines/dossier/index.ts';
-import { ValidationError } from '../../../domain/errors.ts';
 import { Id, Instant, Nullable, Text } from '../../schemas/common.ts';
-import { validate } from '../../validation.ts';
+import { eventBody, eventSchemas } from '../../schemas/event-body.ts';
 
 export const ApplicantSchema = Type.Object(
   {
@@ -54,30 +53,12 @@ const PAYLOADS: Record<DossierEventType, Record<string, TSchema>> = {
   APPOINTMENT_PASSED: { dueAt: Instant },
 };
 
-export const EVENT_SCHEMAS = Object.fromEntries(
-  DOSSIER_EVENT_TYPES.map((type) => [
-    type,
-    Type.Object({ type: Type.Literal(type), version: Type.Integer({ minimum: 1 }), ...PAYLOADS[type] }, { additionalProperties: false, title: type }),
-  ]),
-) as unknown as Record<DossierEventType, TObject>;
+export const EVENT_SCHEMAS = eventSchemas(PAYLOADS);
 
-export type EventBody = { type: DossierEventType; version: number } & Record<string, unknown>;
-
-export const DossierEventBody = Type.Unsafe<EventBody>(Type.Union(Object.values(EVENT_SCHEMAS), { description: 'An event and the version the client last saw' }));
-export const ApplicantEventBody = Type.Unsafe<EventBody>(Type.Union([EVENT_SCHEMAS.SUPPLEMENT, EVENT_SCHEMAS.WITHDRAW]));
-
-/**
- * Checks an event body against the schema of its own type, so that an unknown event and a bad payload
- * get distinct, precise errors.
- * @throws ValidationError UNKNOWN_EVENT or VALIDATION_FAILED.
- */
-export function validateEventBody(value: unknown): EventBody {
-  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-  if (typeof type !== 'string' || !(DOSSIER_EVENT_TYPES as readonly string[]).includes(type)) {
-    throw new ValidationError('UNKNOWN_EVENT', `Unknown event type ${JSON.stringify(type ?? null)}`, { knownEvents: DOSSIER_EVENT_TYPES });
-  }
-  return validate<EventBody>(EVENT_SCHEMAS[type as DossierEventType], value, 'body');
-}
+/** Every event staff (and API clients acting for them) may send. */
+export const DossierEventBody = eventBody(EVENT_SCHEMAS, DOSSIER_EVENT_TYPES);
+/** What the applicant may send with the tracking secret (Decree 118/2025 Art. 21.2: withdraw online). */
+export const ApplicantEventBody = eventBody(EVENT_SCHEMAS, ['SUPPLEMENT', 'WITHDRAW'] as const);
 
 /** The applicant as answers show them. */
 export const ApplicantView = Type.Object(
@@ -171,8 +152,3 @@ export const PublicDossier = Type.Object(
   },
   { additionalProperties: false, title: 'PublicDossier' },
 );
-
-export const IdempotencyHeader = {
-  name: 'Idempotency-Key',
-  description: 'Makes a retry safe: the same key replayed returns the first answer and changes nothing (1–200 visible ASCII characters)',
-};

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { fireApplicantEvent, getPublicDossier, submitOnlineDossier } from '../../../domain/dossiers/dossier.service.ts';
+import { fireApplicantEvent, getPublicDossier } from '../../../domain/dossiers/applicant-access.ts';
+import { submitOnlineDossier } from '../../../domain/dossiers/dossier-intake.ts';
 import { listProcedures } from '../../../domain/procedures/procedures.service.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
 import { dossierDeps } from '../../deps.ts';
 import { defineRoute } from '../../route.ts';
-import { ApplicantEventBody, IdempotencyHeader, NewDossierBody, PublicDossier, validateEventBody } from '../dossiers/dossiers.schema.ts';
-import { idempotencyOf } from '../dossiers/idempotency-key.ts';
+import { ApplicantEventBody, NewDossierBody, PublicDossier } from '../dossiers/dossiers.schema.ts';
 import type Koa from 'koa';
 
 const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9.]{1,40}-[0-9]{6}-[0-9]{6,}$' }) }, { additionalProperties: false });
@@ -47,14 +47,24 @@ export const publicRoutes = [
     body: NewDossierBody,
     response: {
       status: 201,
-      schema: Type.Composite([PublicDossier, Type.Object({ trackingSecret: Type.String() })], { additionalProperties: false }),
+      schema: Type.Composite(
+        [
+          PublicDossier,
+          Type.Object({
+            trackingSecret: Type.Optional(
+              Type.String({ description: 'Shown once, only hashed in storage: absent from an idempotent replay of the submission' }),
+            ),
+          }),
+        ],
+        { additionalProperties: false },
+      ),
       description: 'The submitted dossier and its tracking secret',
     },
     errors: [400, 413, 415, 429],
-    handler: async ({ body, ctx, deps }) => {
+    idempotent: true,
+    handler: ({ body, ctx, deps, idempotency }) => {
       deps.limiters.publicSubmit.hit(ctx.ip);
-      const { dossier, trackingSecret } = await submitOnlineDossier(dossierDeps(deps), body);
-      return { ...dossier, trackingSecret };
+      return submitOnlineDossier(dossierDeps(deps), body, idempotency);
     },
   }),
   defineRoute({
@@ -77,15 +87,12 @@ export const publicRoutes = [
     summary: 'Supplement or withdraw a dossier (applicant, with the tracking secret)',
     auth: 'public',
     params: CodeParams,
-    body: ApplicantEventBody,
-    bodyValidator: validateEventBody,
-    headers: [secretHeader, IdempotencyHeader],
+    body: ApplicantEventBody.schema,
+    bodyValidator: ApplicantEventBody.validate,
+    headers: [secretHeader],
     response: { status: 200, schema: PublicDossier, description: 'The dossier after the event' },
     errors: [400, 403, 404, 409, 413, 415, 422],
-    handler: async ({ params, body, ctx, deps }) => {
-      const answer = await fireApplicantEvent(dossierDeps(deps), params.code, secretOf(ctx), body, idempotencyOf(ctx, `applicant:${params.code}`, body));
-      ctx.state.status = answer.status;
-      return answer.body;
-    },
+    idempotent: { scope: ({ params }) => `applicant:${params.code}` },
+    handler: ({ params, body, ctx, deps, idempotency }) => fireApplicantEvent(dossierDeps(deps), params.code, secretOf(ctx), body, idempotency),
   }),
 ];

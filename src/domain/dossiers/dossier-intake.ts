@@ -1,0 +1,148 @@
+import { DOSSIER_MACHINE_ID, NATIONAL_STATUS, type DossierEvent, type DossierState } from '../../../machines/dossier/index.ts';
+import { userActor } from '../../auth/actor.ts';
+import { authorize } from '../../auth/authorize.ts';
+import type { Principal } from '../../auth/principal.ts';
+import type { WorkingTime } from '../../calendar/working-calendar.ts';
+import type { Executor } from '../../db/db.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { DOSSIER_AGGREGATE } from '../aggregates.ts';
+import type { ActorRef } from '../audit/event-log.ts';
+import { ValidationError } from '../errors.ts';
+import { idempotentTransaction, type IdempotentRequest, type StoredResponse } from '../idempotency/idempotency.ts';
+import { writeOutbox } from '../outbox/outbox.ts';
+import { rulesInForce, type ProcedureRulesView } from '../procedures/procedures.service.ts';
+import { createRecord } from '../workflow/create-record.ts';
+import { actorRef, applyEvent } from '../workflow/fire-event.ts';
+import { nextDossierCode } from './dossier-code.ts';
+import type { DossierDeps } from './dossier-deps.ts';
+import { liveDeadlineJobs } from './dossier-deadlines.ts';
+import { deadlineFacts, dossierRecordType, planStep, rulesOf } from './dossier-planning.ts';
+import { toPublicView, toView, type Applicant, type DossierView, type PublicDossierView } from './dossier-presenter.ts';
+import { contextOf, findRow, type DossierRow } from './dossier-rows.ts';
+
+export interface NewDossier {
+  procedureId: number;
+  applicant: Applicant;
+  subject?: string | null;
+  note?: string;
+}
+
+/** Inserts a new dossier at `submitted` (version 1) with its code and its creation event. */
+async function insertDossier(
+  deps: DossierDeps,
+  trx: Executor,
+  calendar: WorkingTime,
+  input: NewDossier & { channel: DossierView['channel']; actor: ActorRef; trackingSecretHash: string | null },
+  now: Date,
+): Promise<{ row: DossierRow; rules: ProcedureRulesView }> {
+  const at = now.toISOString();
+  const procedure = await trx('procedures').where({ id: input.procedureId }).first();
+  if (!procedure || !procedure.active) {
+    throw new ValidationError('UNKNOWN_REFERENCE', `Procedure ${input.procedureId} does not exist or is not offered`, { field: 'procedureId' });
+  }
+  // The dossier keeps the rules in force when it reached the agency (DOMAIN, the 2025 caveat).
+  const rules = await rulesInForce(trx, input.procedureId, now);
+  if (!rules) throw new ValidationError('PROCEDURE_NOT_IN_FORCE', `Procedure ${procedure.code} has no rules in force yet`, { field: 'procedureId' });
+  const code = await nextDossierCode(trx, deps.settings, now);
+  const applicant = {
+    name: input.applicant.name,
+    idNumber: input.applicant.idNumber ?? null,
+    phone: input.applicant.phone ?? null,
+    email: input.applicant.email ?? null,
+    address: input.applicant.address ?? null,
+  };
+  const { id } = await createRecord(trx, DOSSIER_AGGREGATE, {
+    machine: deps.machines.current(DOSSIER_MACHINE_ID),
+    input: { rules: rulesOf(rules) },
+    columns: (state) => {
+      // A dossier received at the counter never waits for the one-stop check: it has no intake step.
+      const step = input.channel === 'counter' ? null : planStep(calendar, rules, state, now);
+      return {
+        code,
+        procedure_id: procedure.id,
+        procedure_rule_id: rules.id,
+        department_id: procedure.department_id,
+        channel: input.channel,
+        national_status: NATIONAL_STATUS[state as DossierState],
+        applicant_name: applicant.name,
+        applicant_id_number: applicant.idNumber,
+        applicant_phone: applicant.phone,
+        applicant_email: applicant.email,
+        applicant_address: applicant.address,
+        subject: input.subject ?? null,
+        tracking_secret_hash: input.trackingSecretHash,
+        submitted_at: at,
+        step: step?.name ?? null,
+        step_started_at: at,
+        step_due_at: step?.dueAt ?? null,
+        created_by: input.actor.kind === 'user' ? input.actor.id : null,
+        created_at: at,
+        updated_at: at,
+      };
+    },
+    event: {
+      type: 'SUBMIT',
+      actor: input.actor,
+      at,
+      payload: { code, channel: input.channel, procedureId: procedure.id, procedureRuleId: rules.id, applicant, subject: input.subject ?? null, note: input.note ?? null },
+    },
+  });
+  return { row: (await findRow(trx, { 'd.id': id })) as DossierRow, rules };
+}
+
+/**
+ * Counter intake (tiếp nhận trực tiếp, Điều 11): the one-stop clerk enters a complete dossier, which is
+ * received at once — it gets its code, its appointment and its first step.
+ * @throws ForbiddenError unless the caller is a one-stop clerk; ValidationError for an unknown procedure;
+ *   ConflictError IDEMPOTENCY_KEY_REUSED.
+ */
+export async function receiveCounterDossier(deps: DossierDeps, principal: Principal, input: NewDossier, idempotency?: IdempotentRequest): Promise<StoredResponse<DossierView>> {
+  const actor = userActor(principal);
+  authorize(actor, 'create', { kind: 'dossier', departmentId: 0, assigneeId: null });
+  const now = deps.clock();
+  const record = dossierRecordType(deps);
+  // Loaded before the transaction: on SQLite the transaction holds the only connection.
+  const planner = await record.planner();
+  const calendar = await deps.calendar.current();
+  let submitted: string | null = null;
+  const answer = await idempotentTransaction(deps.db, idempotency, now.toISOString(), 201, async (trx) => {
+    const { row } = await insertDossier(deps, trx, calendar, { ...input, channel: 'counter', actor: actorRef(actor), trackingSecretHash: null }, now);
+    const receive = { type: 'RECEIVE', at: now.toISOString(), ...(input.note ? { note: input.note } : {}) } as DossierEvent;
+    await applyEvent(trx, record, planner, row, actor, receive, 1, now);
+    submitted = row.state;
+    return toView(record, (await findRow(trx, { 'd.id': row.id })) as DossierRow, actor, now.toISOString());
+  });
+  if (submitted !== null) {
+    deps.onTransition?.({ subject: 'dossier', type: 'SUBMIT', from: null, to: submitted });
+    deps.onTransition?.({ subject: 'dossier', type: 'RECEIVE', from: submitted, to: answer.body.state });
+  }
+  return answer;
+}
+
+/**
+ * Online submission (nộp trực tuyến): the dossier waits at `submitted` for the one-stop check, due
+ * within 8 working hours. The tracking secret is returned once; only its hash is stored.
+ * @throws ValidationError for an unknown procedure; ConflictError IDEMPOTENCY_KEY_REUSED.
+ */
+export async function submitOnlineDossier(
+  deps: DossierDeps,
+  input: NewDossier,
+  idempotency?: IdempotentRequest,
+): Promise<StoredResponse<PublicDossierView & { trackingSecret?: string }>> {
+  const now = deps.clock();
+  const trackingSecret = randomToken(18);
+  const calendar = await deps.calendar.current();
+  const record = dossierRecordType(deps);
+  let created: string | null = null;
+  // The remembered answer leaves the secret out: only its hash is ever stored. A replay answers without
+  // it (the dossier exists; the secret was shown once).
+  const answer = await idempotentTransaction(deps.db, idempotency, now.toISOString(), 201, async (trx) => {
+    const { row, rules } = await insertDossier(deps, trx, calendar, { ...input, channel: 'online', actor: { kind: 'applicant' }, trackingSecretHash: sha256Hex(trackingSecret) }, now);
+    await writeOutbox(trx, liveDeadlineJobs(calendar, deadlineFacts(row.id, row, contextOf(row), rules), deps.settings), now.toISOString());
+    created = row.state;
+    return toPublicView(record, trx, row, now.toISOString());
+  });
+  if (created === null) return answer;
+  deps.onTransition?.({ subject: 'dossier', type: 'SUBMIT', from: null, to: created });
+  return { ...answer, body: { ...answer.body, trackingSecret } };
+}

@@ -1,0 +1,18 @@
+import { DOSSIER_MACHINE_ID, DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1, dossierMachineV2 } from '../../machines/dossier/index.ts';
+import { MachineRegistry, type MachineDefinition } from './workflow/machine-registry.ts';
+
+/**
+ * Every published machine definition, all versions: a stored record names the id, version and hash
+ * it was created under and is always restored with that definition. When a machine changes, keep
+ * the old definition here (or write a tested, audited migration of old snapshots) and bump its
+ * version; tests/domain/machine-versions.test.ts pins each definition's hash.
+ */
+export const MACHINE_DEFINITIONS: readonly MachineDefinition[] = [
+  { id: DOSSIER_MACHINE_ID, version: 1, machine: dossierMachineV1 },
+  { id: DOSSIER_MACHINE_ID, version: 2, machine: dossierMachineV2 },
+  { id: DOSSIER_MACHINE_ID, version: DOSSIER_MACHINE_VERSION, machine: dossierMachine },
+];
+
+export function createMachineRegistry(): MachineRegistry {
+  return new MachineRegistry([...MACHINE_DEFINITIONS]);
+}
