@@ -17,8 +17,11 @@ export function deadlineDeps(deps: WorkerDeps): DeadlineDeps {
  * @throws UnrecoverableError for a job no handler knows or without the data it needs.
  */
 export async function processDeadlineJob(job: Pick<Job<Partial<DeadlineJobData>>, 'name' | 'data'>, deps: DeadlineDeps): Promise<DeadlineResult> {
+  // Jobs enqueued before deadline jobs named their subject carry only a dossier's id.
+  const { dossierId, ...data } = job.data;
+  const named = data.subject === undefined && dossierId !== undefined ? { ...data, subject: 'dossier', id: dossierId } : data;
   try {
-    return await dispatchDeadlineJob(DEADLINE_SUBJECTS, job.name, job.data, deps);
+    return await dispatchDeadlineJob(DEADLINE_SUBJECTS, job.name, named, deps);
   } catch (err) {
     if (err instanceof UnhandledDeadlineJobError) throw new UnrecoverableError(err.message);
     throw err;

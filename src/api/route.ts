@@ -31,7 +31,7 @@ export interface HandlerInput<B extends TSchema | undefined, Q extends TSchema |
  */
 export interface RouteDef<B extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined, P extends TSchema | undefined = undefined> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** Koa path, e.g. /api/dossiers/:id */
+  /** Koa path, e.g. /api/users/:id */
   path: string;
   summary: string;
   description?: string;

@@ -41,13 +41,13 @@ describe('forms of a dossier', () => {
 
     await fire(d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
     await fire(d, w.specialist, 'VERIFY');
-    await fire(d, w.lead, 'ISSUE_APOLOGY', { reason: 'Cần xác minh thực địa', newDueAt: '2026-04-30T09:00:00+07:00' });
+    await fire(d, w.lead, 'ISSUE_APOLOGY', { reason: 'Cần xác minh thực địa', newDueAt: '2026-04-08T09:00:00+07:00' });
     await fire(d, w.lead, 'PROPOSE', { opinion: 'Đủ điều kiện', proposedResult: 'grant' });
     await fire(d, w.director, 'APPROVE');
     await fire(d, w.onestop, 'RETURN_RESULT', { method: 'post' });
 
     const apology = await form(d.id, 'apology', w.director);
-    expect(apology.body.fields).toMatchObject({ reason: 'Cần xác minh thực địa', newAppointmentAt: '2026-04-30T02:00:00.000Z', originalAppointmentAt: res.body.dueAt });
+    expect(apology.body.fields).toMatchObject({ reason: 'Cần xác minh thực địa', newAppointmentAt: '2026-04-08T02:00:00.000Z', originalAppointmentAt: res.body.dueAt });
 
     const sheet = await form(d.id, 'tracking-sheet');
     expect(sheet.body.fields.processingUnit).toBe('Phòng Quản lý Thương mại');
@@ -94,5 +94,41 @@ describe('forms of a dossier', () => {
     const hidden = await form(1, 'receipt', w.otherSpecialist);
     expect(hidden.status).toBe(404);
     expect(hidden.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('the tracking sheet (issue 6 §3.17)', () => {
+  it('names every holder or says null — never an empty string — and keeps the instants the result was decided and handed over apart', async () => {
+    const online = await w.http.post('/api/public/dossiers', { procedureId: w.procedures.noFee.id, applicant: APPLICANT });
+    const d = { id: online.body.id, version: 1 };
+    await fire(d, w.onestop, 'REQUEST_SUPPLEMENT', { guidance: '1. Sơ đồ kho hàng' });
+    const supplemented = await w.http.post(`/api/public/dossiers/${online.body.code}/events`, { type: 'SUPPLEMENT', version: d.version }, { headers: { 'x-tracking-secret': online.body.trackingSecret } });
+    expect(supplemented.status).toBe(200);
+    d.version = supplemented.body.version;
+    await fire(d, w.onestop, 'RECEIVE');
+    await fire(d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
+    await fire(d, w.specialist, 'VERIFY');
+    await fire(d, w.lead, 'PROPOSE', { opinion: 'Đủ điều kiện', proposedResult: 'grant' });
+    app.clock.advance(60 * 60_000);
+    const approved = await fire(d, w.director, 'APPROVE');
+    app.clock.advance(2 * 60 * 60_000);
+    const returned = await fire(d, w.onestop, 'RETURN_RESULT', { method: 'counter' });
+
+    const sheet = (await form(d.id, 'tracking-sheet')).body.fields;
+    const units = sheet.handovers.map((h: { givingUnit: string | null; receivingUnit: string | null }) => [h.givingUnit, h.receivingUnit]);
+    expect(units).toEqual([
+      // Submitted online: the applicant handed it in; the one-stop asked for a supplement, so the applicant holds it.
+      ['Bộ phận Một cửa', 'Tổ chức, cá nhân'],
+      ['Tổ chức, cá nhân', 'Bộ phận Một cửa'],
+      ['Bộ phận Một cửa', 'Phòng Quản lý Thương mại'],
+      ['Phòng Quản lý Thương mại', 'Phòng Quản lý Thương mại'],
+      ['Phòng Quản lý Thương mại', 'Lãnh đạo Sở'],
+      ['Lãnh đạo Sở', 'Bộ phận Một cửa'],
+      ['Bộ phận Một cửa', null],
+    ]);
+    expect(JSON.stringify(sheet)).not.toContain('""');
+    expect(sheet.resultDecidedAt).toBe(approved.updatedAt);
+    expect(sheet.resultReturnedAt).toBe(returned.updatedAt);
+    expect(sheet.resultReturnedAt > sheet.resultDecidedAt).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
-import { DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1 } from '../../machines/dossier/index.ts';
+import { DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1, dossierMachineV2 } from '../../machines/dossier/index.ts';
 import { createMachineRegistry } from '../../src/domain/machines.ts';
 import { MachineRegistry, UnknownMachineError, definitionHash } from '../../src/domain/workflow/machine-registry.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
@@ -14,6 +14,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 const PUBLISHED = {
   1: '0bf0adaa1e9109ccd9c30a0a5b9afd58693c837c518e9b052d51b24643b63766',
   2: '62ef19e526ff4a4dbdb92560a8481b78d07428f7f8322ee2ca80d219654b6159',
+  3: 'dbc8530fa2dc3984f8ead0defdd232c191aaea6899b492c5703e5cbbe36bd233',
 } as const;
 
 /** An older definition, as it might have been published before the apology step existed. */
@@ -25,24 +26,26 @@ function withoutApology() {
 
 describe('machine definitions are versioned', () => {
   it('every published definition keeps its pinned hash, and the registry serves them all', () => {
-    expect(DOSSIER_MACHINE_VERSION).toBe(2);
+    expect(DOSSIER_MACHINE_VERSION).toBe(3);
     expect(definitionHash(dossierMachineV1)).toBe(PUBLISHED[1]);
-    expect(definitionHash(dossierMachine)).toBe(PUBLISHED[2]);
+    expect(definitionHash(dossierMachineV2)).toBe(PUBLISHED[2]);
+    expect(definitionHash(dossierMachine)).toBe(PUBLISHED[3]);
     const registry = createMachineRegistry();
-    expect(registry.current('dossier').version).toBe(2);
+    expect(registry.current('dossier').version).toBe(3);
     expect(registry.resolve('dossier', 1, PUBLISHED[1]).machine).toBe(dossierMachineV1);
-    expect(registry.resolve('dossier', 2, PUBLISHED[2]).machine).toBe(dossierMachine);
+    expect(registry.resolve('dossier', 2, PUBLISHED[2]).machine).toBe(dossierMachineV2);
+    expect(registry.resolve('dossier', 3, PUBLISHED[3]).machine).toBe(dossierMachine);
   });
 
   it('a structural change changes the hash', () => {
-    expect(definitionHash(withoutApology())).not.toBe(PUBLISHED[2]);
+    expect(definitionHash(withoutApology())).not.toBe(PUBLISHED[3]);
   });
 
   it('refuses to restore a record under an unregistered or altered definition', () => {
-    const registry = new MachineRegistry([{ id: 'dossier', version: 2, machine: dossierMachine }]);
+    const registry = new MachineRegistry([{ id: 'dossier', version: 3, machine: dossierMachine }]);
     expect(() => registry.resolve('dossier', 1, PUBLISHED[1])).toThrow(UnknownMachineError);
-    expect(() => registry.resolve('dossier', 2, 'f'.repeat(64))).toThrow(/changed since the record was written/);
-    expect(registry.resolve('dossier', 2, PUBLISHED[2]).machine).toBe(dossierMachine);
+    expect(() => registry.resolve('dossier', 3, 'f'.repeat(64))).toThrow(/changed since the record was written/);
+    expect(registry.resolve('dossier', 3, PUBLISHED[3]).machine).toBe(dossierMachine);
   });
 });
 

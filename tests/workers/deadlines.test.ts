@@ -144,8 +144,8 @@ describe('the sweep', () => {
     for (const id of ids) await workers.deps.queues.deadlines.remove(id);
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(d.stepDueAt) - Date.now() + 50)));
     expect(await notificationsOf(d.id, 'step-overdue')).toHaveLength(0);
-    const report = (await processMaintenanceJob({ name: 'deadline-sweep', data: {} } as never, workers.deps)) as { stepsOverdue: number };
-    expect(report.stepsOverdue).toBeGreaterThanOrEqual(1);
+    const report = (await processMaintenanceJob({ name: 'deadline-sweep', data: {} } as never, workers.deps)) as { dossier: { stepsOverdue: number } };
+    expect(report.dossier.stepsOverdue).toBeGreaterThanOrEqual(1);
     const view = await w.http.get(`/api/dossiers/${d.id}`, { token: w.onestop.token });
     expect(view.body.stepOverdueAt).not.toBeNull();
     expect((await notificationsOf(d.id, 'step-overdue')).length).toBeGreaterThan(0);

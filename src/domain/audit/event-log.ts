@@ -111,7 +111,7 @@ export function buildEventRow(event: NewEvent, head: ChainLink | null): { row: R
 
 /**
  * Appends an event to its stream's hash chain, in the caller's transaction. Pass `prev` when the
- * caller already holds the stream head under a lock (the dossier row); otherwise it is read here and
+ * caller already holds the stream head under a lock (the record's row); otherwise it is read here and
  * the unique (stream, seq) constraint refuses a concurrent fork.
  */
 export async function appendEvent(db: Executor, event: NewEvent, prev?: ChainLink | null): Promise<ChainLink> {

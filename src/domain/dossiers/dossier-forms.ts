@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { getDossier } from './dossier.service.ts';
 import type { DossierDeps } from './dossier-deps.ts';
 import type { DossierView } from './dossier-presenter.ts';
+import { dossierStatesTagged } from './dossier-rows.ts';
 import type { TimelineEntry } from '../workflow/timeline.ts';
 
 /**
@@ -41,6 +42,9 @@ const STEP_UNITS: Record<string, string> = {
   readyForReturn: 'Bộ phận Một cửa',
   leadershipApproval: 'Lãnh đạo Sở',
 };
+
+/** Whoever holds a dossier waiting for the applicant: the applicant (tổ chức, cá nhân). */
+const APPLICANT_UNIT = 'Tổ chức, cá nhân';
 
 function last(timeline: TimelineEntry[], ...types: string[]): TimelineEntry | undefined {
   return [...timeline].reverse().find((e) => types.includes(e.type));
@@ -129,28 +133,41 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
       });
     }
     case 'tracking-sheet': {
-      let unit = 'Bộ phận Một cửa';
+      // Who holds the dossier after each hand-over: the unit of the step it enters; the applicant while
+      // it waits for them (supplement, fee); nobody once it is closed. Always a name or null, never ''.
+      const holderAfter = (toStep: string | null, toState: string | null): string | null => {
+        if (toStep) return STEP_UNITS[toStep] ?? departments.get(dossier.departmentId) ?? null;
+        return toState !== null && dossierStatesTagged('waiting').includes(toState) ? APPLICANT_UNIT : null;
+      };
+      // Counter or online, the one-stop unit holds a new dossier first (receipt, or the online check).
+      let holder: string | null = 'Bộ phận Một cửa';
       const handovers = timeline
         .filter((e) => e.payload.handover)
         .map((e) => {
           const h = e.payload.handover as { fromStep: string | null; toStep: string | null; stepDueAt: string | null; stepOutcome: string | null };
-          const giving = unit;
-          unit = h.toStep ? (STEP_UNITS[h.toStep] ?? departments.get(dossier.departmentId) ?? '') : '';
+          const giving = holder;
+          holder = holderAfter(h.toStep, e.toState);
           return {
             at: e.at,
             event: e.type,
             givingUnit: giving,
-            givenBy: e.actor.name ?? (e.actor.kind === 'applicant' ? 'Tổ chức, cá nhân' : 'Hệ thống'),
-            receivingUnit: unit || null,
+            givenBy: e.actor.name ?? (e.actor.kind === 'applicant' ? APPLICANT_UNIT : 'Hệ thống'),
+            receivingUnit: holder,
             stepDueAt: h.stepDueAt,
             // Trước hạn / đúng hạn / quá hạn of the step handed over.
             stepResult: h.stepOutcome,
           };
         });
+      const returned = last(timeline, 'RETURN_RESULT');
       return base(dossier.receivedAt ?? dossier.submittedAt, {
         processingUnit: departments.get(dossier.departmentId) ?? null,
         receivedAt: dossier.receivedAt,
         appointmentAt: dossier.dueAt,
+        // When the result was decided (the director's approval) and when it was handed to the applicant:
+        // the statistics judge the dossier by the first, the log book records the second.
+        resultDecidedAt: dossier.result !== null ? dossier.finishedAt : null,
+        resultReturnedAt: returned?.at ?? null,
+        outcome: dossier.outcome,
         handovers,
       });
     }

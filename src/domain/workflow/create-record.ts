@@ -10,7 +10,7 @@ import type { AggregateRow } from './transition-loop.ts';
 export interface NewRecord {
   /** The current definition of the record's machine (new records are created with it). */
   machine: RegisteredMachine;
-  /** The machine's input (the rules a dossier carries…). */
+  /** The machine's input (the rules of the procedure a record follows…). */
   input?: unknown;
   /** The record's own columns, given the initial state's dotted path. */
   columns(state: string): Record<string, unknown>;

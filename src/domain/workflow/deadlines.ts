@@ -33,12 +33,10 @@ export interface SubjectDeadlines<D> {
 }
 
 /**
- * Runs one deadline job with its subject's handler. Jobs written before deadline jobs named their subject
- * carry only `dossierId`: they are a dossier's.
+ * Runs one deadline job with its subject's handler.
  * @throws UnhandledDeadlineJobError for an unknown subject or job name, or a payload without an id.
  */
-export function dispatchDeadlineJob<D>(subjects: Record<string, SubjectDeadlines<D>>, name: string, data: Partial<DeadlineJob> & { dossierId?: number }, deps: D): Promise<DeadlineResult> {
-  const job = data.subject === undefined && data.dossierId !== undefined ? { ...data, subject: 'dossier', id: data.dossierId } : data;
+export function dispatchDeadlineJob<D>(subjects: Record<string, SubjectDeadlines<D>>, name: string, job: Partial<DeadlineJob>, deps: D): Promise<DeadlineResult> {
   if (typeof job.subject !== 'string' || !Object.hasOwn(subjects, job.subject)) throw new UnhandledDeadlineJobError(`${name} job about an unknown subject ${JSON.stringify(job.subject)}`);
   if (!Number.isSafeInteger(job.id)) throw new UnhandledDeadlineJobError(`${name} job without id`);
   const handlers = (subjects[job.subject] as SubjectDeadlines<D>).handlers;

@@ -26,7 +26,7 @@ export class UnknownMachineError extends Error {}
 
 /**
  * Every definition a persisted record may name. A record keeps the machine id, version and hash it
- * was created under and is always restored with that definition, so dossiers in flight keep working
+ * was created under and is always restored with that definition, so records in flight keep working
  * when a newer definition is published.
  */
 export class MachineRegistry {
