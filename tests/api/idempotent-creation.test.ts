@@ -72,6 +72,26 @@ describe('creation routes honour Idempotency-Key', () => {
   });
 });
 
+describe('administrative creation routes honour it too', () => {
+  it('POST /api/departments and /api/procedures replay their first answer; without a key the retry is a duplicate', async () => {
+    const dept = { code: 'QLCN', name: 'Phòng Quản lý Công nghiệp' };
+    const opts = { token: w.admin.token, headers: { 'idempotency-key': 'dept-qlcn' } };
+    const first = await w.http.post('/api/departments', dept, opts);
+    const again = await w.http.post('/api/departments', dept, opts);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expectError(await w.http.post('/api/departments', dept, { token: w.admin.token }), 409, 'DUPLICATE');
+
+    const procedure = { code: '2.000633', name: 'Cấp Giấy phép sản xuất rượu thủ công', departmentId: first.body.id, workingDays: 10, hasFee: true, leadReview: true };
+    const p1 = await w.http.post('/api/procedures', procedure, { token: w.admin.token, headers: { 'idempotency-key': 'proc-633' } });
+    const p2 = await w.http.post('/api/procedures', procedure, { token: w.admin.token, headers: { 'idempotency-key': 'proc-633' } });
+    expect([p1.status, p2.status]).toEqual([201, 201]);
+    expect(p2.body).toEqual(p1.body);
+    expect(await app.deps.db('procedures').where({ code: '2.000633' }).count<{ n: number }[]>('id as n').first()).toMatchObject({ n: 1 });
+  });
+});
+
 describe('the apology bound (§3.11)', () => {
   it('accepts a new appointment at the bound it names, and not a minute after', async () => {
     const d = await buildDossier(w, { state: 'inDepartment.review', assigned: true });

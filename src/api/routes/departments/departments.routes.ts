@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { createDepartment, listDepartments } from '../../../domain/accounts/departments.service.ts';
+import { idempotentTransaction } from '../../../domain/idempotency/idempotency.ts';
 import { defineRoute } from '../../route.ts';
 import { Id, Instant, Nullable, Text } from '../../schemas/common.ts';
 
@@ -27,7 +28,9 @@ export const departmentRoutes = [
     body: NewDepartmentBody,
     response: { status: 201, schema: Department, description: 'The department' },
     errors: [400, 401, 403, 409],
-    handler: ({ body, principal, deps }) => createDepartment(deps.db, { kind: 'user', id: principal.userId }, body, deps.clock()),
+    idempotent: true,
+    handler: ({ body, principal, deps, idempotency }) =>
+      idempotentTransaction(deps.db, idempotency, deps.clock().toISOString(), 201, (trx) => createDepartment(trx, { kind: 'user', id: principal.userId }, body, deps.clock())),
   }),
   defineRoute({
     method: 'get',

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { addProcedureRules, createProcedure, getProcedure, listProcedures } from '../../../domain/procedures/procedures.service.ts';
+import { idempotentTransaction } from '../../../domain/idempotency/idempotency.ts';
 import { defineRoute } from '../../route.ts';
 import { IdParams } from '../../schemas/common.ts';
 import { NewProcedureBody, Procedure, ProcedureRulesBody } from './procedures.schema.ts';
@@ -14,7 +15,9 @@ export const procedureRoutes = [
     body: NewProcedureBody,
     response: { status: 201, schema: Procedure, description: 'The procedure with the rules in force' },
     errors: [400, 401, 403, 409],
-    handler: ({ body, principal, deps }) => createProcedure(deps.db, { kind: 'user', id: principal.userId }, body, deps.clock()),
+    idempotent: true,
+    handler: ({ body, principal, deps, idempotency }) =>
+      idempotentTransaction(deps.db, idempotency, deps.clock().toISOString(), 201, (trx) => createProcedure(trx, { kind: 'user', id: principal.userId }, body, deps.clock())),
   }),
   defineRoute({
     method: 'post',
@@ -27,7 +30,11 @@ export const procedureRoutes = [
     body: ProcedureRulesBody,
     response: { status: 201, schema: Procedure, description: 'The procedure with the rules in force now' },
     errors: [400, 401, 403, 404, 409],
-    handler: ({ params, body, principal, deps }) => addProcedureRules(deps.db, { kind: 'user', id: principal.userId }, params.id, body, deps.clock()),
+    idempotent: true,
+    handler: ({ params, body, principal, deps, idempotency }) =>
+      idempotentTransaction(deps.db, idempotency, deps.clock().toISOString(), 201, (trx) =>
+        addProcedureRules(trx, { kind: 'user', id: principal.userId }, params.id, body, deps.clock()),
+      ),
   }),
   defineRoute({
     method: 'get',
