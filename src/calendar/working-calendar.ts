@@ -206,6 +206,14 @@ function assertValidDate(d: Date, what: string): number {
   return t;
 }
 
+/**
+ * Checks that an instant is a real Date whose local day lies in the calendar's range.
+ * @throws ValidationError INVALID_INSTANT or CALENDAR_OUT_OF_RANGE.
+ */
+export function assertCalendarInstant(d: Date, what = 'instant'): void {
+  assertValidDate(d, what);
+}
+
 function assertDuration(days: number, what: string): void {
   if (!Number.isFinite(days) || days < 0) {
     throw new ValidationError('VALIDATION_FAILED', `${what}: days must be a finite number >= 0, got ${days}`);
