@@ -55,7 +55,7 @@ export async function bootstrap(
     redis: overrides.redis ?? producer?.redis ?? null,
     logger: overrides.logger ?? logger,
     clock,
-    calendar: overrides.calendar ?? new DbCalendarProvider(db, config.officeHours),
+    calendar: overrides.calendar ?? new DbCalendarProvider(db, config.officeHours, { clock, logger: overrides.logger ?? logger }),
     machines: overrides.machines ?? createMachineRegistry(),
     principals: overrides.principals ?? new PrincipalCache(5_000, () => clock().getTime()),
     limiters: overrides.limiters ?? {

@@ -8,17 +8,36 @@
  * Rules implemented here:
  * - A duration of d working days is walked over office hours of working days only
  *   (1 working day = one full day of office hours = 480 minutes with the default
- *   07:30–11:30 + 13:30–17:30 schedule); fractions are rounded to the nearest minute.
+ *   07:30–11:30 + 13:30–17:30 schedule, `minutesPerWorkingDay` otherwise); fractions are rounded
+ *   to the nearest minute.
  * - A start outside office hours counts from the next opening; a walk that runs out exactly at
  *   the end of a period ends at that period's end (Mon 18:00 + 1 day = Tue 17:30).
- * - Non-working days: Saturdays, Sundays, public holidays (Labour Code 2019 Art. 112, taken from
- *   `date-holidays` 'VN' type 'public'), compensatory days off (nghỉ bù, Labour Code 2019
- *   Art. 111.3) and admin overrides, which win over every other rule.
+ * - Non-working days: Saturdays and Sundays, then per year either the official schedule shipped
+ *   with the code (`schedules/`: the Prime Minister's Tết and National Day days and swapped working
+ *   days, Labour Code 2019 Art. 112.3) or, for a year without one, the Labour Code's own rule
+ *   (Art. 112.1 holidays and Art. 111.3 compensatory days); admin overrides win over both.
+ * - Every date and instant must lie in years CALENDAR_MIN_YEAR..CALENDAR_MAX_YEAR and a duration is
+ *   at most MAX_WORKING_DAYS: outside that, a ValidationError CALENDAR_OUT_OF_RANGE, so no input
+ *   can make a walk (or the lunar computation behind it) run unbounded.
  */
 import Holidays from 'date-holidays';
+import { ValidationError } from '../domain/errors.ts';
+import { OFFICIAL_SCHEDULES, type ScheduleDayKind, type ScheduleSource } from './schedules/index.ts';
 
 /** Offset of Asia/Ho_Chi_Minh from UTC in minutes (fixed UTC+07:00, no DST since 1975). */
 export const VN_UTC_OFFSET_MINUTES = 420;
+
+/**
+ * The years the calendar answers for. Dossiers are received today and due within months; 2000–2100
+ * covers every record the service can hold with a century to spare, and keeps a walk (and the
+ * per-year lunar computation behind it) to at most ~37,000 days and ~100 years.
+ */
+export const CALENDAR_MIN_YEAR = 2000;
+export const CALENDAR_MAX_YEAR = 2100;
+/** The longest duration accepted, in working days (ten years; statutory limits are weeks). */
+export const MAX_WORKING_DAYS = 3650;
+/** Code of the ValidationError raised for a date, instant, year or duration outside the range above. */
+export const CALENDAR_OUT_OF_RANGE = 'CALENDAR_OUT_OF_RANGE';
 
 /** One office-hours period of a working day, as local "HH:MM" times (end exclusive). */
 export interface OfficePeriod {
@@ -33,12 +52,24 @@ export interface CalendarOverride {
   name?: string | null;
 }
 
+/** Which rule decided a day. */
+export type DayReason = 'workday' | 'weekend' | ScheduleDayKind | 'override-holiday' | 'override-workday';
+
 /** Classification of one local date and the rule that decided it. */
 export interface DayInfo {
   date: string;
   working: boolean;
-  reason: 'workday' | 'weekend' | 'holiday' | 'compensatory' | 'override-holiday' | 'override-workday';
+  reason: DayReason;
   name?: string;
+}
+
+/** How the days off of a year were decided: its official schedule, or the Labour Code's rule for lack of one. */
+export interface YearSchedule {
+  year: number;
+  basis: 'official' | 'labour-code';
+  sources: ScheduleSource[];
+  /** Holidays, compensatory days and swapped days of the year (before admin overrides), sorted. */
+  days: { date: string; kind: ScheduleDayKind; name: string }[];
 }
 
 /** Working-time arithmetic the rest of the application depends on (a test double can implement it). */
@@ -49,6 +80,8 @@ export interface WorkingTime {
   subtractWorkingDays(end: Date, days: number): Date;
   /** Counts whole office minutes in [from, to), 0 when to <= from. */
   workingMinutesBetween(from: Date, to: Date): number;
+  /** Counts working days (fractional, in units of the configured office day) in [from, to), 0 when to <= from. */
+  workingDaysBetween(from: Date, to: Date): number;
 }
 
 /** Construction options of a {@link WorkingCalendar}. */
@@ -74,9 +107,8 @@ interface PeriodMs {
   end: number;
 }
 
-type TableReason = 'holiday' | 'compensatory';
 interface TableEntry {
-  reason: TableReason;
+  kind: ScheduleDayKind;
   name: string;
 }
 
@@ -86,19 +118,25 @@ interface TableEntry {
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Day number of a real 'YYYY-MM-DD' date, or null. */
+function dayOfDateString(date: unknown): number | null {
+  const m = typeof date === 'string' ? DATE_RE.exec(date) : null;
+  if (!m) return null;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const check = new Date(0);
+  check.setUTCFullYear(y, mo - 1, d); // not Date.UTC: it reads years 0–99 as 1900–1999
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return Math.floor(check.getTime() / DAY_MS);
+}
+
 function parseDateString(date: string, what: string): number {
-  const m = DATE_RE.exec(date);
-  if (m) {
-    const y = Number(m[1]);
-    const mo = Number(m[2]);
-    const d = Number(m[3]);
-    const ms = Date.UTC(y, mo - 1, d);
-    const check = new Date(ms);
-    if (check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d) {
-      return ms / DAY_MS;
-    }
+  const day = dayOfDateString(date);
+  if (day === null) {
+    throw new ValidationError('INVALID_DATE', `${what}: invalid date ${JSON.stringify(date)}, expected an existing 'YYYY-MM-DD' date`, { value: date });
   }
-  throw new Error(`${what}: invalid date ${JSON.stringify(date)}, expected an existing 'YYYY-MM-DD' date`);
+  return day;
 }
 
 function formatDay(day: number): string {
@@ -123,80 +161,179 @@ function dayOf(year: number, month: number, date: number): number {
   return Date.UTC(year, month - 1, date) / DAY_MS;
 }
 
+const MIN_DAY = dayOf(CALENDAR_MIN_YEAR, 1, 1);
+const MAX_DAY = dayOf(CALENDAR_MAX_YEAR, 12, 31);
+const RANGE_TEXT = `${CALENDAR_MIN_YEAR}-01-01..${CALENDAR_MAX_YEAR}-12-31`;
+
+function outOfRange(message: string, value: unknown): never {
+  throw new ValidationError(CALENDAR_OUT_OF_RANGE, message, {
+    value,
+    from: `${CALENDAR_MIN_YEAR}-01-01`,
+    to: `${CALENDAR_MAX_YEAR}-12-31`,
+    maxWorkingDays: MAX_WORKING_DAYS,
+  });
+}
+
+/** Tells whether a local 'YYYY-MM-DD' date is a real date within the calendar's range. */
+export function isCalendarDate(date: string): boolean {
+  const day = dayOfDateString(date);
+  return day !== null && day >= MIN_DAY && day <= MAX_DAY;
+}
+
+/**
+ * Checks that a year lies in the calendar's range.
+ * @throws ValidationError CALENDAR_OUT_OF_RANGE otherwise.
+ */
+export function assertCalendarYear(year: number, what = 'year'): void {
+  if (!Number.isInteger(year) || year < CALENDAR_MIN_YEAR || year > CALENDAR_MAX_YEAR) {
+    outOfRange(`${what} ${year} is outside the working calendar's years ${CALENDAR_MIN_YEAR}–${CALENDAR_MAX_YEAR}`, year);
+  }
+}
+
+function checkDay(day: number): void {
+  if (day < MIN_DAY || day > MAX_DAY) {
+    outOfRange(`${formatDay(day)} is outside the working calendar's range ${RANGE_TEXT}: the walk cannot go there`, formatDay(day));
+  }
+}
+
 function assertValidDate(d: Date, what: string): number {
   const t = d instanceof Date ? d.getTime() : NaN;
-  if (!Number.isFinite(t)) throw new Error(`${what}: invalid Date`);
+  if (!Number.isFinite(t)) throw new ValidationError('INVALID_INSTANT', `${what}: invalid Date`);
+  const day = Math.floor((t + OFFSET_MS) / DAY_MS);
+  if (day < MIN_DAY || day > MAX_DAY) {
+    outOfRange(`${what}: ${d.toISOString()} is outside the working calendar's range ${RANGE_TEXT} (Asia/Ho_Chi_Minh)`, d.toISOString());
+  }
   return t;
 }
 
+/**
+ * Checks that an instant is a real Date whose local day lies in the calendar's range.
+ * @throws ValidationError INVALID_INSTANT or CALENDAR_OUT_OF_RANGE.
+ */
+export function assertCalendarInstant(d: Date, what = 'instant'): void {
+  assertValidDate(d, what);
+}
+
+function assertDuration(days: number, what: string): void {
+  if (!Number.isFinite(days) || days < 0) {
+    throw new ValidationError('VALIDATION_FAILED', `${what}: days must be a finite number >= 0, got ${days}`);
+  }
+  if (days > MAX_WORKING_DAYS) outOfRange(`${what}: ${days} working days is more than the ${MAX_WORKING_DAYS} the calendar walks`, days);
+}
+
+/**
+ * What is wrong with an override (a row as stored or as sent), or null when it is sound: a real date in
+ * the calendar's range, a known kind, a name of at most 200 characters.
+ */
+export function overrideProblem(o: unknown): { code: string; message: string } | null {
+  if (!o || typeof o !== 'object') return { code: 'INVALID_OVERRIDE', message: 'not an object' };
+  const { date, kind, name } = o as Record<string, unknown>;
+  const day = dayOfDateString(date);
+  if (day === null) return { code: 'INVALID_DATE', message: `invalid date ${JSON.stringify(date)}, expected an existing 'YYYY-MM-DD' date` };
+  if (day < MIN_DAY || day > MAX_DAY) return { code: CALENDAR_OUT_OF_RANGE, message: `date ${date} is outside the working calendar's range ${RANGE_TEXT}` };
+  if (kind !== 'holiday' && kind !== 'workday') return { code: 'INVALID_OVERRIDE', message: `kind must be 'holiday' or 'workday', got ${JSON.stringify(kind)}` };
+  if (name != null && (typeof name !== 'string' || name.length > 200)) return { code: 'INVALID_OVERRIDE', message: 'name must be a text of at most 200 characters' };
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------------
-// Public holidays and compensatory days, cached per year at module level (shared by instances,
-// since they do not depend on office hours or overrides). date-holidays is only run on a miss.
+// The days off of each year, cached per year at module level (shared by instances, since they do
+// not depend on office hours or overrides). Only years CALENDAR_MIN_YEAR − 1 .. CALENDAR_MAX_YEAR + 1
+// are ever computed (the neighbours for compensatory days crossing New Year).
 // ---------------------------------------------------------------------------------------------
 
-let holidaysLib: Holidays | undefined;
-const publicHolidayCache = new Map<number, Map<number, string>>();
+const LABOUR_CODE_SOURCE: ScheduleSource = {
+  document: 'Bộ luật Lao động số 45/2019/QH14, Điều 112.1 (ngày lễ, tết) và Điều 111.3 (nghỉ bù); chưa có lịch nghỉ chính thức của năm',
+  decides:
+    'Tết Dương lịch 01/01; Tết Âm lịch 5 ngày (ngày cuối năm Âm lịch và mùng 1–4); Giỗ Tổ Hùng Vương 10/3 Âm lịch; 30/4; 01/5; ' +
+    'Quốc khánh 02/9 và 01/9 (03/9 khi 02/9 là thứ Hai); nghỉ bù vào ngày làm việc kế tiếp khi ngày lễ trùng ngày nghỉ hằng tuần',
+  seenAt: ['Bộ luật Lao động 2019, Điều 111–112'],
+};
+
+let lunarLib: Holidays | undefined;
+const statutoryCache = new Map<number, Map<number, string>>();
 const yearTableCache = new Map<number, Map<number, TableEntry>>();
 
-/** Public holiday days of a year (day number → name), including the default 2nd National Day. */
-function publicHolidays(year: number): Map<number, string> {
-  const cached = publicHolidayCache.get(year);
+/** Day numbers of lunar New Year (1/1 Âm lịch) and of Giỗ Tổ (10/3 Âm lịch) in a solar year. */
+function lunarDays(year: number): { newYear: number; hungKings: number } {
+  if (!lunarLib) {
+    // date-holidays only as the Vietnamese lunar calendar: the statutory list itself is built below
+    // (its VN data lacks the second National Day and compensatory days, and names every Tết day "Giao thừa").
+    lunarLib = new Holidays();
+    lunarLib.setTimezone('Asia/Ho_Chi_Minh');
+    lunarLib.setHoliday('vietnamese 1-0-1', { name: 'newYear', type: 'public' });
+    lunarLib.setHoliday('vietnamese 3-0-10', { name: 'hungKings', type: 'public' });
+  }
+  const found: Partial<Record<'newYear' | 'hungKings', number>> = {};
+  for (const h of lunarLib.getHolidays(year) || []) {
+    const day = dayOfDateString(h.date.slice(0, 10));
+    if (day !== null && (h.name === 'newYear' || h.name === 'hungKings')) found[h.name] = day;
+  }
+  if (found.newYear === undefined || found.hungKings === undefined) throw new Error(`date-holidays gave no lunar dates for ${year}`);
+  return { newYear: found.newYear, hungKings: found.hungKings };
+}
+
+/**
+ * The public holidays of Labour Code 2019 Art. 112.1 in a year without an official schedule (day → name).
+ * Tết is the last day of the lunar year and mùng 1–4, the placement the Prime Minister chose for 2026
+ * ("1 ngày trước Tết và 4 ngày sau Tết"). Quốc khánh is 2/9 plus "01 ngày liền kề trước hoặc sau":
+ * 1/9, or 3/9 when 2/9 is a Monday (1/9 would be a Sunday) — the choice of 2022–2026 that joins the
+ * two days to a weekend.
+ */
+function statutoryHolidays(year: number): Map<number, string> {
+  const cached = statutoryCache.get(year);
   if (cached) return cached;
-  holidaysLib ??= new Holidays('VN');
+  if (year < CALENDAR_MIN_YEAR - 1 || year > CALENDAR_MAX_YEAR + 1) throw new Error(`statutory holidays of ${year} are never needed`);
   const result = new Map<number, string>();
-  const spans = new Map<number, number>(); // day → span length of the entry that named it
-  const list = holidaysLib.getHolidays(year) || [];
-  for (const h of list) {
-    if (h.type !== 'public') continue; // other types (observance…) are not days off
-    // Use the library's local date string: converting `start` from UTC would shift the day.
-    const first = parseDateString(h.date.slice(0, 10), 'date-holidays');
-    // Entries may span several days (Tết is lunar New Year's eve + 4 days, "P5D").
-    const length = Math.max(1, Math.round((h.end.getTime() - h.start.getTime()) / DAY_MS));
-    for (let i = 0; i < length; i++) {
-      const day = first + i;
-      // Overlapping entries (the 5-day Tết span and the separate "Tết Nguyên Đán" day):
-      // keep one entry per day, named after the most specific (shortest) entry.
-      const prev = spans.get(day);
-      if (prev === undefined || length < prev) {
-        result.set(day, h.name);
-        spans.set(day, length);
-      }
-    }
-  }
-  // Labour Code 2019 Art. 112: Quốc khánh is 2 days (2/9 plus one adjacent day picked yearly by
-  // the Prime Minister). date-holidays only has 2/9; default derived from recent decisions:
-  // 3/9 when 2/9 is a Monday, otherwise 1/9 (2022 Thu 1/9, 2023 Fri 1/9, 2025 Mon 1/9).
-  // Admin overrides can move it.
-  const sep1 = dayOf(year, 9, 1);
-  const sep2 = sep1 + 1;
-  const sep3 = sep1 + 2;
-  if (!result.has(sep1) && !result.has(sep3)) {
-    const second = weekdayOfDay(sep2) === 1 ? sep3 : sep1;
-    result.set(second, 'Quốc khánh (ngày thứ hai)');
-  }
-  publicHolidayCache.set(year, result);
+  const add = (day: number, name: string) => {
+    const prev = result.get(day);
+    result.set(day, prev ? `${prev}; ${name}` : name);
+  };
+  const { newYear, hungKings } = lunarDays(year);
+  add(dayOf(year, 1, 1), 'Tết Dương lịch');
+  add(newYear - 1, 'Tết Âm lịch: ngày cuối năm Âm lịch (Giao thừa)');
+  for (let i = 0; i < 4; i++) add(newYear + i, `Tết Âm lịch: mùng ${i + 1} Tết`);
+  add(hungKings, 'Giỗ Tổ Hùng Vương (10/3 Âm lịch)');
+  add(dayOf(year, 4, 30), 'Ngày Chiến thắng (30/4)');
+  add(dayOf(year, 5, 1), 'Ngày Quốc tế Lao động (1/5)');
+  const sep2 = dayOf(year, 9, 2);
+  add(sep2, 'Quốc khánh (2/9)');
+  if (weekdayOfDay(sep2) === 1) add(sep2 + 1, 'Quốc khánh (ngày liền kề sau 2/9)');
+  else add(sep2 - 1, 'Quốc khánh (ngày liền kề trước 2/9)');
+  statutoryCache.set(year, result);
   return result;
 }
 
 /**
- * Public holidays of a year plus the compensatory days they generate (Labour Code 2019
- * Art. 111.3): for each holiday day falling on a Saturday or Sunday, in date order, the next day
- * that is a weekday, not a public holiday and not already a compensatory day is off. The
- * compensatory days may spill into the next year. Override holidays never generate them.
+ * The Labour Code's table of a year: its holidays plus the compensatory days they generate (Art. 111.3):
+ * for each holiday falling on a Saturday or Sunday, in date order, the next day that is a weekday, not
+ * a holiday and not already a compensatory day is off. Compensatory days may spill into the next year.
  */
-function yearTable(year: number): Map<number, TableEntry> {
-  const cached = yearTableCache.get(year);
-  if (cached) return cached;
-  const holidays = publicHolidays(year);
-  const nextYear = publicHolidays(year + 1);
+function statutoryTable(year: number): Map<number, TableEntry> {
+  const holidays = statutoryHolidays(year);
+  const nextYear = statutoryHolidays(year + 1);
   const table = new Map<number, TableEntry>();
   const days = [...holidays.keys()].sort((a, b) => a - b);
-  for (const day of days) table.set(day, { reason: 'holiday', name: holidays.get(day) ?? '' });
+  for (const day of days) table.set(day, { kind: 'holiday', name: holidays.get(day) ?? '' });
   for (const day of days) {
     if (!isWeekendDay(day)) continue;
     let c = day + 1;
     while (isWeekendDay(c) || holidays.has(c) || nextYear.has(c) || table.has(c)) c++;
-    table.set(c, { reason: 'compensatory', name: `Nghỉ bù ${holidays.get(day) ?? ''}`.trim() });
+    table.set(c, { kind: 'compensatory', name: `Nghỉ bù ${holidays.get(day) ?? ''}`.trim() });
+  }
+  return table;
+}
+
+function yearTable(year: number): Map<number, TableEntry> {
+  const cached = yearTableCache.get(year);
+  if (cached) return cached;
+  const official = OFFICIAL_SCHEDULES.get(year);
+  let table: Map<number, TableEntry>;
+  if (official) {
+    table = new Map();
+    for (const d of official.days) table.set(parseDateString(d.date, 'official schedule'), { kind: d.kind, name: d.name });
+  } else {
+    table = statutoryTable(year);
   }
   yearTableCache.set(year, table);
   return table;
@@ -204,8 +341,39 @@ function yearTable(year: number): Map<number, TableEntry> {
 
 function lookupTable(day: number): TableEntry | undefined {
   const year = yearOfDay(day);
-  // A compensatory day generated by the previous year's holidays may land early in this year.
-  return yearTable(year).get(day) ?? yearTable(year - 1).get(day);
+  const own = yearTable(year).get(day);
+  // An official schedule decides its whole year; otherwise a compensatory day generated by the
+  // previous year's (statutory) holidays may land early in this year.
+  if (own || OFFICIAL_SCHEDULES.has(year) || OFFICIAL_SCHEDULES.has(year - 1)) return own;
+  return yearTable(year - 1).get(day);
+}
+
+/** Whether a year has an official schedule shipped with the code. */
+export function hasOfficialSchedule(year: number): boolean {
+  return OFFICIAL_SCHEDULES.has(year);
+}
+
+/**
+ * The holidays, compensatory and swapped days of a year before admin overrides, and what decided them.
+ * @throws ValidationError CALENDAR_OUT_OF_RANGE for a year outside the calendar's range.
+ */
+export function yearSchedule(year: number): YearSchedule {
+  assertCalendarYear(year);
+  const official = OFFICIAL_SCHEDULES.get(year);
+  const days = [...yearTable(year).entries()]
+    .filter(([day]) => yearOfDay(day) === year)
+    .sort(([a], [b]) => a - b)
+    .map(([day, e]) => ({ date: formatDay(day), kind: e.kind, name: e.name }));
+  if (!official && year > CALENDAR_MIN_YEAR && !OFFICIAL_SCHEDULES.has(year - 1)) {
+    for (const [day, e] of yearTable(year - 1)) if (yearOfDay(day) === year) days.push({ date: formatDay(day), kind: e.kind, name: e.name });
+    days.sort((a, b) => a.date.localeCompare(b.date));
+  }
+  return {
+    year,
+    basis: official ? 'official' : 'labour-code',
+    sources: official ? Object.values(official.sources) : [LABOUR_CODE_SOURCE],
+    days,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,33 +459,44 @@ export class WorkingCalendar implements WorkingTime {
   /** Per-instance cache of the working flag by day number (hot path of every walk). */
   private readonly workingCache = new Map<number, boolean>();
 
-  /** Creates a calendar, validating office hours and overrides (a later override for the same date wins). */
+  /**
+   * Creates a calendar, validating office hours and overrides (a later override for the same date wins).
+   * @throws ValidationError for an override that {@link overrideProblem} refuses.
+   */
   constructor(options: WorkingCalendarOptions = {}) {
     const periods = validatePeriods(options.officeHours ?? DEFAULT_OFFICE_HOURS);
     this.periods = periods.map((p) => ({ start: p.start * MINUTE_MS, end: p.end * MINUTE_MS }));
     this.minutesPerWorkingDay = periods.reduce((sum, p) => sum + (p.end - p.start), 0);
     this.dayMs = this.minutesPerWorkingDay * MINUTE_MS;
     for (const o of options.overrides ?? []) {
-      if (!o || (o.kind !== 'holiday' && o.kind !== 'workday')) {
-        throw new Error(`Invalid calendar override ${JSON.stringify(o)}: kind must be 'holiday' or 'workday'`);
-      }
+      const problem = overrideProblem(o);
+      if (problem) throw new ValidationError(problem.code, `Invalid calendar override ${JSON.stringify(o)}: ${problem.message}`);
       this.overrides.set(parseDateString(o.date, 'Invalid calendar override'), o);
     }
   }
 
-  /** Classifies a local 'YYYY-MM-DD' date and tells which rule decided it. */
+  /**
+   * Classifies a local 'YYYY-MM-DD' date and tells which rule decided it.
+   * @throws ValidationError INVALID_DATE or CALENDAR_OUT_OF_RANGE.
+   */
   dayInfo(date: string): DayInfo {
     return this.infoOfDay(parseDateString(date, 'dayInfo'));
   }
 
-  /** Tells whether a local 'YYYY-MM-DD' date is a working day. */
+  /**
+   * Tells whether a local 'YYYY-MM-DD' date is a working day.
+   * @throws ValidationError INVALID_DATE or CALENDAR_OUT_OF_RANGE.
+   */
   isWorkingDay(date: string): boolean {
     return this.isWorkingDayNum(parseDateString(date, 'isWorkingDay'));
   }
 
-  /** Lists the non-working days of a year other than plain weekends (holidays, compensatory days, override holidays), sorted by date. */
+  /**
+   * Lists the non-working days of a year other than plain weekends (holidays, compensatory and swapped days, override holidays), sorted by date.
+   * @throws ValidationError CALENDAR_OUT_OF_RANGE for a year outside the calendar's range.
+   */
   daysOff(year: number): DayInfo[] {
-    if (!Number.isInteger(year)) throw new Error(`daysOff: invalid year ${year}`);
+    assertCalendarYear(year, 'daysOff: year');
     const out: DayInfo[] = [];
     for (let day = dayOf(year, 1, 1), last = dayOf(year, 12, 31); day <= last; day++) {
       const info = this.infoOfDay(day);
@@ -326,34 +505,48 @@ export class WorkingCalendar implements WorkingTime {
     return out;
   }
 
-  /** Adds whole office minutes (rounded to the nearest minute) to an instant by walking office periods of working days. */
+  /**
+   * Adds whole office minutes (rounded to the nearest minute) to an instant by walking office periods of working days.
+   * @throws ValidationError CALENDAR_OUT_OF_RANGE when the start, the duration or the result is outside the calendar's range.
+   */
   addWorkingMinutes(start: Date, minutes: number): Date {
+    assertDuration(minutes / this.minutesPerWorkingDay, 'addWorkingMinutes');
     const t = assertValidDate(start, 'addWorkingMinutes');
-    if (!Number.isFinite(minutes) || minutes < 0) {
-      throw new Error(`addWorkingMinutes: minutes must be a finite number >= 0, got ${minutes}`);
-    }
     return new Date(this.walkForward(t, Math.round(minutes) * MINUTE_MS));
   }
 
-  /** Adds a (possibly fractional, non-negative) number of working days, rounded to the nearest office minute. */
+  /**
+   * Adds a (possibly fractional, non-negative) number of working days, rounded to the nearest office minute.
+   * @throws ValidationError CALENDAR_OUT_OF_RANGE when the start, the duration or the result is outside the calendar's range.
+   */
   addWorkingDays(start: Date, days: number): Date {
-    if (!Number.isFinite(days) || days < 0) {
-      throw new Error(`addWorkingDays: days must be a finite number >= 0, got ${days}`);
-    }
+    assertDuration(days, 'addWorkingDays');
     const t = assertValidDate(start, 'addWorkingDays');
     return new Date(this.walkForward(t, Math.round(days * this.minutesPerWorkingDay) * MINUTE_MS));
   }
 
-  /** Walks a number of working days backwards; an end outside office hours is first moved back to the previous closing. */
+  /**
+   * Walks a number of working days backwards; an end outside office hours is first moved back to the previous closing.
+   * @throws ValidationError CALENDAR_OUT_OF_RANGE when the end, the duration or the result is outside the calendar's range.
+   */
   subtractWorkingDays(end: Date, days: number): Date {
-    if (!Number.isFinite(days) || days < 0) {
-      throw new Error(`subtractWorkingDays: days must be a finite number >= 0, got ${days}`);
-    }
+    assertDuration(days, 'subtractWorkingDays');
     const t = assertValidDate(end, 'subtractWorkingDays');
     return new Date(this.walkBackward(t, Math.round(days * this.minutesPerWorkingDay) * MINUTE_MS));
   }
 
-  /** Counts whole office minutes (partial minutes dropped) within [from, to), 0 when to <= from. */
+  /**
+   * Counts working days in [from, to) in units of this calendar's office day (fractional), 0 when to <= from.
+   * @throws ValidationError CALENDAR_OUT_OF_RANGE when an instant is outside the calendar's range.
+   */
+  workingDaysBetween(from: Date, to: Date): number {
+    return this.workingMinutesBetween(from, to) / this.minutesPerWorkingDay;
+  }
+
+  /**
+   * Counts whole office minutes (partial minutes dropped) within [from, to), 0 when to <= from.
+   * @throws ValidationError CALENDAR_OUT_OF_RANGE when an instant is outside the calendar's range.
+   */
   workingMinutesBetween(from: Date, to: Date): number {
     const a = assertValidDate(from, 'workingMinutesBetween') + OFFSET_MS;
     const b = assertValidDate(to, 'workingMinutesBetween') + OFFSET_MS;
@@ -375,6 +568,7 @@ export class WorkingCalendar implements WorkingTime {
   // -------------------------------------------------------------------------------------------
 
   private infoOfDay(day: number): DayInfo {
+    checkDay(day);
     const date = formatDay(day);
     const o = this.overrides.get(day);
     if (o) {
@@ -385,24 +579,29 @@ export class WorkingCalendar implements WorkingTime {
       return info;
     }
     const entry = lookupTable(day);
-    if (entry) return { date, working: false, reason: entry.reason, name: entry.name };
+    if (entry) return { date, working: entry.kind === 'swapped-workday', reason: entry.kind, name: entry.name };
     if (isWeekendDay(day)) return { date, working: false, reason: 'weekend' };
     return { date, working: true, reason: 'workday' };
   }
 
+  /** The working flag of a day; every walk asks it for each day it visits, so the range check here bounds them all. */
   private isWorkingDayNum(day: number): boolean {
     let working = this.workingCache.get(day);
     if (working === undefined) {
+      checkDay(day);
       const o = this.overrides.get(day);
       if (o) working = o.kind === 'workday';
-      else working = !isWeekendDay(day) && lookupTable(day) === undefined;
+      else {
+        const entry = lookupTable(day);
+        working = entry ? entry.kind === 'swapped-workday' : !isWeekendDay(day);
+      }
       this.workingCache.set(day, working);
     }
     return working;
   }
 
   private tooFar(): never {
-    throw new Error(`Working calendar walked more than ${MAX_WALK_DAYS} days without finding enough working time (are all days overridden to holidays?)`);
+    throw new ValidationError('CALENDAR_NO_WORKING_TIME', `Working calendar walked more than ${MAX_WALK_DAYS} days without finding enough working time (are all days overridden to holidays?)`);
   }
 
   /** Walks forward period by period (and whole days at once when possible). */

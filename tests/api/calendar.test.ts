@@ -27,12 +27,13 @@ describe('GET /api/calendar/due', () => {
   });
 
   it('skips the Tết holiday', async () => {
-    // date-holidays gives 16–20 February 2026 (New Year's eve and four days).
+    // The official schedule: Monday 16 to Friday 20 February 2026 (29 tháng Chạp to mùng 4 Tết).
     expect(await due('2026-02-13T10:00:00+07:00', 1)).toBe(local('2026-02-23T10:00:00+07:00'));
   });
 
-  it('skips both National Day days (2/9 and the adjacent 1/9 in 2026)', async () => {
-    expect(await due('2026-08-31T09:00:00+07:00', 1)).toBe(local('2026-09-03T09:00:00+07:00'));
+  it('skips the National Day days of 2026 (Mon 31/8 swapped, 1/9, 2/9) and counts the make-up Saturday 22/8', async () => {
+    expect(await due('2026-08-28T09:00:00+07:00', 1)).toBe(local('2026-09-03T09:00:00+07:00'));
+    expect(await due('2026-08-21T09:00:00+07:00', 1)).toBe(local('2026-08-22T09:00:00+07:00'));
   });
 
   it('gives the compensatory day when a holiday falls on a weekend (Giỗ Tổ, Sunday 26/4/2026 → Monday 27/4 off)', async () => {

@@ -39,11 +39,11 @@ describe('design example (30/4, 1/5 and a weekend)', () => {
 });
 
 describe('Tết', () => {
-  it('date-holidays gives the 5-day span 2026-02-16..2026-02-20 as public holidays', () => {
+  it('the official 2026 schedule gives 16–20/2 (29 tháng Chạp to mùng 4 Tết) as public holidays', () => {
     for (const d of ['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20']) {
       expect(cal.dayInfo(d)).toMatchObject({ date: d, working: false, reason: 'holiday' });
     }
-    expect(cal.dayInfo('2026-02-17').name).toBe('Tết Nguyên Đán');
+    expect(cal.dayInfo('2026-02-17').name).toBe('Tết Âm lịch: mùng 1 Tết Bính Ngọ');
     expect(cal.isWorkingDay('2026-02-13')).toBe(true);
     expect(cal.dayInfo('2026-02-14').reason).toBe('weekend');
     expect(cal.dayInfo('2026-02-22').reason).toBe('weekend');
@@ -105,17 +105,19 @@ describe('Tết', () => {
 describe('Quốc khánh (Labour Code 2019 Art. 112: two days)', () => {
   it('2025: Mon 1/9 and Tue 2/9 off', () => {
     expect(cal.dayInfo('2025-09-01')).toMatchObject({ working: false, reason: 'holiday' });
-    expect(cal.dayInfo('2025-09-02')).toMatchObject({ working: false, reason: 'holiday', name: 'Quốc khánh' });
+    expect(cal.dayInfo('2025-09-02')).toMatchObject({ working: false, reason: 'holiday', name: 'Quốc khánh (2/9)' });
     expect(cal.isWorkingDay('2025-09-03')).toBe(true);
     expect(iso(cal.addWorkingDays(vn('2025-08-29T10:00:00'), 1))).toBe(iso(vn('2025-09-03T10:00:00')));
   });
 
-  it('2026: 2/9 is a Wednesday, so Tue 1/9 and Wed 2/9 off', () => {
+  it('2026 (official schedule): Tue 1/9 and Wed 2/9 off, Mon 31/8 swapped with Saturday 22/8', () => {
     expect(cal.dayInfo('2026-09-01').reason).toBe('holiday');
     expect(cal.dayInfo('2026-09-02').reason).toBe('holiday');
-    expect(cal.isWorkingDay('2026-08-31')).toBe(true);
+    expect(cal.dayInfo('2026-08-31')).toMatchObject({ working: false, reason: 'swapped-off' });
+    expect(cal.dayInfo('2026-08-22')).toMatchObject({ working: true, reason: 'swapped-workday' });
     expect(cal.isWorkingDay('2026-09-03')).toBe(true);
-    expect(iso(cal.addWorkingDays(vn('2026-08-31T10:00:00'), 1))).toBe(iso(vn('2026-09-03T10:00:00')));
+    expect(iso(cal.addWorkingDays(vn('2026-08-28T10:00:00'), 1))).toBe(iso(vn('2026-09-03T10:00:00')));
+    expect(iso(cal.addWorkingDays(vn('2026-08-21T10:00:00'), 1))).toBe(iso(vn('2026-08-22T10:00:00')));
   });
 
   it('2024: 2/9 is a Monday, so the second day is Tue 3/9', () => {
@@ -133,7 +135,7 @@ describe('Quốc khánh (Labour Code 2019 Art. 112: two days)', () => {
     });
     expect(moved.isWorkingDay('2026-09-01')).toBe(true);
     expect(moved.isWorkingDay('2026-09-03')).toBe(false);
-    expect(iso(moved.addWorkingDays(vn('2026-08-31T10:00:00'), 1))).toBe(iso(vn('2026-09-01T10:00:00')));
+    expect(iso(moved.addWorkingDays(vn('2026-08-28T10:00:00'), 1))).toBe(iso(vn('2026-09-01T10:00:00')));
     expect(iso(moved.addWorkingDays(vn('2026-09-01T10:00:00'), 1))).toBe(iso(vn('2026-09-04T10:00:00')));
   });
 });
@@ -174,10 +176,11 @@ describe('compensatory days (Labour Code 2019 Art. 111.3)', () => {
 });
 
 describe('daysOff', () => {
-  it('lists 2026 holidays and compensatory days, sorted, without plain weekends', () => {
+  it('lists 2026 holidays, compensatory and swapped days off, sorted, without plain weekends or make-up Saturdays', () => {
     const days = cal.daysOff(2026);
     expect(days.map((d) => `${d.date}:${d.reason}`)).toEqual([
       '2026-01-01:holiday',
+      '2026-01-02:swapped-off',
       '2026-02-16:holiday',
       '2026-02-17:holiday',
       '2026-02-18:holiday',
@@ -187,6 +190,7 @@ describe('daysOff', () => {
       '2026-04-27:compensatory',
       '2026-04-30:holiday',
       '2026-05-01:holiday',
+      '2026-08-31:swapped-off',
       '2026-09-01:holiday',
       '2026-09-02:holiday',
     ]);

@@ -9,6 +9,7 @@ export function compressedCalendar(msPerDay: number): CalendarProvider {
     addWorkingDays: (start, days) => new Date(start.getTime() + Math.round(days * msPerDay)),
     subtractWorkingDays: (end, days) => new Date(end.getTime() - Math.round(days * msPerDay)),
     workingMinutesBetween: (from, to) => Math.max(0, ((to.getTime() - from.getTime()) / msPerDay) * 480),
+    workingDaysBetween: (from, to) => Math.max(0, (to.getTime() - from.getTime()) / msPerDay),
     daysOff: () => [],
   };
   return { current: async () => calendar, invalidate: () => undefined };

@@ -106,7 +106,7 @@ async function enrichEvent(trx: Executor, calendar: WorkingTime, row: DossierRow
         return { ...event, ...appointment(calendar.addWorkingDays(now, rules.workingDays)), rescheduledDueAt: null };
       }
       // Otherwise the waiting time is not counted: the appointment (and a promised one) move by the working time spent waiting.
-      const waitedDays = calendar.workingMinutesBetween(new Date(iso(row.step_started_at) as string), now) / 480;
+      const waitedDays = calendar.workingDaysBetween(new Date(iso(row.step_started_at) as string), now);
       const shift = (instant: string) => calendar.addWorkingDays(new Date(instant), waitedDays);
       return {
         ...event,

@@ -1,10 +1,13 @@
 import type { AppDeps } from '../../deps.ts';
+import type { CalendarWarning } from '../../../domain/calendar/calendar.service.ts';
 
 export type CheckResult = 'ok' | 'failed' | 'not-configured';
 
 export interface Readiness {
   status: 'ready' | 'not-ready';
   checks: { database: CheckResult; redis: CheckResult };
+  /** Present only when there is something to act on; never affects `status`. */
+  details?: { calendar: { warnings: { code: CalendarWarning['code']; year?: number }[] } };
 }
 
 /** How long each dependency may take to answer before the process reports itself not ready. */
@@ -47,5 +50,23 @@ export async function checkReadiness(deps: AppDeps): Promise<Readiness> {
       : Promise.resolve('not-configured' as const),
   ]);
   const ready = database === 'ok' && redisCheck !== 'failed';
-  return { status: ready ? 'ready' : 'not-ready', checks: { database, redis: redisCheck } };
+  const readiness: Readiness = { status: ready ? 'ready' : 'not-ready', checks: { database, redis: redisCheck } };
+  const warnings = database === 'ok' ? await calendarWarnings(deps) : [];
+  if (warnings.length > 0) readiness.details = { calendar: { warnings } };
+  return readiness;
+}
+
+/**
+ * The calendar's warnings for operators (a year without its official schedule, skipped overrides), by
+ * code and year only: the endpoint is public, the messages and dates are in the admin API and the log.
+ */
+async function calendarWarnings(deps: AppDeps): Promise<{ code: CalendarWarning['code']; year?: number }[]> {
+  if (!deps.calendar.warnings) return [];
+  try {
+    const warnings = await deps.calendar.warnings();
+    return warnings.map((w) => (w.code === 'SCHEDULE_MISSING' ? { code: w.code, year: w.year } : { code: w.code }));
+  } catch (err) {
+    deps.logger.warn({ check: 'calendar', err: (err as Error).message }, 'readiness: calendar warnings unavailable');
+    return [];
+  }
 }

@@ -33,6 +33,21 @@ export const systemRoutes = [
         {
           status: Type.Union([Type.Literal('ready'), Type.Literal('not-ready')]),
           checks: Type.Object({ database: Check, redis: Check }, { additionalProperties: false }),
+          details: Type.Optional(
+            Type.Object(
+              {
+                calendar: Type.Object({
+                  warnings: Type.Array(
+                    Type.Object(
+                      { code: Type.Union([Type.Literal('SCHEDULE_MISSING'), Type.Literal('OVERRIDE_SKIPPED')]), year: Type.Optional(Type.Integer()) },
+                      { additionalProperties: false },
+                    ),
+                  ),
+                }),
+              },
+              { additionalProperties: false, description: 'Only when there is something to act on (never affects readiness): see GET /api/calendar/schedules' },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
