@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { AppDeps } from './api/deps.ts';
 import { PrincipalCache } from './api/principal-cache.ts';
 import { RateLimiter } from './api/rate-limiter.ts';
-import type { Config } from './config.ts';
+import { configWarnings, type Config } from './config.ts';
 import { createDb, migrateLatest } from './db/db.ts';
 import { ensureAdmin } from './domain/accounts/sessions.service.ts';
 import { DbCalendarProvider } from './domain/calendar/calendar.service.ts';
@@ -47,6 +47,7 @@ export async function bootstrap(
       process.stdout.write(`\n  idesk: first start. Log in as "admin" with the password ${generated}\n  (shown once; you will be asked to change it)\n\n`);
     }
   }
+  for (const warning of configWarnings(config)) logger.warn(warning);
   const producer = options.queues ? connectQueues(config, logger) : null;
   return {
     config,

@@ -11,9 +11,21 @@ export interface Config {
   redisUrl: string;
   /** Electronic identifier of the agency (QĐ 20/2020/QĐ-TTg), first part of every dossier code. */
   agencyId: string;
-  /** The agency's name as printed on forms. */
+  /** IDESK_AGENCY_ID was not set: dossier codes carry a placeholder identifier (start-up warns). */
+  agencyIdIsPlaceholder: boolean;
+  /** The Sở's name as printed on forms (IDESK_AGENCY_NAME). */
   agencyName: string;
-  /** Two digits identifying the system that issues dossier codes (Circular 04/2025/TT-VPCP). */
+  /** The province, printed on forms (IDESK_PROVINCE); null until configured (start-up warns). */
+  province: string | null;
+  /**
+   * The unit that receives dossiers and returns results for the Sở: since 1 July 2025 the province's
+   * Public Administration Service Centre (Decree 118/2025/NĐ-CP; DOMAIN §1.1).
+   */
+  serviceCentreName: string;
+  /**
+   * Two digits identifying a nationally centralised system that issues dossier codes (Circular 04/2025/TT-VPCP),
+   * placed before the day's sequence; empty (the default) for a provincial system.
+   */
   systemCode: string;
   officeHours: OfficePeriod[];
   /** Working days an applicant has to supplement before the dossier is stopped. */
@@ -51,6 +63,8 @@ export interface Config {
 export class ConfigError extends Error {}
 
 const AGENCY_ID = /^[A-Y][0-9]{2}(\.[0-9A-Z]+)*$/;
+/** The default agency identifier: shaped like one, belonging to nobody in particular. */
+export const PLACEHOLDER_AGENCY_ID = 'H37.26';
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name];
@@ -81,12 +95,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   else if (databaseUrl.startsWith('sqlite:')) database = { client: 'sqlite', filename: path.resolve(databaseUrl.slice('sqlite:'.length)) };
   else throw new ConfigError('DATABASE_URL must be a postgres:// URL (or sqlite:<file>)');
 
-  const agencyId = env.IDESK_AGENCY_ID || 'H37.26';
+  // A placeholder, not any real agency's identifier: start-up says so until IDESK_AGENCY_ID is set.
+  const agencyId = env.IDESK_AGENCY_ID || PLACEHOLDER_AGENCY_ID;
   if (agencyId.length > 35 || !AGENCY_ID.test(agencyId)) {
     throw new ConfigError(`IDESK_AGENCY_ID "${agencyId}" is not an electronic identifier (QĐ 20/2020/QĐ-TTg), e.g. H37.26`);
   }
-  const systemCode = env.IDESK_SYSTEM_CODE || '01';
-  if (!/^[0-9]{2}$/.test(systemCode)) throw new ConfigError('IDESK_SYSTEM_CODE must be two digits');
+  // Circular 04/2025/TT-VPCP's two-digit system code is for nationally centralised solutions; a
+  // provincial system issues `<agency>-<YYMMDD>-<sequence>` without it unless one is configured.
+  const systemCode = env.IDESK_SYSTEM_CODE ?? '';
+  if (!/^([0-9]{2})?$/.test(systemCode)) throw new ConfigError('IDESK_SYSTEM_CODE must be two digits, or empty');
 
   let officeHours: OfficePeriod[];
   try {
@@ -106,7 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     database,
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     agencyId,
+    agencyIdIsPlaceholder: agencyId === PLACEHOLDER_AGENCY_ID,
     agencyName: env.IDESK_AGENCY_NAME || 'Sở Công Thương',
+    province: env.IDESK_PROVINCE || null,
+    serviceCentreName: env.IDESK_SERVICE_CENTRE_NAME || 'Trung tâm Phục vụ hành chính công tỉnh',
     systemCode,
     officeHours,
     supplementWaitDays: intVar(env, 'SUPPLEMENT_WAIT_DAYS', 15, 1),
@@ -137,4 +157,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     smtp: smtpUrl ? { url: smtpUrl, from: env.MAIL_FROM || 'idesk <no-reply@localhost>' } : null,
     shutdownGraceMs: intVar(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
   });
+}
+
+/**
+ * What start-up says about settings that still hold a placeholder: forms and dossier codes would carry
+ * them to citizens.
+ */
+export function configWarnings(config: Readonly<Config>): string[] {
+  const warnings: string[] = [];
+  if (config.agencyIdIsPlaceholder) {
+    warnings.push(`IDESK_AGENCY_ID is not set: dossier codes use the placeholder identifier ${config.agencyId}; set the agency's electronic identifier (QĐ 20/2020/QĐ-TTg)`);
+  }
+  if (config.province === null) warnings.push('IDESK_PROVINCE is not set: forms print no province; set it (and IDESK_AGENCY_NAME, IDESK_SERVICE_CENTRE_NAME)');
+  return warnings;
 }

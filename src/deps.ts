@@ -34,6 +34,8 @@ export function dossierDeps(deps: CoreDeps): DossierDeps {
     settings: {
       agencyId: deps.config.agencyId,
       agencyName: deps.config.agencyName,
+      province: deps.config.province,
+      serviceCentreName: deps.config.serviceCentreName,
       systemCode: deps.config.systemCode,
       supplementWaitDays: deps.config.supplementWaitDays,
       reminderWorkingDays: deps.config.reminderWorkingDays,

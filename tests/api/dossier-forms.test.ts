@@ -7,7 +7,7 @@ let app: TestApp;
 let w: World;
 
 beforeAll(async () => {
-  app = await startTestApp({ env: { IDESK_AGENCY_NAME: 'Sở Công Thương tỉnh Bình Định' } });
+  app = await startTestApp({ env: { IDESK_AGENCY_NAME: 'Sở Công Thương tỉnh Gia Lai', IDESK_SERVICE_CENTRE_NAME: 'Bộ phận Một cửa' } });
   w = await buildWorld(app);
 });
 afterAll(() => app.close());
@@ -26,7 +26,7 @@ describe('forms of a dossier', () => {
       form: 'receipt',
       template: 'Mẫu số 01',
       title: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
-      agency: 'Sở Công Thương tỉnh Bình Định',
+      agency: 'Sở Công Thương tỉnh Gia Lai',
       dossierCode: res.body.code,
       applicant: { name: APPLICANT.name, idNumber: APPLICANT.idNumber },
       fields: { workingDays: 14, receivedAt: res.body.receivedAt, appointmentAt: res.body.dueAt, logBookSequence: 1, resultPlace: 'Bộ phận Một cửa' },

@@ -8,8 +8,10 @@ export function localDayStamp(at: Date): string {
 }
 
 /**
- * Issues the next dossier code of the day: `<agency identifier>-<YYMMDD>-<system code><sequence>`, the
- * sequence at least 4 digits (Circular 03/2025/TT-VPCP Art. 13.3 as amended by Circular 04/2025).
+ * Issues the next dossier code of the day: `<agency identifier>-<YYMMDD>-<sequence>` as provincial
+ * systems issue it, the sequence at least 4 digits (DOMAIN §1.5). The two-digit system code of Circular
+ * 04/2025/TT-VPCP (amending Circular 03/2025 Art. 13.3) is for nationally centralised solutions: it goes
+ * before the sequence only when configured.
  * The counter row is bumped in the caller's transaction: concurrent receipts queue on that row, and a
  * rolled-back receipt gives its number back, so the day's sequence has no gaps and no duplicates.
  */

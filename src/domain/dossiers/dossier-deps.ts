@@ -10,7 +10,15 @@ export interface DossierDeps {
   machines: MachineRegistry;
   clock: () => Date;
   /** `supplementWaitDays`: working days an applicant has to supplement before the system stops the dossier. */
-  settings: { agencyId: string; agencyName: string; systemCode: string; supplementWaitDays: number; reminderWorkingDays: number };
+  settings: {
+    agencyId: string;
+    agencyName: string;
+    province: string | null;
+    serviceCentreName: string;
+    systemCode: string;
+    supplementWaitDays: number;
+    reminderWorkingDays: number;
+  };
   /** Told of each transition once it has committed (metrics); `from` is null for a dossier's creation. */
   onTransition?(notice: TransitionNotice): void;
 }

@@ -27,7 +27,11 @@ export interface DossierForm {
   form: DossierFormName;
   template: string;
   title: string;
+  /** The Sở on whose behalf the form is issued. */
   agency: string;
+  /** The unit that receives and returns dossiers for it: the province's Public Administration Service Centre. */
+  receivingUnit: string;
+  province: string | null;
   dossierCode: string;
   /** When the act the form records happened. */
   issuedAt: string;
@@ -36,12 +40,12 @@ export interface DossierForm {
   fields: Record<string, unknown>;
 }
 
-const STEP_UNITS: Record<string, string> = {
-  intake: 'Bộ phận Một cửa',
-  returnedToOneStop: 'Bộ phận Một cửa',
-  readyForReturn: 'Bộ phận Một cửa',
-  leadershipApproval: 'Lãnh đạo Sở',
-};
+/** The unit holding each step; the one-stop steps belong to the receiving unit (the Centre). */
+function stepUnit(step: string, centre: string): string | undefined {
+  if (step === 'intake' || step === 'returnedToOneStop' || step === 'readyForReturn') return centre;
+  if (step === 'leadershipApproval') return 'Lãnh đạo Sở';
+  return undefined;
+}
 
 /** Whoever holds a dossier waiting for the applicant: the applicant (tổ chức, cá nhân). */
 const APPLICANT_UNIT = 'Tổ chức, cá nhân';
@@ -54,9 +58,9 @@ function unavailable(form: DossierFormName, state: string): NotFoundError {
   return new NotFoundError('FORM_NOT_AVAILABLE', `The dossier has no ${DOSSIER_FORMS[form].title} (state ${state})`, { form, state });
 }
 
-/** Sequence in the day's book: the dossier code's last digits (Sổ theo dõi hồ sơ). */
-function bookSequence(code: string): number {
-  return Number(/-\d{2}(\d+)$/.exec(code)?.[1] ?? 0);
+/** Sequence in the day's book: the dossier code's last part, after a configured system code (Sổ theo dõi hồ sơ). */
+function bookSequence(code: string, systemCode: string): number {
+  return Number((code.split('-').at(-1) ?? '').slice(systemCode.length));
 }
 
 /**
@@ -72,6 +76,8 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
     form,
     ...DOSSIER_FORMS[form],
     agency: deps.settings.agencyName,
+    receivingUnit: deps.settings.serviceCentreName,
+    province: deps.settings.province,
     dossierCode: dossier.code,
     issuedAt,
     applicant: dossier.applicant,
@@ -89,8 +95,8 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
         workingDays: Number(rules.working_days),
         receivedAt: dossier.receivedAt,
         appointmentAt: dossier.originalDueAt,
-        resultPlace: 'Bộ phận Một cửa',
-        logBookSequence: bookSequence(dossier.code),
+        resultPlace: deps.settings.serviceCentreName,
+        logBookSequence: bookSequence(dossier.code, deps.settings.systemCode),
         receivedBy: received.actor.name,
       });
     }
@@ -136,11 +142,12 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
       // Who holds the dossier after each hand-over: the unit of the step it enters; the applicant while
       // it waits for them (supplement, fee); nobody once it is closed. Always a name or null, never ''.
       const holderAfter = (toStep: string | null, toState: string | null): string | null => {
-        if (toStep) return STEP_UNITS[toStep] ?? departments.get(dossier.departmentId) ?? null;
+        if (toStep) return stepUnit(toStep, centre) ?? departments.get(dossier.departmentId) ?? null;
         return toState !== null && dossierStatesTagged('waiting').includes(toState) ? APPLICANT_UNIT : null;
       };
-      // Counter or online, the one-stop unit holds a new dossier first (receipt, or the online check).
-      let holder: string | null = 'Bộ phận Một cửa';
+      // Counter or online, the receiving unit holds a new dossier first (receipt, or the online check).
+      const centre = deps.settings.serviceCentreName;
+      let holder: string | null = centre;
       const handovers = timeline
         .filter((e) => e.payload.handover)
         .map((e) => {

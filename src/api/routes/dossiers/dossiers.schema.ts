@@ -83,7 +83,7 @@ const TimelineEntry = Type.Object(
 
 const dossierFields = {
   id: Id,
-  code: Type.String({ description: '<agency identifier>-<YYMMDD>-<system code><sequence of the day>' }),
+  code: Type.String({ description: '<agency identifier>-<YYMMDD>-<sequence of the day, ≥ 4 digits> (a configured system code goes before the sequence)' }),
   procedure: Type.Object({ id: Id, code: Type.String(), name: Type.String() }, { additionalProperties: false }),
   departmentId: Id,
   channel: Type.Union([Type.Literal('counter'), Type.Literal('online'), Type.Literal('post')]),

@@ -8,7 +8,7 @@ import { defineRoute } from '../../route.ts';
 import { ApplicantEventBody, NewDossierBody, PublicDossier } from '../dossiers/dossiers.schema.ts';
 import type Koa from 'koa';
 
-const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9.]{1,40}-[0-9]{6}-[0-9]{6,}$' }) }, { additionalProperties: false });
+const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9.]{1,40}-[0-9]{6}-[0-9]{4,}$' }) }, { additionalProperties: false });
 const SecretQuery = Type.Object({ secret: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
 const secretHeader = { name: 'X-Tracking-Secret', description: 'The tracking secret issued at submission (or the `secret` query parameter)' };
 
