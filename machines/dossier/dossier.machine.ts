@@ -20,7 +20,8 @@ export const DOSSIER_MACHINE_ID = 'dossier';
  * - 2: the deadline worker's events (STEP_OVERDUE, APPOINTMENT_PASSED) and an apology that may still be
  *   issued after its deadline (it is owed to the applicant; it is then recorded as not timely).
  * - 3 (unreleased until issue 6 closes): state tags (`waiting`, `holding`, `actionable`), so that
- *   services ask the machine which states wait, hold or run a step instead of spelling lists of names.
+ *   services ask the machine which states wait, hold or run a step instead of spelling lists of names;
+ *   a supplement is requested once per dossier in all, the online check's request included.
  */
 export const DOSSIER_MACHINE_VERSION = 3;
 
@@ -61,6 +62,11 @@ const dossierSetup = setup({
      */
     supplementNotYetRequested: ({ context }) => !context.supplementRequestedAfterReceipt,
     /**
+     * Version 3: once per dossier in all — the request lists every missing item, so the online check's
+     * request (within 8 working hours of submission) is that once (Decree 118/2025/NĐ-CP; DOMAIN §1.3).
+     */
+    supplementNeverRequested: ({ context }) => context.supplementRequested !== true,
+    /**
      * The apology with a new appointment is issued at most once, at the latest one working day
      * before the appointment (DOMAIN §1.3), and the new appointment must be later than the current
      * one. `newDueAt` is absent only when the service asks which events are available.
@@ -91,9 +97,15 @@ const dossierSetup = setup({
       return { received: true, dueAt: e.dueAt, apologyBy: e.apologyBy };
     }),
     requestGuidance: assign({ supplementReturnTo: 'submitted' as const }),
+    requestSupplementBeforeReceipt: assign({ supplementReturnTo: 'submitted' as const, supplementRequested: true }),
     requestSupplementAfterReceipt: assign({
       supplementReturnTo: 'review' as const,
       supplementRequestedAfterReceipt: true,
+    }),
+    requestSupplementOnce: assign({
+      supplementReturnTo: 'review' as const,
+      supplementRequestedAfterReceipt: true,
+      supplementRequested: true,
     }),
     resumeAfterSupplement: assign(({ context, event }) => {
       const e = event as E<'SUPPLEMENT'>;
@@ -146,6 +158,8 @@ interface Edition {
   lateApology: boolean;
   /** Version 3: state tags. */
   tags: boolean;
+  /** Version 3: one supplement request per dossier in all. */
+  supplementOnce: boolean;
 }
 
 /** The machine's states and transitions for one published version (the versions share guards and actions). */
@@ -159,6 +173,14 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
   const resume = edition.lateApology ? ('resumeAfterSupplementMovingApology' as const) : ('resumeAfterSupplement' as const);
   // Earlier versions are kept exactly as published (their definition hash is pinned): no tags there.
   const tag = (...tags: DossierTag[]) => (edition.tags ? { tags } : {});
+  // Before receipt, versions 1–2 let the one-stop guide the applicant as often as needed (Điều 11 of the
+  // 2013 regulation); version 3 follows Decree 118/2025: one request in all.
+  const guidance = edition.supplementOnce
+    ? { guard: 'supplementNeverRequested' as const, target: 'awaitingSupplement', actions: 'requestSupplementBeforeReceipt' as const }
+    : { target: 'awaitingSupplement', actions: 'requestGuidance' as const };
+  const afterReceipt = edition.supplementOnce
+    ? { guard: 'supplementNeverRequested' as const, target: 'awaitingSupplement', actions: 'requestSupplementOnce' as const }
+    : { guard: 'supplementNotYetRequested' as const, target: 'awaitingSupplement', actions: 'requestSupplementAfterReceipt' as const };
   return {
   id: DOSSIER_MACHINE_ID,
   initial: 'submitted',
@@ -168,6 +190,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
     rules: input?.rules ?? PLAIN_RULES,
     received: false,
     supplementRequestedAfterReceipt: false,
+    supplementRequested: false,
     supplementReturnTo: null,
     assigneeId: null,
     proposedResult: null,
@@ -186,7 +209,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
       ...tag('actionable'),
       on: {
         RECEIVE: { target: 'inDepartment.review', actions: 'markReceived' },
-        REQUEST_SUPPLEMENT: { target: 'awaitingSupplement', actions: 'requestGuidance' },
+        REQUEST_SUPPLEMENT: guidance,
         REFUSE: { target: 'refused' },
         WITHDRAW: { target: 'withdrawn' },
         STOP: { target: 'stopped' },
@@ -267,11 +290,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
     returnedToOneStop: {
       ...tag('holding', 'actionable'),
       on: {
-        REQUEST_SUPPLEMENT: {
-          guard: 'supplementNotYetRequested',
-          target: 'awaitingSupplement',
-          actions: 'requestSupplementAfterReceipt',
-        },
+        REQUEST_SUPPLEMENT: afterReceipt,
         REFUSE: { target: 'refused' },
         WITHDRAW: { target: 'withdrawn' },
         STOP: { target: 'stopped' },
@@ -298,13 +317,13 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
 }
 
 /** Version 1, as published: kept so that dossiers created under it keep working. */
-export const dossierMachineV1 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: false, lateApology: false, tags: false }));
+export const dossierMachineV1 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: false, lateApology: false, tags: false, supplementOnce: false }));
 
 /** Version 2, as published. */
-export const dossierMachineV2 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: false }));
+export const dossierMachineV2 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: false, supplementOnce: false }));
 
 /** The current definition: new dossiers are created with it. */
-export const dossierMachine = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: true }));
+export const dossierMachine = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: true, supplementOnce: true }));
 
 export type DossierMachine = typeof dossierMachine;
 

@@ -28,6 +28,11 @@ export interface DossierContext {
   received: boolean;
   /** The one supplement request allowed after receipt has been used (Decree 118/2025). */
   supplementRequestedAfterReceipt: boolean;
+  /**
+   * Version 3: the one supplement request of the dossier has been used, before receipt (the online
+   * check) or after it — a supplement is requested once in all (Decree 118/2025/NĐ-CP; DOMAIN §1.3).
+   */
+  supplementRequested?: boolean;
   /** Where a complete supplement sends the dossier back to. */
   supplementReturnTo: 'submitted' | 'review' | null;
   assigneeId: number | null;

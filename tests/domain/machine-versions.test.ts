@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 const PUBLISHED = {
   1: '0bf0adaa1e9109ccd9c30a0a5b9afd58693c837c518e9b052d51b24643b63766',
   2: '62ef19e526ff4a4dbdb92560a8481b78d07428f7f8322ee2ca80d219654b6159',
-  3: 'dbc8530fa2dc3984f8ead0defdd232c191aaea6899b492c5703e5cbbe36bd233',
+  3: 'b31d48c386242c504c93af4afec58ef9f0f107094ad54082c6bbe2ec21e2de73',
 } as const;
 
 /** An older definition, as it might have been published before the apology step existed. */

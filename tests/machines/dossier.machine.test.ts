@@ -6,6 +6,7 @@ import {
   NATIONAL_STATUS,
   dossierMachine,
   dossierMachineV1,
+  dossierMachineV2,
   statePath,
   stateValueOf,
   type DossierContext,
@@ -58,15 +59,29 @@ describe('dossier machine: the flow of DESIGN §3', () => {
     expect(s.context).toMatchObject({ received: true, dueAt: DUE, apologyBy: APOLOGY_BY });
   });
 
-  it('guides the applicant any number of times before receipt (Điều 11), returning to submitted', () => {
-    let s = start();
+  it('asks for a supplement once in all: the online check’s request is that once (Decree 118/2025)', () => {
+    let s = run(start(), 'REQUEST_SUPPLEMENT');
+    expect(state(s)).toBe('awaitingSupplement');
+    expect(s.context).toMatchObject({ supplementRequested: true, supplementReturnTo: 'submitted', supplementRequestedAfterReceipt: false });
+    s = run(s, 'SUPPLEMENT');
+    expect(state(s)).toBe('submitted');
+    expect(s.can(sample('REQUEST_SUPPLEMENT'))).toBe(false);
+    // Received, found invalid by the department: the one request was used at the online check.
+    s = run(s, 'RECEIVE', 'ASSIGN', 'INVALID');
+    expect(state(s)).toBe('returnedToOneStop');
+    expect(s.can(sample('REQUEST_SUPPLEMENT'))).toBe(false);
+    expect(accepted(s)).toEqual(['REFUSE', 'WITHDRAW', 'STOP', 'ISSUE_APOLOGY', 'STEP_OVERDUE', 'APPOINTMENT_PASSED']);
+  });
+
+  it('version 2 let the one-stop guide the applicant any number of times before receipt', () => {
+    let s = initialTransition(dossierMachineV2, { rules: STANDARD })[0];
     for (let i = 0; i < 3; i++) {
-      s = run(s, 'REQUEST_SUPPLEMENT');
+      s = transition(dossierMachineV2, s, sample('REQUEST_SUPPLEMENT'))[0];
       expect(state(s)).toBe('awaitingSupplement');
-      s = run(s, 'SUPPLEMENT');
+      s = transition(dossierMachineV2, s, sample('SUPPLEMENT'))[0];
       expect(state(s)).toBe('submitted');
     }
-    expect(s.context.supplementRequestedAfterReceipt).toBe(false);
+    expect(s.can(sample('REQUEST_SUPPLEMENT'))).toBe(true);
   });
 
   it('allows one supplement request after receipt, then back to review with the new appointment', () => {
@@ -241,8 +256,9 @@ const HOLDING = { WITHDRAW: 'withdrawn', STOP: 'stopped', ISSUE_APOLOGY: '=', ST
 
 const TABLE: Row[] = [
   { state: 'submitted', context: {}, takes: { RECEIVE: 'inDepartment.review', REQUEST_SUPPLEMENT: 'awaitingSupplement', REFUSE: 'refused', WITHDRAW: 'withdrawn', STOP: 'stopped', STEP_OVERDUE: '=' }, why: 'the online check (status 1)' },
-  { state: 'awaitingSupplement', context: { supplementReturnTo: 'submitted' }, takes: { SUPPLEMENT: 'submitted', SUPPLEMENT_EXPIRED: 'stopped', WITHDRAW: 'withdrawn', STOP: 'stopped' }, why: 'guidance before receipt returns to the check' },
-  { state: 'awaitingSupplement', context: { ...ASSIGNED, supplementReturnTo: 'review', supplementRequestedAfterReceipt: true }, takes: { SUPPLEMENT: 'inDepartment.review', SUPPLEMENT_EXPIRED: 'stopped', WITHDRAW: 'withdrawn', STOP: 'stopped' }, why: 'a supplement after receipt returns to review' },
+  { state: 'submitted', context: { supplementRequested: true }, takes: { RECEIVE: 'inDepartment.review', REFUSE: 'refused', WITHDRAW: 'withdrawn', STOP: 'stopped', STEP_OVERDUE: '=' }, why: 'back from the one supplement' },
+  { state: 'awaitingSupplement', context: { supplementReturnTo: 'submitted', supplementRequested: true }, takes: { SUPPLEMENT: 'submitted', SUPPLEMENT_EXPIRED: 'stopped', WITHDRAW: 'withdrawn', STOP: 'stopped' }, why: 'guidance before receipt returns to the check' },
+  { state: 'awaitingSupplement', context: { ...ASSIGNED, supplementReturnTo: 'review', supplementRequestedAfterReceipt: true, supplementRequested: true }, takes: { SUPPLEMENT: 'inDepartment.review', SUPPLEMENT_EXPIRED: 'stopped', WITHDRAW: 'withdrawn', STOP: 'stopped' }, why: 'a supplement after receipt returns to review' },
   { state: 'inDepartment.review', context: RECEIVED, takes: { ASSIGN: '=', ...HOLDING }, why: 'the lead assigns first' },
   { state: 'inDepartment.review', context: ASSIGNED, takes: { REASSIGN: '=', VERIFY: 'inDepartment.leadReview', INVALID: 'returnedToOneStop', ...HOLDING }, why: 'the assigned specialist checks' },
   { state: 'inDepartment.review', context: ASSIGNED, rules: { leadReview: false }, takes: { REASSIGN: '=', VERIFY: 'leadershipApproval', INVALID: 'returnedToOneStop', ...HOLDING }, why: 'no department-lead step' },
@@ -253,7 +269,8 @@ const TABLE: Row[] = [
   { state: 'leadershipApproval', context: ASSIGNED, takes: { APPROVE: 'awaitingPayment', DISAGREE: 'inDepartment.review', ...HOLDING }, why: 'approved with a fee to pay' },
   { state: 'leadershipApproval', context: ASSIGNED, rules: { hasFee: false }, takes: { APPROVE: 'readyForReturn', DISAGREE: 'inDepartment.review', ...HOLDING }, why: 'approved without a fee' },
   { state: 'returnedToOneStop', context: ASSIGNED, takes: { REQUEST_SUPPLEMENT: 'awaitingSupplement', REFUSE: 'refused', ...HOLDING }, why: 'an invalid dossier back at the one-stop' },
-  { state: 'returnedToOneStop', context: { ...ASSIGNED, supplementRequestedAfterReceipt: true }, takes: { REFUSE: 'refused', ...HOLDING }, why: 'a supplement only once after receipt' },
+  { state: 'returnedToOneStop', context: { ...ASSIGNED, supplementRequestedAfterReceipt: true, supplementRequested: true }, takes: { REFUSE: 'refused', ...HOLDING }, why: 'a supplement only once after receipt' },
+  { state: 'returnedToOneStop', context: { ...ASSIGNED, supplementRequested: true }, takes: { REFUSE: 'refused', ...HOLDING }, why: 'the online check used the one request' },
   { state: 'inDepartment.review', context: { ...ASSIGNED, apologyIssued: true, rescheduledDueAt: '2026-03-20T02:00:00.000Z' }, takes: { REASSIGN: '=', VERIFY: 'inDepartment.leadReview', INVALID: 'returnedToOneStop', WITHDRAW: 'withdrawn', STOP: 'stopped', STEP_OVERDUE: '=', APPOINTMENT_PASSED: '=' }, why: 'an apology only once' },
   { state: 'awaitingPayment', context: { ...ASSIGNED, result: 'grant' }, takes: { PAYMENT_RECEIVED: 'readyForReturn' }, why: 'status 6: a result exists, no withdrawal' },
   { state: 'readyForReturn', context: { ...ASSIGNED, result: 'grant' }, takes: { RETURN_RESULT: 'completed', STEP_OVERDUE: '=' }, why: 'status 9: the hand-over' },
