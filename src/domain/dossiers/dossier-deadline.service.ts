@@ -8,7 +8,7 @@ import { machineOf, type EventPlanner, type RecordType } from '../workflow/recor
 import { restoreSnapshot } from '../workflow/transition-loop.ts';
 import { notify, type NewNotification } from '../notifications/notifications.service.ts';
 import type { DossierDeps } from './dossier-deps.ts';
-import { dossierRecordType } from './dossier-planning.ts';
+import { dossierRecordType, loadRules, supplementWindowClosesAt } from './dossier-planning.ts';
 import { contextOf, dossierStatesTagged, findRow, type DossierRow } from './dossier-rows.ts';
 
 /**
@@ -186,6 +186,29 @@ export async function markAppointmentPassed(deps: DeadlineDeps, job: { dossierId
   });
 }
 
+/**
+ * The sector's window for asking for a supplement closes soon (e.g. 3 working days after receipt for
+ * alcohol and chemicals): remind the specialist and the department's leads, unless a supplement was asked for.
+ */
+export async function remindSupplementWindow(deps: DeadlineDeps, job: { dossierId: number; closesAt: string }): Promise<DeadlineResult> {
+  return withDossier(deps, job.dossierId, async (scope) => {
+    const { trx, row, now } = scope;
+    const context = contextOf(row);
+    if (!holding(row) || context.supplementRequested || context.supplementRequestedAfterReceipt) return 'stale';
+    const rules = await loadRules(deps.db, trx, row.procedure_rule_id);
+    if (supplementWindowClosesAt(scope.calendar, rules, iso(row.received_at)) !== job.closesAt) return 'stale';
+    const leads = await activeUsers(trx, 'dept_lead', row.department_id);
+    await send(deps, trx, [...(row.assignee_id !== null ? [row.assignee_id] : []), ...leads], row, {
+      kind: 'supplement-window',
+      title: `Sắp hết hạn yêu cầu bổ sung: hồ sơ ${row.code}`,
+      body: `Nếu hồ sơ ${row.code} (${row.procedure_name}) cần bổ sung, phải yêu cầu một lần, nêu đủ các nội dung, trước ${localTime(job.closesAt)}.`,
+      dueAt: job.closesAt,
+      dedupeKey: `dossier-${row.id}-supplement-window-${job.closesAt}`,
+    }, now.toISOString());
+    return 'done';
+  });
+}
+
 /** An applicant who did not supplement in time: the system stops the dossier (SUPPLEMENT_EXPIRED). */
 export async function expireSupplement(deps: DeadlineDeps, job: { dossierId: number; requestedAt: string }): Promise<DeadlineResult> {
   return withDossier(deps, job.dossierId, async (scope) => {
@@ -283,6 +306,7 @@ export const DOSSIER_DEADLINES: SubjectDeadlines<DeadlineDeps> = {
     'step-deadline': (deps, job) => markStepOverdue(deps, { dossierId: job.id, step: need(job.step, 'step', 'step-deadline'), dueAt: need(job.dueAt, 'dueAt', 'step-deadline') }),
     'apology-warning': (deps, job) => warnApology(deps, { dossierId: job.id, dueAt: need(job.dueAt, 'dueAt', 'apology-warning') }),
     'appointment-deadline': (deps, job) => markAppointmentPassed(deps, { dossierId: job.id, dueAt: need(job.dueAt, 'dueAt', 'appointment-deadline') }),
+    'supplement-window': (deps, job) => remindSupplementWindow(deps, { dossierId: job.id, closesAt: need(job.dueAt, 'dueAt', 'supplement-window') }),
     'supplement-expiry': (deps, job) => expireSupplement(deps, { dossierId: job.id, requestedAt: need(job.requestedAt, 'requestedAt', 'supplement-expiry') }),
   },
   sweep: async (deps, limit, onError) => {

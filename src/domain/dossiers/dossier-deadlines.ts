@@ -54,6 +54,8 @@ export interface DeadlineFacts {
   appointment: { dueAt: string; apologyBy: string | null } | null;
   /** When the applicant was asked to supplement, while the dossier waits for it. */
   supplementRequestedAt: string | null;
+  /** The sector's window for asking for a supplement, while it is open and unused. */
+  supplementWindow?: { closesAt: string; days: number } | null;
 }
 
 
@@ -83,6 +85,12 @@ export function liveDeadlineJobs(calendar: WorkingTime, facts: DeadlineFacts, se
     // The last moment to issue the apology with a new appointment (DOMAIN §1.3): warn the people concerned.
     if (appointment.apologyBy) jobs.push(job('apology-warning', appointment.dueAt, appointment.apologyBy, { dueAt: appointment.dueAt }));
     jobs.push(job('appointment-deadline', appointment.dueAt, appointment.dueAt, { dueAt: appointment.dueAt }));
+  }
+  if (facts.supplementWindow) {
+    // Remind the department before the window for asking for a supplement closes (sector decrees: 3 or 5 working days).
+    const { closesAt, days } = facts.supplementWindow;
+    const remindAt = calendar.subtractWorkingDays(new Date(closesAt), reminderLeadDays(days, settings.reminderWorkingDays)).toISOString();
+    jobs.push(job('supplement-window', closesAt, remindAt, { dueAt: closesAt }));
   }
   if (facts.supplementRequestedAt) {
     // An applicant who does not supplement in time is stopped by the system (DOMAIN §1.3: 15 working days).

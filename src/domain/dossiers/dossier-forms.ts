@@ -2,6 +2,7 @@ import { hasRole, type Principal } from '../../auth/principal.ts';
 import { iso } from '../../lib/rows.ts';
 import { VN_UTC_OFFSET_MINUTES } from '../../calendar/working-calendar.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { toRulesView } from '../procedures/procedures.service.ts';
 import { getDossier } from './dossier.service.ts';
 import type { DossierDeps } from './dossier-deps.ts';
 import type { DossierView } from './dossier-presenter.ts';
@@ -47,6 +48,11 @@ function stepUnit(step: string, centre: string): string | undefined {
   return undefined;
 }
 
+/** An amount in đồng as Vietnamese forms write it (150.000 đồng), or "theo quy định" when the law sets it. */
+export function feeText(amount: number | null): string {
+  return amount === null ? 'theo quy định' : `${new Intl.NumberFormat('vi-VN').format(amount)} đồng`;
+}
+
 /** Whoever holds a dossier waiting for the applicant: the applicant (tổ chức, cá nhân). */
 const APPLICANT_UNIT = 'Tổ chức, cá nhân';
 
@@ -88,11 +94,13 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
     case 'receipt': {
       const received = last(timeline, 'RECEIVE');
       if (!received || !dossier.receivedAt) throw unavailable(form, dossier.state);
-      const rules = await deps.db('procedure_rules').join('dossiers', 'dossiers.procedure_rule_id', 'procedure_rules.id').where('dossiers.id', id).first('working_days');
+      const rules = toRulesView(await deps.db('procedure_rules').join('dossiers', 'dossiers.procedure_rule_id', 'procedure_rules.id').where('dossiers.id', id).first('procedure_rules.*'));
       return base(received.at, {
         subject: dossier.subject,
         channel: dossier.channel,
-        workingDays: Number(rules.working_days),
+        workingDays: rules.workingDays,
+        // The fee as the receipt prints it: when it is paid and how much, or "theo quy định" (DESIGN §3).
+        fee: rules.fee ? { ...rules.fee, text: feeText(rules.fee.amount) } : null,
         receivedAt: dossier.receivedAt,
         appointmentAt: dossier.originalDueAt,
         resultPlace: deps.settings.serviceCentreName,

@@ -138,7 +138,7 @@ export async function submitOnlineDossier(
   // it (the dossier exists; the secret was shown once).
   const answer = await idempotentTransaction(deps.db, idempotency, now.toISOString(), 201, async (trx) => {
     const { row, rules } = await insertDossier(deps, trx, calendar, { ...input, channel: 'online', actor: { kind: 'applicant' }, trackingSecretHash: sha256Hex(trackingSecret) }, now);
-    await writeOutbox(trx, liveDeadlineJobs(calendar, deadlineFacts(row.id, row, contextOf(row), rules), deps.settings), now.toISOString());
+    await writeOutbox(trx, liveDeadlineJobs(calendar, deadlineFacts(calendar, row.id, row, contextOf(row), rules), deps.settings), now.toISOString());
     created = row.state;
     return toPublicView(record, trx, row, now.toISOString());
   });

@@ -134,10 +134,20 @@ async function enrichEvent(trx: Executor, calendar: WorkingTime, row: DossierRow
   }
 }
 
+/**
+ * When the sector's window for asking for a supplement closes (e.g. 3 working days after receipt for
+ * alcohol and chemicals, 5 for tobacco); null when the procedure has none or the dossier is not received.
+ */
+export function supplementWindowClosesAt(calendar: WorkingTime, rules: ProcedureRulesView, receivedAt: string | null): string | null {
+  if (rules.supplementWindowDays === null || receivedAt === null) return null;
+  return calendar.addWorkingDays(new Date(receivedAt), rules.supplementWindowDays).toISOString();
+}
+
 /** What the deadlines of a dossier depend on, from its plain columns and its machine context. */
 export function deadlineFacts(
+  calendar: WorkingTime,
   id: number,
-  columns: { state: string; step: string | null; step_due_at: unknown; step_started_at: unknown },
+  columns: { state: string; step: string | null; step_due_at: unknown; step_started_at: unknown; received_at: unknown },
   context: DossierContext,
   rules: ProcedureRulesView,
 ): DeadlineFacts {
@@ -146,8 +156,11 @@ export function deadlineFacts(
   const effectiveDue = currentAppointment(context);
   // The appointment can pass only while the agency holds the dossier, before a result exists.
   const holding = dossierStatesTagged('holding').includes(columns.state) && context.result === null;
+  // The window matters only while the department may still find something missing and nobody asked yet.
+  const windowClosesAt = holding && !context.supplementRequested && !context.supplementRequestedAfterReceipt ? supplementWindowClosesAt(calendar, rules, iso(columns.received_at)) : null;
   return {
     dossierId: id,
+    supplementWindow: windowClosesAt ? { closesAt: windowClosesAt, days: rules.supplementWindowDays as number } : null,
     step: step ? { name: step, dueAt: stepDueAt as string, allocationDays: effectiveAllocation(rules.workingDays, rules, rules.stepAllocation)[step] } : null,
     appointment: holding && effectiveDue ? { dueAt: effectiveDue, apologyBy: context.apologyIssued ? null : context.apologyBy } : null,
     supplementRequestedAt: columns.state === 'awaitingSupplement' ? iso(columns.step_started_at) : null,
@@ -193,9 +206,18 @@ function effectsOf(deps: DossierDeps, calendar: WorkingTime, row: DossierRow, ru
     columns.outcome = after.dueAt && (after.result !== null || state === 'refused') ? outcomeOf(event.at, after.dueAt) : null;
   }
   if (after.dueAt !== before.dueAt) Object.assign(audit, { dueAt: after.dueAt, apologyBy: after.apologyBy });
+  if (event.type === 'REQUEST_SUPPLEMENT' && before.received) {
+    // A request after the sector's window is still made (the applicant needs it) but recorded as late.
+    const closesAt = supplementWindowClosesAt(calendar, rules, iso(row.received_at));
+    if (closesAt) Object.assign(audit, { supplementRequestBy: closesAt, supplementRequestLate: event.at > closesAt });
+  }
   const jobs = diffJobs(
-    liveDeadlineJobs(calendar, deadlineFacts(row.id, row, before, rules), deps.settings),
-    liveDeadlineJobs(calendar, deadlineFacts(row.id, { step: row.step, step_due_at: row.step_due_at, step_started_at: row.step_started_at, ...columns, state }, after, rules), deps.settings),
+    liveDeadlineJobs(calendar, deadlineFacts(calendar, row.id, row, before, rules), deps.settings),
+    liveDeadlineJobs(
+      calendar,
+      deadlineFacts(calendar, row.id, { step: row.step, step_due_at: row.step_due_at, step_started_at: row.step_started_at, received_at: row.received_at, ...columns, state }, after, rules),
+      deps.settings,
+    ),
   );
   return { columns, audit, jobs };
 }

@@ -6,10 +6,23 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { allocationProblems, type StepAllocation } from './step-allocation.ts';
 import { isUniqueViolation } from '../../db/unique-violation.ts';
 
+/**
+ * A fee or charge (phí, lệ phí): collected at intake (an appraisal fee, before processing starts) or
+ * with the result (national status 6); `amount` in đồng, or null for "theo quy định".
+ */
+export interface Fee {
+  collectedAt: 'intake' | 'result';
+  amount: number | null;
+}
+
 export interface ProcedureRulesInput {
   workingDays: number;
   stepAllocation?: StepAllocation | null;
+  /** The result waits for a fee (national status 6). Implied by `fee`; alone it means a fee "theo quy định" at the result. */
   hasFee?: boolean;
+  fee?: Fee | null;
+  /** The sector's window for asking for a supplement after receipt, in working days (null: none). */
+  supplementWindowDays?: number | null;
   leadReview?: boolean;
   inspection?: boolean;
   supplementClock?: DossierRules['supplementClock'];
@@ -28,7 +41,10 @@ export interface ProcedureRulesView {
   effectiveFrom: string;
   workingDays: number;
   stepAllocation: StepAllocation | null;
+  /** The result waits for the fee (the fee is collected with the result). */
   hasFee: boolean;
+  fee: Fee | null;
+  supplementWindowDays: number | null;
   leadReview: boolean;
   inspection: boolean;
   supplementClock: DossierRules['supplementClock'];
@@ -52,6 +68,8 @@ export function toRulesView(r: Record<string, unknown>): ProcedureRulesView {
     workingDays: Number(r.working_days),
     stepAllocation: r.step_allocation == null ? null : json<StepAllocation>(r.step_allocation),
     hasFee: bool(r.has_fee),
+    fee: r.fee_collected_at ? { collectedAt: r.fee_collected_at as Fee['collectedAt'], amount: r.fee_amount == null ? null : Number(r.fee_amount) } : null,
+    supplementWindowDays: r.supplement_window_days == null ? null : Number(r.supplement_window_days),
     leadReview: bool(r.lead_review),
     inspection: bool(r.inspection),
     supplementClock: r.supplement_clock as DossierRules['supplementClock'],
@@ -61,6 +79,15 @@ export function toRulesView(r: Record<string, unknown>): ProcedureRulesView {
 function checkRules(input: ProcedureRulesInput): void {
   const problems = input.stepAllocation ? allocationProblems(input.workingDays, input.stepAllocation) : [];
   if (problems.length > 0) throw new ValidationError('INVALID_STEP_ALLOCATION', `Step allocation: ${problems.join('; ')}`, { problems });
+  if (input.fee !== undefined && input.hasFee !== undefined && input.hasFee !== (input.fee?.collectedAt === 'result')) {
+    throw new ValidationError('FEE_CONFLICT', 'hasFee says whether the result waits for the fee: it must agree with fee.collectedAt (or be left out)', { field: 'hasFee' });
+  }
+}
+
+/** The fee the rules record: `fee` when given, else a fee "theo quy định" with the result when `hasFee`. */
+function feeOf(input: ProcedureRulesInput): Fee | null {
+  if (input.fee !== undefined) return input.fee;
+  return input.hasFee ? { collectedAt: 'result', amount: null } : null;
 }
 
 async function insertRules(trx: Executor, procedureId: number, input: ProcedureRulesInput, at: string): Promise<void> {
@@ -69,7 +96,11 @@ async function insertRules(trx: Executor, procedureId: number, input: ProcedureR
     effective_from: input.effectiveFrom ? new Date(input.effectiveFrom).toISOString() : at,
     working_days: input.workingDays,
     step_allocation: input.stepAllocation ? toJson(input.stepAllocation) : null,
-    has_fee: input.hasFee ?? false,
+    // Only a fee collected with the result holds the result back (awaitingPayment); one paid at intake does not.
+    has_fee: feeOf(input)?.collectedAt === 'result',
+    fee_collected_at: feeOf(input)?.collectedAt ?? null,
+    fee_amount: feeOf(input)?.amount ?? null,
+    supplement_window_days: input.supplementWindowDays ?? null,
     lead_review: input.leadReview ?? true,
     inspection: input.inspection ?? false,
     // The full limit runs again after a complete resubmission: the rule for electronic dossiers (DOMAIN §1.3).

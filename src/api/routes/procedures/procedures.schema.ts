@@ -20,10 +20,22 @@ const SupplementClock = Type.Union([Type.Literal('restart'), Type.Literal('pause
   description: 'restart: the full limit runs again after a complete supplement (electronic dossiers); pause: the wait is not counted',
 });
 
+const Fee = Type.Object(
+  {
+    collectedAt: Type.Union([Type.Literal('intake'), Type.Literal('result')], {
+      description: 'intake: an appraisal fee paid before processing starts; result: paid when the result is handed over (national status 6)',
+    }),
+    amount: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'In đồng; null prints "theo quy định"' })),
+  },
+  { additionalProperties: false },
+);
+
 const ruleFields = {
   workingDays: Type.Number({ exclusiveMinimum: 0, maximum: 365, description: 'Statutory time limit in working days' }),
   stepAllocation: Type.Optional(Nullable(StepAllocation)),
-  hasFee: Type.Optional(Type.Boolean({ default: false })),
+  hasFee: Type.Optional(Type.Boolean({ description: 'The result waits for a fee; implied by `fee`, alone it means a fee "theo quy định" at the result' })),
+  fee: Type.Optional(Nullable(Fee)),
+  supplementWindowDays: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 60, description: 'Working days after receipt within which a supplement must be asked for (sector rules: 3 for alcohol and chemicals, 5 for tobacco)' }))),
   leadReview: Type.Optional(Type.Boolean({ default: true })),
   inspection: Type.Optional(Type.Boolean({ default: false })),
   supplementClock: Type.Optional(SupplementClock),
@@ -49,6 +61,8 @@ export const ProcedureRules = Type.Object(
     workingDays: Type.Number(),
     stepAllocation: Nullable(StepAllocation),
     hasFee: Type.Boolean(),
+    fee: Nullable(Fee),
+    supplementWindowDays: Nullable(Type.Number()),
     leadReview: Type.Boolean(),
     inspection: Type.Boolean(),
     supplementClock: SupplementClock,
