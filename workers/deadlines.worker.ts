@@ -1,5 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { CALENDAR_OUT_OF_RANGE } from '../src/calendar/working-calendar.ts';
 import { DEADLINE_SUBJECTS } from '../src/domain/deadline-subjects.ts';
+import { ValidationError } from '../src/domain/errors.ts';
 import type { DeadlineDeps } from '../src/domain/dossiers/dossier-deadline.service.ts';
 import { dispatchDeadlineJob, UnhandledDeadlineJobError, type DeadlineResult } from '../src/domain/workflow/deadlines.ts';
 import { dossierDeps } from '../src/deps.ts';
@@ -24,6 +26,8 @@ export async function processDeadlineJob(job: Pick<Job<Partial<DeadlineJobData>>
     return await dispatchDeadlineJob(DEADLINE_SUBJECTS, job.name, named, deps);
   } catch (err) {
     if (err instanceof UnhandledDeadlineJobError) throw new UnrecoverableError(err.message);
+    // A stored instant outside the calendar's range can never be walked: retrying would fail the same way.
+    if (err instanceof ValidationError && err.code === CALENDAR_OUT_OF_RANGE) throw new UnrecoverableError(err.message);
     throw err;
   }
 }

@@ -11,9 +11,10 @@ export interface DossierSubject {
 
 /**
  * What may be done to a dossier: `view`, `create` (receive at the counter), `list` (work with
- * dossiers at all; the list is then scoped by `view`), and every event of the machine by its name.
+ * dossiers at all; the list is then scoped by `view`), `keepLogBook` (read the one-stop's Sổ theo dõi
+ * hồ sơ), and every event of the machine by its name.
  */
-export type DossierAction = 'view' | 'create' | 'list' | DossierEventType;
+export type DossierAction = 'view' | 'create' | 'list' | 'keepLogBook' | DossierEventType;
 
 type Rule = (principal: Principal, dossier: DossierSubject) => boolean;
 
@@ -82,6 +83,8 @@ export function dossierPolicy(actor: Actor, action: string, dossier: DossierSubj
   if (action === 'view') return actor.kind === 'user' && mayView(actor.principal, dossier);
   if (action === 'create') return actor.kind === 'user' && hasRole(actor.principal, 'onestop');
   if (action === 'list') return actor.kind === 'user' && hasRole(actor.principal, ...DOSSIER_ROLES);
+  // The book is kept at the one-stop unit; the director and the IT officer read it.
+  if (action === 'keepLogBook') return actor.kind === 'user' && hasRole(actor.principal, 'onestop', 'director', 'admin');
   if (actor.kind === 'system') return SYSTEM_EVENTS.has(action);
   if (actor.kind === 'applicant') return APPLICANT_EVENTS.has(action);
   const rule = STAFF_RULES[action as DossierEventType];

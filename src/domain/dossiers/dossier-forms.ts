@@ -1,4 +1,6 @@
-import { hasRole, type Principal } from '../../auth/principal.ts';
+import { userActor } from '../../auth/actor.ts';
+import { can } from '../../auth/authorize.ts';
+import type { Principal } from '../../auth/principal.ts';
 import { iso } from '../../lib/rows.ts';
 import { VN_UTC_OFFSET_MINUTES } from '../../calendar/working-calendar.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
@@ -207,7 +209,9 @@ export interface LogBookEntry {
  * @throws ForbiddenError unless the caller keeps the book (one-stop, director, admin).
  */
 export async function logBook(deps: DossierDeps, principal: Principal, filter: { from: string; to: string; procedureId?: number }): Promise<LogBookEntry[]> {
-  if (!hasRole(principal, 'onestop', 'director', 'admin')) throw new ForbiddenError('FORBIDDEN', 'The log book is kept by the one-stop unit');
+  if (!can(userActor(principal), 'keepLogBook', { kind: 'dossier', departmentId: 0, assigneeId: null })) {
+    throw new ForbiddenError('FORBIDDEN', 'The log book is kept by the one-stop unit');
+  }
   const offset = VN_UTC_OFFSET_MINUTES * 60_000;
   const start = new Date(Date.parse(`${filter.from}T00:00:00Z`) - offset).toISOString();
   const end = new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000 - offset).toISOString();
