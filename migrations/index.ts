@@ -4,6 +4,7 @@ import * as procedures from './20261125000002_procedures.ts';
 import * as dossiers from './20261125000003_dossiers.ts';
 import * as calendarAndAudit from './20261125000004_calendar_and_audit.ts';
 import * as workers from './20261126000005_deadlines_notifications_backups.ts';
+import * as accountSecurity from './20261203000020_account_security.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +18,7 @@ const migrations: ReadonlyArray<[string, Migration]> = [
   ['20261125000003_dossiers', dossiers],
   ['20261125000004_calendar_and_audit', calendarAndAudit],
   ['20261126000005_deadlines_notifications_backups', workers],
+  ['20261203000020_account_security', accountSecurity],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

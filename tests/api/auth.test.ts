@@ -379,8 +379,12 @@ describe('login, sessions and the forced password change', () => {
       expect(off.body.disabled).toBe(true);
       expectError(await http.get('/api/me', { token: victim.token }), 401, 'UNAUTHENTICATED');
       expectError(await http.get('/api/me', cookie(viaCookie)), 401, 'UNAUTHENTICATED');
-      expectError(await login(http, victim.username, victim.password), 401, 'ACCOUNT_DISABLED');
-      expectError(await login(http, victim.username, 'Wrong-pass-2026'), 401, 'INVALID_CREDENTIALS');
+      // One answer whatever the password: a disabled account must not confirm that a password is right.
+      const right = await login(http, victim.username, victim.password);
+      const wrong = await login(http, victim.username, 'Wrong-pass-2026');
+      expectError(right, 401, 'INVALID_CREDENTIALS');
+      expect(right.body).toEqual(wrong.body);
+      expect(sessionSetCookie(right)).toBeUndefined();
       const open = await app.deps.db('sessions').where({ user_id: victim.id }).whereNull('revoked_at');
       expect(open).toHaveLength(0);
 
