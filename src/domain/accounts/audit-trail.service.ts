@@ -1,6 +1,11 @@
 import type { Executor } from '../../db/db.ts';
 import { toStoredEvent } from '../audit/event-log.ts';
 import { ValidationError } from '../errors.ts';
+import { pageNumber } from './users.service.ts';
+
+/** Page bounds of the event log: deeper reads go by `beforeId`, not by offsets scanned over a million rows. */
+export const MAX_EVENT_PAGE = 1_000;
+export const MAX_EVENT_PAGE_SIZE = 100;
 
 /** The event types an IT officer reads when looking into account security (Điều 14.3). */
 export const SECURITY_EVENT_TYPES = [
@@ -68,8 +73,8 @@ function instant(value: string | undefined, field: string): string | undefined {
  * @throws ValidationError for an instant that does not parse or `from` after `to`.
  */
 export async function listEvents(db: Executor, filter: EventFilter): Promise<EventPage> {
-  const page = filter.page ?? 1;
-  const pageSize = filter.pageSize ?? 50;
+  const page = pageNumber(filter.page ?? 1, 'page', MAX_EVENT_PAGE);
+  const pageSize = pageNumber(filter.pageSize ?? 50, 'pageSize', MAX_EVENT_PAGE_SIZE);
   const from = instant(filter.from, 'from');
   const to = instant(filter.to, 'to');
   if (from !== undefined && to !== undefined && from > to) {

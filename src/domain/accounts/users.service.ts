@@ -156,11 +156,25 @@ export interface UserPage {
 }
 
 export const DEFAULT_USER_PAGE_SIZE = 50;
+export const MAX_USER_PAGE = 10_000;
+export const MAX_USER_PAGE_SIZE = 100;
+
+/**
+ * A page number or size within its bounds. The query schema says the same, but its text coercion lets
+ * `Infinity` through, and an unbounded offset must never reach the database.
+ * @throws ValidationError VALIDATION_FAILED.
+ */
+export function pageNumber(value: number, field: string, max: number): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new ValidationError('VALIDATION_FAILED', `${field} must be an integer from 1 to ${max}`, { field });
+  }
+  return value;
+}
 
 /** A page of accounts matching the filter, by id. */
 export async function listUsers(db: Executor, filter: UserFilter): Promise<UserPage> {
-  const page = filter.page ?? 1;
-  const pageSize = filter.pageSize ?? DEFAULT_USER_PAGE_SIZE;
+  const page = pageNumber(filter.page ?? 1, 'page', MAX_USER_PAGE);
+  const pageSize = pageNumber(filter.pageSize ?? DEFAULT_USER_PAGE_SIZE, 'pageSize', MAX_USER_PAGE_SIZE);
   const query = db('users');
   if (filter.departmentId !== undefined) query.where('users.department_id', filter.departmentId);
   if (filter.role !== undefined) query.whereExists(db('user_roles').whereRaw('user_roles.user_id = users.id').andWhere('role', filter.role));

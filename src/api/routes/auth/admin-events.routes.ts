@@ -1,11 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { listEvents } from '../../../domain/accounts/audit-trail.service.ts';
+import { listEvents, MAX_EVENT_PAGE, MAX_EVENT_PAGE_SIZE } from '../../../domain/accounts/audit-trail.service.ts';
 import { defineRoute } from '../../route.ts';
 import { Id, Instant, Nullable } from '../../schemas/common.ts';
 
-/** Page bounds of the event log: deeper reads go by `beforeId`, not by offsets scanned over a million rows. */
-export const MAX_EVENT_PAGE = 1_000;
-export const MAX_EVENT_PAGE_SIZE = 100;
 
 const EVENT_TYPE = '[A-Z][A-Z_]{0,39}';
 

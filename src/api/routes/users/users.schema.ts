@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { MAX_USER_PAGE, MAX_USER_PAGE_SIZE } from '../../../domain/accounts/users.service.ts';
 import { Id, Instant, Nullable, RoleSchema, Text } from '../../schemas/common.ts';
 
 export const User = Type.Object(
@@ -37,9 +38,6 @@ export const NewUserResponse = Type.Object(
   { additionalProperties: false },
 );
 
-/** Page bounds of the account list: deep offsets are refused rather than scanned. */
-export const MAX_USER_PAGE = 10_000;
-export const MAX_USER_PAGE_SIZE = 100;
 
 export const UserQuery = Type.Object(
   {
