@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db, Executor } from '../../db/db.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
-import { bool } from '../../lib/rows.ts';
+import { bool, iso } from '../../lib/rows.ts';
 import { hashPassword, passwordProblems, unusableHash, verifyPassword } from '../../auth/passwords.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { appendEvent, type ActorRef } from '../audit/event-log.ts';
@@ -98,7 +98,7 @@ async function settleFailure(
 async function settleSuccess(trx: Executor, keys: ThrottleKeys, userId: number, now: Date): Promise<void> {
   const at = now.toISOString();
   const locked = await trx('login_throttles').where({ key: keys.pair }).andWhere('locked_until', '>', at).first('locked_until');
-  if (locked) throw lockedError(new Date(locked.locked_until).toISOString(), now);
+  if (locked) throw lockedError(iso(locked.locked_until) as string, now);
   await releasePair(trx, keys);
   await trx('users').where({ id: userId }).update({ failed_logins: 0, locked_until: null });
 }

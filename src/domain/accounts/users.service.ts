@@ -16,6 +16,10 @@ export interface UserView {
   roles: Role[];
   mustChangePassword: boolean;
   disabled: boolean;
+  /**
+   * When the latest lock against this account ends (one address's, or every unknown address's), for an
+   * admin to see and clear; the counters in login-throttle.ts decide who may try.
+   */
   lockedUntil: string | null;
   createdAt: string;
 }
