@@ -136,7 +136,9 @@ describe('security events: log lines and the admins’ read of the event log (§
       ['a stream type with odd characters', 'streamType=user%27--'],
       ['an actor id that is no id', 'actorId=-3'],
     ])('refuses %s with 400 VALIDATION_FAILED', async (_label, query) => {
+      const before = await fingerprint(app.deps.db);
       expectError(await http.get(`/api/admin/events?${query}`, { token: admin.token }), 400, 'VALIDATION_FAILED');
+      expect(await fingerprint(app.deps.db)).toEqual(before);
     });
 
     it('is for admins only', async () => {

@@ -158,9 +158,12 @@ describe('throttling by address and by account without handing out lock-outs (§
   it('five wrong passwords from one address lock that address only: the clerk at her own desk still logs in', async () => {
     const clerk = await buildUser(app, ['clerk'], departmentId);
     for (const res of await fail('127.0.0.66', clerk.username, 5)) expectError(res, 401, 'INVALID_CREDENTIALS');
+    const before = await everything(app);
     const locked = await loginFrom(app, '127.0.0.66', clerk.username, clerk.password);
     expectError(locked, 429, 'ACCOUNT_LOCKED');
     expect(locked.headers.get('retry-after')).toBe('900');
+    // A locked-out attempt is refused before its password is checked, and neither counts nor writes.
+    expect(await everything(app)).toEqual(before);
 
     const atDesk = await loginFrom(app, '127.0.0.10', clerk.username, clerk.password);
     expect(atDesk.status, JSON.stringify(atDesk.body)).toBe(200);
