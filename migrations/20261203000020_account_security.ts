@@ -8,6 +8,9 @@ import type { Knex } from 'knex';
  *   not such an account exists) and by the address, so that lock-outs say nothing about which usernames
  *   exist and an attacker can lock only their own address out of an account (see login-throttle.ts).
  *   `users.failed_logins` / `users.locked_until` stay as what an admin sees; they no longer decide.
+ * - `login_devices`: browsers that logged in to an account before (an HttpOnly cookie, stored hashed).
+ *   Their attempts are counted on the device, not on the address: someone sharing the office's address
+ *   cannot lock the clerks' own browsers out.
  * - indexes for the admins' read of the event log by type, actor and instant.
  */
 export async function up(knex: Knex): Promise<void> {
@@ -34,6 +37,19 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['updated_at']);
   });
 
+  await knex.schema.createTable('login_devices', (t) => {
+    // sha256 of the device cookie: a copy of this table does not let anyone pass for a known browser.
+    t.string('id', 64).primary();
+    t.integer('user_id').notNullable().references('id').inTable('users').onDelete('CASCADE');
+    t.timestamp('created_at', { useTz: true }).notNullable();
+    t.timestamp('last_used_at', { useTz: true }).notNullable();
+    t.timestamp('expires_at', { useTz: true }).notNullable();
+    t.integer('failures').notNullable().defaultTo(0);
+    t.timestamp('locked_until', { useTz: true }).nullable();
+    t.check('?? >= 0', ['failures']);
+    t.index(['user_id']);
+  });
+
   await knex.schema.alterTable('events', (t) => {
     t.index(['type', 'id'], 'events_type_id_index');
     t.index(['actor_id', 'id'], 'events_actor_id_index');
@@ -47,6 +63,7 @@ export async function down(knex: Knex): Promise<void> {
     t.dropIndex(['actor_id', 'id'], 'events_actor_id_index');
     t.dropIndex(['type', 'id'], 'events_type_id_index');
   });
+  await knex.schema.dropTable('login_devices');
   await knex.schema.dropTable('login_throttles');
   await knex.schema.alterTable('api_tokens', (t) => {
     t.dropChecks('api_tokens_scope_check');

@@ -13,7 +13,7 @@ const MINUTE = 60_000;
  * POST /api/auth/login from a given loopback address (127.0.0.0/8 all reach the server on Linux): how
  * the tests play a clerk at her desk and attackers elsewhere without trusting a proxy header.
  */
-function loginFrom(app: TestApp, address: string, username: string, password: string): Promise<Answer> {
+function loginFrom(app: TestApp, address: string, username: string, password: string, cookie?: string): Promise<Answer> {
   const url = new URL(app.url);
   const payload = JSON.stringify({ username, password });
   return new Promise((resolve, reject) => {
@@ -24,7 +24,12 @@ function loginFrom(app: TestApp, address: string, username: string, password: st
         path: '/api/auth/login',
         method: 'POST',
         localAddress: address,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'user-agent': 'vitest-throttle' },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'user-agent': 'vitest-throttle',
+          ...(cookie ? { cookie } : {}),
+        },
       },
       (res) => {
         let text = '';
@@ -42,6 +47,11 @@ function loginFrom(app: TestApp, address: string, username: string, password: st
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/** The `idesk_device=…` pair a login answer sets, ready to send back as a Cookie header. */
+function deviceCookie(res: Answer): string | undefined {
+  return res.headers.getSetCookie().find((c) => c.startsWith('idesk_device='))?.split(';')[0];
 }
 
 /** Everything a client sees of an answer but what differs between any two requests (id, date). */
@@ -235,5 +245,80 @@ describe('throttling by address and by account without handing out lock-outs (§
     expect((await http.patch(`/api/users/${clerk.id}`, { unlock: true }, { token: admin })).status).toBe(200);
     expect((await loginFrom(app, '127.0.6.1', clerk.username, clerk.password)).status).toBe(200);
     expect((await loginFrom(app, '127.0.7.7', clerk.username, clerk.password)).status).toBe(200);
+  });
+});
+
+describe('known browsers: the device cookie (§3.10)', () => {
+  let app: TestApp;
+  let departmentId: number;
+  beforeAll(async () => {
+    app = await startTestApp();
+    departmentId = (await buildDepartment(app)).id;
+  });
+  afterAll(() => app.close());
+
+  async function fail(address: string, username: string, times: number, cookie?: string): Promise<Answer[]> {
+    const answers: Answer[] = [];
+    for (let i = 0; i < times; i++) answers.push(await loginFrom(app, address, username, `Wrong-${i}-guess`, cookie));
+    return answers;
+  }
+
+  it('someone sharing the office address locks that address out of a clerk’s account, not the browser she logged in from before', async () => {
+    const clerk = await buildUser(app, ['clerk'], departmentId);
+    const first = await loginFrom(app, '127.0.8.1', clerk.username, clerk.password);
+    expect(first.status).toBe(200);
+    const set = first.headers.getSetCookie().find((c) => c.startsWith('idesk_device='))!;
+    const parts = set.split(';').map((p) => p.trim().toLowerCase());
+    expect(parts[0]).toMatch(/^idesk_device=idd_[a-z0-9_-]{43}$/);
+    expect(parts).toEqual(expect.arrayContaining(['httponly', 'samesite=strict', 'path=/api/auth']));
+    expect(Object.keys(first.body).sort()).toEqual(['expiresAt', 'token', 'user']);
+    const device = deviceCookie(first)!;
+
+    // A colleague at the same address (the office's) guesses five times.
+    for (const res of await fail('127.0.8.1', clerk.username, 5)) expectError(res, 401, 'INVALID_CREDENTIALS');
+    expectError(await loginFrom(app, '127.0.8.1', clerk.username, clerk.password), 429, 'ACCOUNT_LOCKED');
+    const mine = await loginFrom(app, '127.0.8.1', clerk.username, clerk.password, device);
+    expect(mine.status, JSON.stringify(mine.body)).toBe(200);
+    // Known already: no new cookie.
+    expect(deviceCookie(mine)).toBeUndefined();
+  });
+
+  it('guesses sent with a known browser’s cookie lock that browser only', async () => {
+    const clerk = await buildUser(app, ['clerk'], departmentId);
+    const device = deviceCookie(await loginFrom(app, '127.0.8.2', clerk.username, clerk.password))!;
+    for (const res of await fail('127.0.8.2', clerk.username, 5, device)) expectError(res, 401, 'INVALID_CREDENTIALS');
+    const locked = await loginFrom(app, '127.0.8.2', clerk.username, clerk.password, device);
+    expectError(locked, 429, 'ACCOUNT_LOCKED');
+    expect(locked.headers.get('retry-after')).toBe('900');
+    // The address itself was not counted against: another browser there still gets in.
+    expect((await loginFrom(app, '127.0.8.2', clerk.username, clerk.password)).status).toBe(200);
+    const lock = (await streamEvents(app.deps.db, 'user', clerk.id)).filter((e) => e.type === 'ACCOUNT_LOCKED');
+    expect(lock.map((e) => e.payload.scope)).toEqual(['device']);
+    // An admin's unlock frees the browser too.
+    const admin = (await loginFrom(app, '127.0.0.1', 'admin', ADMIN_PASSWORD)).body.token as string;
+    expect((await new Http(app.url).patch(`/api/users/${clerk.id}`, { unlock: true }, { token: admin })).status).toBe(200);
+    expect((await loginFrom(app, '127.0.8.2', clerk.username, clerk.password, device)).status).toBe(200);
+  });
+
+  it('a device cookie is worth nothing for another username: a made-up one answers as without it, a locked one stays locked', async () => {
+    const clerk = await buildUser(app, ['clerk'], departmentId);
+    const other = await buildUser(app, ['clerk'], departmentId);
+    const device = deviceCookie(await loginFrom(app, '127.0.8.3', clerk.username, clerk.password))!;
+    const withCookie = await fail('127.0.8.3', 'ghost.device', 6, device);
+    const without = await fail('127.0.8.4', 'ghost.device.two', 6);
+    expect(withCookie.map(visible)).toEqual(without.map(visible));
+    await fail('127.0.8.3', other.username, 5);
+    expectError(await loginFrom(app, '127.0.8.3', other.username, other.password, device), 429, 'ACCOUNT_LOCKED');
+  });
+
+  it('a browser stays known for 90 days after its last login', async () => {
+    const clerk = await buildUser(app, ['clerk'], departmentId);
+    const device = deviceCookie(await loginFrom(app, '127.0.8.5', clerk.username, clerk.password))!;
+    app.clock.advance(89 * 24 * 3_600_000);
+    expect((await loginFrom(app, '127.0.8.5', clerk.username, clerk.password, device)).status).toBe(200);
+    app.clock.advance(90 * 24 * 3_600_000);
+    await fail('127.0.8.5', clerk.username, 5);
+    const expired = await loginFrom(app, '127.0.8.5', clerk.username, clerk.password, device);
+    expectError(expired, 429, 'ACCOUNT_LOCKED');
   });
 });

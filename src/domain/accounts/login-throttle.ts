@@ -1,5 +1,5 @@
 import type { Db, Executor } from '../../db/db.ts';
-import { sha256Hex } from '../../lib/crypto.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { iso } from '../../lib/rows.ts';
 import { TooManyRequestsError } from '../errors.ts';
 
@@ -20,6 +20,10 @@ import { TooManyRequestsError } from '../errors.ts';
  * During a username- or address-wide lock, a known address (the account logged in from it recently)
  * with the right password still gets in: a distributed attack cannot keep the staff out before a working
  * day. A per-process limit per address and minute (`LOGIN_PER_IP_PER_MINUTE`) comes first.
+ *
+ * A **known browser** (it carries the device cookie issued to this account at an earlier login) is
+ * counted on its own instead: `maxFailures` wrong passwords lock that browser only. Someone sharing the
+ * office's address can lock the address out of a clerk's account, but not the clerk's own browser.
  */
 export interface ThrottlePolicy {
   maxFailures: number;
@@ -29,6 +33,9 @@ export interface ThrottlePolicy {
 export const ACCOUNT_WIDE_FACTOR = 10;
 export const ADDRESS_WIDE_FACTOR = 20;
 export const KNOWN_ADDRESS_DAYS = 30;
+export const DEVICE_PREFIX = 'idd_';
+/** How long a browser stays known after its last login. */
+export const DEVICE_DAYS = 90;
 const WIDE_WINDOW_MS = 24 * 3_600_000;
 const MAX_WIDE_LOCK_MS = 24 * 3_600_000;
 
@@ -168,7 +175,59 @@ export async function recordFailure(db: Executor, policy: ThrottlePolicy, keys: 
   return { pairLockedUntil, nameLockedUntil, addressLockedUntil };
 }
 
-/** An admin's unlock: every counter of this username (its pairs and the username-wide one) starts again. */
-export async function clearThrottles(db: Executor, username: string): Promise<void> {
-  await db('login_throttles').where({ name_hash: sha256Hex(username.toLowerCase()) }).delete();
+/** An admin's unlock: every counter of this account (its pairs, the username-wide one, its browsers) starts again. */
+export async function clearThrottles(db: Executor, user: { id: number; username: string }): Promise<void> {
+  await db('login_throttles').where({ name_hash: sha256Hex(user.username.toLowerCase()) }).delete();
+  await db('login_devices').where({ user_id: user.id }).update({ failures: 0, locked_until: null });
+}
+
+/** The id of the browser this device cookie stands for, when it was issued to this account and is still valid. */
+export async function knownDevice(db: Executor, userId: number, deviceToken: string | null | undefined, now: Date): Promise<string | null> {
+  if (!deviceToken?.startsWith(DEVICE_PREFIX)) return null;
+  const id = sha256Hex(deviceToken);
+  const row = await db('login_devices').where({ id, user_id: userId }).andWhere('expires_at', '>', now.toISOString()).first('id');
+  return row ? id : null;
+}
+
+/** Like reservePairAttempt, on a known browser's own counter. */
+export async function reserveDeviceAttempt(db: Db, policy: ThrottlePolicy, deviceId: string, now: Date): Promise<{ attempt: number } | { lockedUntil: string }> {
+  const at = now.toISOString();
+  const [reserved] = await db('login_devices')
+    .where({ id: deviceId })
+    .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', at))
+    .andWhere('failures', '<', policy.maxFailures)
+    .update({ failures: db.raw('failures + 1'), locked_until: null })
+    .returning('failures');
+  if (reserved !== undefined) return { attempt: typeof reserved === 'object' ? reserved.failures : reserved };
+  const row = await db('login_devices').where({ id: deviceId }).first('locked_until');
+  const until = iso(row?.locked_until);
+  return { lockedUntil: until && until > at ? until : at };
+}
+
+/** A wrong password from a known browser: the attempt that reaches the limit locks that browser. */
+export async function recordDeviceFailure(db: Executor, policy: ThrottlePolicy, deviceId: string, attempt: number, now: Date): Promise<string | null> {
+  if (attempt < policy.maxFailures) return null;
+  const until = new Date(now.getTime() + policy.lockMinutes * 60_000).toISOString();
+  await db('login_devices').where({ id: deviceId }).update({ locked_until: until, failures: 0 });
+  return until;
+}
+
+/**
+ * The right password: a known browser's count starts again and it stays known for `DEVICE_DAYS` more;
+ * another browser becomes known.
+ * @returns the new device cookie's value, or null when the browser was known already.
+ * @throws TooManyRequestsError when a failure ending at the same moment locked the browser.
+ */
+export async function trustDevice(db: Executor, userId: number, deviceId: string | null, now: Date): Promise<string | null> {
+  const at = now.toISOString();
+  const expiresAt = new Date(now.getTime() + DEVICE_DAYS * 24 * 3_600_000).toISOString();
+  if (deviceId) {
+    const locked = await db('login_devices').where({ id: deviceId }).andWhere('locked_until', '>', at).first('locked_until');
+    if (locked) throw lockedError(iso(locked.locked_until) as string, now);
+    await db('login_devices').where({ id: deviceId }).update({ failures: 0, locked_until: null, last_used_at: at, expires_at: expiresAt });
+    return null;
+  }
+  const token = `${DEVICE_PREFIX}${randomToken(32)}`;
+  await db('login_devices').insert({ id: sha256Hex(token), user_id: userId, created_at: at, last_used_at: at, expires_at: expiresAt, failures: 0, locked_until: null });
+  return token;
 }

@@ -8,12 +8,17 @@ import { appendEvent, type ActorRef } from '../audit/event-log.ts';
 import { AuthenticationError, ValidationError } from '../errors.ts';
 import {
   isKnownAddress,
+  knownDevice,
   lockedError,
+  recordDeviceFailure,
   recordFailure,
   releasePair,
+  reserveDeviceAttempt,
   reservePairAttempt,
   throttleKeys,
+  trustDevice,
   wideLockUntil,
+  type FailureOutcome,
   type ThrottleKeys,
 } from './login-throttle.ts';
 import { rolesOf, toUserView, type UserRow, type UserView } from './users.service.ts';
@@ -35,6 +40,8 @@ export interface LoginRequest {
   password: string;
   ip: string | null;
   userAgent: string | null;
+  /** The device cookie this browser got at an earlier login, if any. */
+  deviceToken?: string | null;
   /** Failures, locks and logins are logged here with the username and address (never the password). */
   log?: SecurityLog;
 }
@@ -46,8 +53,9 @@ function userActor(id: number): ActorRef {
 const invalidCredentials = () => new AuthenticationError('INVALID_CREDENTIALS', 'Wrong username or password');
 
 /**
- * A refused attempt: counted on the throttles and, for an existing account, audited on its stream
- * (LOGIN_FAILED, and ACCOUNT_LOCKED when it locks), in one transaction; then logged.
+ * A refused attempt: counted on the throttles (or on the known browser it came from) and, for an existing
+ * account, audited on its stream (LOGIN_FAILED, and ACCOUNT_LOCKED when it locks), in one transaction;
+ * then logged with the username, the address and the reason.
  */
 async function settleFailure(
   db: Db,
@@ -55,7 +63,14 @@ async function settleFailure(
   keys: ThrottleKeys,
   user: UserRow | undefined,
   attempt: number,
-  failure: { type: 'LOGIN_FAILED' | 'PASSWORD_CHANGE_FAILED'; username: string; context: Record<string, unknown>; log?: SecurityLog },
+  failure: {
+    type: 'LOGIN_FAILED' | 'PASSWORD_CHANGE_FAILED';
+    username: string;
+    reason: string;
+    context: Record<string, unknown>;
+    deviceId?: string | null;
+    log?: SecurityLog;
+  },
   now: Date,
 ): Promise<void> {
   const at = now.toISOString();
@@ -65,11 +80,14 @@ async function settleFailure(
       await trx('users').where({ id: user.id }).update({ updated_at: at, failed_logins: trx.raw('failed_logins + 1') });
       await appendEvent(trx, { streamType: 'user', streamId: user.id, type: failure.type, actor: userActor(user.id), at, payload: { ...failure.context, failures: attempt } });
     }
-    const result = await recordFailure(trx, policy, keys, attempt, now);
+    const result: FailureOutcome & { deviceLockedUntil: string | null } = failure.deviceId
+      ? { pairLockedUntil: null, nameLockedUntil: null, addressLockedUntil: null, deviceLockedUntil: await recordDeviceFailure(trx, policy, failure.deviceId, attempt, now) }
+      : { ...(await recordFailure(trx, policy, keys, attempt, now)), deviceLockedUntil: null };
     if (user) {
       const locks: Array<[string | null, Record<string, unknown>]> = [
         [result.pairLockedUntil, { scope: 'address', ip: keys.address || null }],
         [result.nameLockedUntil, { scope: 'account' }],
+        [result.deviceLockedUntil, { scope: 'device', ip: keys.address || null }],
       ];
       for (const [until, detail] of locks) {
         if (!until) continue;
@@ -84,10 +102,11 @@ async function settleFailure(
     return result;
   });
   const fields = { username: failure.username, userId: user?.id ?? null, ip: keys.address || null };
-  failure.log?.warn({ ...fields, event: failure.type, failures: attempt, ...(failure.context.reason ? { reason: failure.context.reason } : {}) }, 'authentication failed');
+  failure.log?.warn({ ...fields, event: failure.type, reason: failure.reason, failures: attempt, knownDevice: Boolean(failure.deviceId) }, 'authentication failed');
   if (outcome.pairLockedUntil) failure.log?.warn({ ...fields, event: 'ACCOUNT_LOCKED', scope: 'address', until: outcome.pairLockedUntil }, 'account locked for this address');
   if (outcome.nameLockedUntil) failure.log?.warn({ ...fields, event: 'ACCOUNT_LOCKED', scope: 'account', until: outcome.nameLockedUntil }, 'account locked for unknown addresses');
   if (outcome.addressLockedUntil) failure.log?.warn({ ...fields, event: 'ADDRESS_LOCKED', until: outcome.addressLockedUntil }, 'address locked for unknown accounts');
+  if (outcome.deviceLockedUntil) failure.log?.warn({ ...fields, event: 'ACCOUNT_LOCKED', scope: 'device', until: outcome.deviceLockedUntil }, 'account locked for this browser');
 }
 
 /**
@@ -105,25 +124,39 @@ async function settleSuccess(trx: Executor, keys: ThrottleKeys, userId: number, 
 
 /**
  * Checks a username and password and opens a server-side session. Guesses are throttled per (username,
- * address), per username and per address (see login-throttle.ts); every answer is the same for an
- * existing username and a made-up one, and for a disabled account whatever its password. Every login,
- * failure and lock is audited on the user's stream (DESIGN §2, Điều 14.3) and logged with the username
- * and address.
+ * address), per username and per address, or per browser for one this account logged in from before
+ * (see login-throttle.ts); every answer is the same for an existing username and a made-up one, and for
+ * a disabled account whatever its password. Every login, failure and lock is audited on the user's
+ * stream (DESIGN §2, Điều 14.3) and logged with the username and address.
+ * @returns the session, and a device cookie's value when this browser was not known yet.
  * @throws AuthenticationError INVALID_CREDENTIALS; TooManyRequestsError ACCOUNT_LOCKED while locked.
  */
-export async function login(db: Db, policy: LoginPolicy, req: LoginRequest, now: Date): Promise<{ token: string; user: UserView; expiresAt: string }> {
+export async function login(
+  db: Db,
+  policy: LoginPolicy,
+  req: LoginRequest,
+  now: Date,
+): Promise<{ token: string; user: UserView; expiresAt: string; deviceToken: string | null }> {
   const at = now.toISOString();
   const keys = throttleKeys(req.username, req.ip);
   const row: UserRow | undefined = await db('users').whereRaw('lower(username) = lower(?)', [req.username]).first();
   const logFields = { username: req.username, userId: row?.id ?? null, ip: req.ip };
-  const wide = await wideLockUntil(db, keys, now);
-  // During an account- or address-wide lock only an address the account has logged in from recently may
-  // still try (and gets in only with the right password); a made-up username has no such address.
-  if (wide !== null && !(row && (await isKnownAddress(db, row.id, req.ip, now)))) {
-    req.log?.warn({ ...logFields, event: 'LOGIN_REFUSED', until: wide }, 'login refused: locked');
-    throw lockedError(wide, now);
+  // A cookie issued to this very account: a made-up username (or someone else's) never has one.
+  const deviceId = row ? await knownDevice(db, row.id, req.deviceToken, now) : null;
+  let wide: string | null = null;
+  let reserved: { attempt: number } | { lockedUntil: string };
+  if (deviceId) {
+    reserved = await reserveDeviceAttempt(db, policy, deviceId, now);
+  } else {
+    wide = await wideLockUntil(db, keys, now);
+    // During an account- or address-wide lock only an address the account has logged in from recently
+    // may still try (and gets in only with the right password); a made-up username has no such address.
+    if (wide !== null && !(row && (await isKnownAddress(db, row.id, req.ip, now)))) {
+      req.log?.warn({ ...logFields, event: 'LOGIN_REFUSED', until: wide }, 'login refused: locked');
+      throw lockedError(wide, now);
+    }
+    reserved = await reservePairAttempt(db, policy, keys, now);
   }
-  const reserved = await reservePairAttempt(db, policy, keys, now);
   if ('lockedUntil' in reserved) {
     req.log?.warn({ ...logFields, event: 'LOGIN_REFUSED', until: reserved.lockedUntil }, 'login refused: locked');
     throw lockedError(reserved.lockedUntil, now);
@@ -134,24 +167,18 @@ export async function login(db: Db, policy: LoginPolicy, req: LoginRequest, now:
   if (!row || !ok || bool(row.disabled)) {
     // A disabled account answers like a wrong password: it must not confirm that the password is right.
     const reason = !row ? 'unknown-user' : !ok ? 'wrong-password' : 'disabled';
-    await settleFailure(
-      db,
-      policy,
-      keys,
-      row,
-      reserved.attempt,
-      { type: 'LOGIN_FAILED', username: req.username, context: reason === 'disabled' ? { ...context, reason } : context, log: req.log },
-      now,
-    );
-    if (reason === 'unknown-user') req.log?.warn({ ...logFields, event: 'LOGIN_FAILED', reason }, 'no such username');
+    const recorded = { ...context, ...(reason === 'disabled' ? { reason } : {}), ...(deviceId ? { knownDevice: true } : {}) };
+    await settleFailure(db, policy, keys, row, reserved.attempt, { type: 'LOGIN_FAILED', username: req.username, reason, context: recorded, deviceId, log: req.log }, now);
     // A wrong password during a wide lock tells a known address no more than a locked one would.
     if (wide !== null) throw lockedError(wide, now);
     throw invalidCredentials();
   }
   const token = `${SESSION_PREFIX}${randomToken(32)}`;
   const expiresAt = new Date(now.getTime() + policy.sessionTtlHours * 3_600_000).toISOString();
-  await db.transaction(async (trx) => {
-    await settleSuccess(trx, keys, row.id, now);
+  const deviceToken = await db.transaction(async (trx) => {
+    if (deviceId) await trx('users').where({ id: row.id }).update({ failed_logins: 0 });
+    else await settleSuccess(trx, keys, row.id, now);
+    const issued = await trustDevice(trx, row.id, deviceId, now);
     await trx('sessions').insert({
       id: sha256Hex(token),
       user_id: row.id,
@@ -162,9 +189,10 @@ export async function login(db: Db, policy: LoginPolicy, req: LoginRequest, now:
       user_agent: req.userAgent?.slice(0, 300) ?? null,
     });
     await appendEvent(trx, { streamType: 'user', streamId: row.id, type: 'LOGIN', actor: userActor(row.id), at, payload: context });
+    return issued;
   });
-  req.log?.info({ ...logFields, event: 'LOGIN' }, 'logged in');
-  return { token, user: toUserView({ ...row, failed_logins: 0, locked_until: null }, await rolesOf(db, row.id)), expiresAt };
+  req.log?.info({ ...logFields, event: 'LOGIN', knownDevice: Boolean(deviceId) }, 'logged in');
+  return { token, user: toUserView({ ...row, failed_logins: 0, locked_until: null }, await rolesOf(db, row.id)), expiresAt, deviceToken };
 }
 
 /**
@@ -186,7 +214,7 @@ export async function changePassword(
   const reserved = await reservePairAttempt(db, policy, keys, now);
   if ('lockedUntil' in reserved) throw lockedError(reserved.lockedUntil, now);
   if (!(await verifyPassword(input.currentPassword, row.password_hash))) {
-    await settleFailure(db, policy, keys, row, reserved.attempt, { type: 'PASSWORD_CHANGE_FAILED', username: row.username, context: {}, log: request.log }, now);
+    await settleFailure(db, policy, keys, row, reserved.attempt, { type: 'PASSWORD_CHANGE_FAILED', username: row.username, reason: 'wrong-password', context: {}, log: request.log }, now);
     throw new AuthenticationError('INVALID_CREDENTIALS', 'The current password is wrong');
   }
   const problems = passwordProblems(input.newPassword, row.username);

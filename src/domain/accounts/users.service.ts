@@ -261,7 +261,7 @@ export async function updateUser(db: Db, actor: ActorRef, id: number, change: Us
     }
     if (change.unlock) {
       Object.assign(patch, { locked_until: null, failed_logins: 0 });
-      await clearThrottles(trx, row.username);
+      await clearThrottles(trx, row);
     }
     await trx('users').where({ id }).update(patch);
     if (newRoles !== undefined) {
@@ -306,7 +306,7 @@ export async function resetPassword(
       .where({ id })
       .update({ password_hash: hash, must_change_password: true, password_changed_at: at, failed_logins: 0, locked_until: null, updated_at: at });
     if (updated === 0) throw new NotFoundError('NOT_FOUND', `User ${id} does not exist`);
-    await clearThrottles(trx, row.username);
+    await clearThrottles(trx, row);
     const ended = await trx('sessions').where({ user_id: id }).whereNull('revoked_at').update({ revoked_at: at });
     await appendEvent(trx, { streamType: 'user', streamId: id, type: 'PASSWORD_RESET', actor, at, payload: { sessionsEnded: ended } });
     return getUser(trx, id);

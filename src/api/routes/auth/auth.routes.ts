@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { changePassword, login } from '../../../domain/accounts/login.service.ts';
+import { DEVICE_DAYS } from '../../../domain/accounts/login-throttle.ts';
 import { listSessions, logout, revokeSession } from '../../../domain/accounts/sessions.service.ts';
 import { TooManyRequestsError } from '../../../domain/errors.ts';
 import { getUser } from '../../../domain/accounts/users.service.ts';
@@ -9,6 +10,9 @@ import { Ok } from '../../schemas/common.ts';
 import { User } from '../users/users.schema.ts';
 import { adminEventRoutes } from './admin-events.routes.ts';
 import { LoginBody, LoginResponse, Me, PasswordBody, Session, SessionParams } from './auth.schema.ts';
+
+/** A browser that logged in to an account before (login-throttle.ts). */
+export const DEVICE_COOKIE = 'idesk_device';
 
 export const authRoutes = [
   defineRoute({
@@ -22,7 +26,8 @@ export const authRoutes = [
       'LOGIN_MAX_FAILURES in a row lock that address out of that username for LOGIN_LOCK_MINUTES; ten times as many over a day, ' +
       'from any addresses, lock the username for addresses it has not logged in from in 30 days (doubling each time); twenty ' +
       'times as many from one address, over any usernames, lock that address the same way. 429 TOO_MANY_REQUESTS past ' +
-      'LOGIN_PER_IP_PER_MINUTE attempts per address and minute.',
+      'LOGIN_PER_IP_PER_MINUTE attempts per address and minute. A browser that logged in to the account before carries an ' +
+      'HttpOnly `idesk_device` cookie: its attempts are counted on that browser alone, so nobody sharing its address can lock it out.',
     auth: 'public',
     body: LoginBody,
     response: { status: 200, schema: LoginResponse, description: 'The session token and the user' },
@@ -39,9 +44,17 @@ export const authRoutes = [
       const result = await login(
         deps.db,
         { ...config.login, sessionTtlHours: config.sessionTtlHours, scryptCost: config.scryptCost },
-        { username: body.username, password: body.password, ip: ctx.ip, userAgent: ctx.get('user-agent') || null, log },
+        {
+          username: body.username,
+          password: body.password,
+          ip: ctx.ip,
+          userAgent: ctx.get('user-agent') || null,
+          deviceToken: ctx.cookies.get(DEVICE_COOKIE) ?? null,
+          log,
+        },
         deps.clock(),
       );
+      const { deviceToken, ...answer } = result;
       ctx.cookies.set(SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -49,7 +62,18 @@ export const authRoutes = [
         expires: new Date(result.expiresAt),
         overwrite: true,
       });
-      return result;
+      if (deviceToken) {
+        // Only the login route reads it; a script without a cookie jar simply stays an unknown browser.
+        ctx.cookies.set(DEVICE_COOKIE, deviceToken, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: config.secureCookies,
+          path: '/api/auth',
+          expires: new Date(deps.clock().getTime() + DEVICE_DAYS * 24 * 3_600_000),
+          overwrite: true,
+        });
+      }
+      return answer;
     },
   }),
   defineRoute({
