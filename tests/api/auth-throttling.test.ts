@@ -311,6 +311,20 @@ describe('known browsers: the device cookie (§3.10)', () => {
     expectError(await loginFrom(app, '127.0.8.3', other.username, other.password, device), 429, 'ACCOUNT_LOCKED');
   });
 
+  it('keeps an account’s 20 most recent browsers: a script logging in without a cookie jar does not pile them up', async () => {
+    const clerk = await buildUser(app, ['clerk'], departmentId);
+    let last: string | undefined;
+    for (let i = 0; i < 25; i++) {
+      app.clock.advance(1000);
+      last = deviceCookie(await loginFrom(app, '127.0.8.6', clerk.username, clerk.password));
+    }
+    const rows = await app.deps.db('login_devices').where({ user_id: clerk.id });
+    expect(rows.length).toBeLessThanOrEqual(21);
+    expect(rows.length).toBeGreaterThanOrEqual(20);
+    await fail('127.0.8.6', clerk.username, 5);
+    expect((await loginFrom(app, '127.0.8.6', clerk.username, clerk.password, last)).status).toBe(200);
+  });
+
   it('a browser stays known for 90 days after its last login', async () => {
     const clerk = await buildUser(app, ['clerk'], departmentId);
     const device = deviceCookie(await loginFrom(app, '127.0.8.5', clerk.username, clerk.password))!;

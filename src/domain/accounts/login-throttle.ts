@@ -36,6 +36,7 @@ export const KNOWN_ADDRESS_DAYS = 30;
 export const DEVICE_PREFIX = 'idd_';
 /** How long a browser stays known after its last login. */
 export const DEVICE_DAYS = 90;
+const MAX_DEVICES_PER_USER = 20;
 const WIDE_WINDOW_MS = 24 * 3_600_000;
 const MAX_WIDE_LOCK_MS = 24 * 3_600_000;
 
@@ -228,6 +229,11 @@ export async function trustDevice(db: Executor, userId: number, deviceId: string
     return null;
   }
   const token = `${DEVICE_PREFIX}${randomToken(32)}`;
-  await db('login_devices').insert({ id: sha256Hex(token), user_id: userId, created_at: at, last_used_at: at, expires_at: expiresAt, failures: 0, locked_until: null });
+  const id = sha256Hex(token);
+  await db('login_devices').insert({ id, user_id: userId, created_at: at, last_used_at: at, expires_at: expiresAt, failures: 0, locked_until: null });
+  // A script that logs in without a cookie jar gets a new "browser" every time: keep the account's most
+  // recent ones only (and none that expired).
+  const kept = db('login_devices').where({ user_id: userId }).andWhere('expires_at', '>', at).orderBy('last_used_at', 'desc').limit(MAX_DEVICES_PER_USER).select('id');
+  await db('login_devices').where({ user_id: userId }).whereNotIn('id', kept).whereNot({ id }).delete();
   return token;
 }
