@@ -67,6 +67,8 @@ export const TABLES = [
   'audit_checkpoints',
   'notifications',
   'backups',
+  'login_throttles',
+  'login_devices',
 ];
 
 /**

@@ -1,14 +1,21 @@
 import { Type } from '@sinclair/typebox';
-import { createApiToken, listApiTokens, revokeApiToken } from '../../../domain/accounts/sessions.service.ts';
+import { createApiToken, listApiTokens, revokeApiToken } from '../../../domain/accounts/api-tokens.service.ts';
 import { defineRoute } from '../../route.ts';
+import { TOKEN_SCOPES } from '../../../auth/principal.ts';
 import { Id, IdParams, Instant, Nullable, RoleSchema, Text } from '../../schemas/common.ts';
+
+const TokenScopeSchema = Type.Union(
+  TOKEN_SCOPES.map((scope) => Type.Literal(scope)),
+  { description: '`api`: acts through the API with its roles; `metrics`: reads /metrics and nothing else (for Prometheus)' },
+);
 
 const ApiToken = Type.Object(
   {
     id: Id,
     name: Type.String(),
     userId: Id,
-    roles: Type.Array(RoleSchema),
+    scope: TokenScopeSchema,
+    roles: Type.Array(RoleSchema, { description: 'The roles an `api` token acts with; empty for a `metrics` token' }),
     createdAt: Instant,
     expiresAt: Nullable(Instant),
     revokedAt: Nullable(Instant),
@@ -23,13 +30,16 @@ export const apiTokenRoutes = [
     path: '/api/admin/api-tokens',
     tag: 'accounts',
     summary: 'Create a bearer token for an API client (admin)',
-    description: 'The token acts as the given user, limited to the listed roles. It is shown once.',
+    description:
+      'An `api` token (the default) acts as the given user, limited to the listed roles. A `metrics` token (no roles) ' +
+      'reads /metrics and is refused everywhere else with 403 OUT_OF_SCOPE: give that one to Prometheus. The token is shown once.',
     auth: ['admin'],
     body: Type.Object(
       {
         name: Text(100),
         userId: Id,
-        roles: Type.Array(RoleSchema, { minItems: 1, uniqueItems: true }),
+        scope: Type.Optional(TokenScopeSchema),
+        roles: Type.Optional(Type.Array(RoleSchema, { minItems: 1, uniqueItems: true, description: 'Required for an `api` token; absent for a `metrics` one' })),
         expiresAt: Type.Optional(Nullable(Instant)),
       },
       { additionalProperties: false },

@@ -1,11 +1,18 @@
 import { Type } from '@sinclair/typebox';
-import { changePassword, listSessions, login, logout, revokeSession } from '../../../domain/accounts/sessions.service.ts';
+import { changePassword, login } from '../../../domain/accounts/login.service.ts';
+import { DEVICE_DAYS } from '../../../domain/accounts/login-throttle.ts';
+import { listSessions, logout, revokeSession } from '../../../domain/accounts/sessions.service.ts';
+import { TooManyRequestsError } from '../../../domain/errors.ts';
 import { getUser } from '../../../domain/accounts/users.service.ts';
 import { SESSION_COOKIE } from '../../middlewares/auth.ts';
 import { defineRoute } from '../../route.ts';
 import { Ok } from '../../schemas/common.ts';
 import { User } from '../users/users.schema.ts';
+import { adminEventRoutes } from './admin-events.routes.ts';
 import { LoginBody, LoginResponse, Me, PasswordBody, Session, SessionParams } from './auth.schema.ts';
+
+/** A browser that logged in to an account before (login-throttle.ts). */
+export const DEVICE_COOKIE = 'idesk_device';
 
 export const authRoutes = [
   defineRoute({
@@ -13,20 +20,41 @@ export const authRoutes = [
     path: '/api/auth/login',
     tag: 'auth',
     summary: 'Log in with username and password',
-    description: 'Opens a server-side session. Failures are throttled per address and lock the account after repeated attempts.',
+    description:
+      'Opens a server-side session. Every refusal is the same for an existing and a made-up username, and for a disabled ' +
+      'account: 401 INVALID_CREDENTIALS, or 429 ACCOUNT_LOCKED with Retry-After. Failures are counted per (username, address): ' +
+      'LOGIN_MAX_FAILURES in a row lock that address out of that username for LOGIN_LOCK_MINUTES; ten times as many over a day, ' +
+      'from any addresses, lock the username for addresses it has not logged in from in 30 days (doubling each time); twenty ' +
+      'times as many from one address, over any usernames, lock that address the same way. 429 TOO_MANY_REQUESTS past ' +
+      'LOGIN_PER_IP_PER_MINUTE attempts per address and minute. A browser that logged in to the account before carries an ' +
+      'HttpOnly `idesk_device` cookie: its attempts are counted on that browser alone, so nobody sharing its address can lock it out.',
     auth: 'public',
     body: LoginBody,
     response: { status: 200, schema: LoginResponse, description: 'The session token and the user' },
     errors: [400, 401, 429],
     handler: async ({ body, ctx, deps }) => {
-      deps.limiters.login.hit(ctx.ip);
+      const log = ctx.state.logger ?? deps.logger;
+      try {
+        deps.limiters.login.hit(ctx.ip);
+      } catch (err) {
+        if (err instanceof TooManyRequestsError) log.warn({ username: body.username, ip: ctx.ip, event: 'LOGIN_THROTTLED' }, 'login refused: too many attempts from this address');
+        throw err;
+      }
       const { config } = deps;
       const result = await login(
         deps.db,
         { ...config.login, sessionTtlHours: config.sessionTtlHours, scryptCost: config.scryptCost },
-        { username: body.username, password: body.password, ip: ctx.ip, userAgent: ctx.get('user-agent') || null },
+        {
+          username: body.username,
+          password: body.password,
+          ip: ctx.ip,
+          userAgent: ctx.get('user-agent') || null,
+          deviceToken: ctx.cookies.get(DEVICE_COOKIE) ?? null,
+          log,
+        },
         deps.clock(),
       );
+      const { deviceToken, ...answer } = result;
       ctx.cookies.set(SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -34,7 +62,18 @@ export const authRoutes = [
         expires: new Date(result.expiresAt),
         overwrite: true,
       });
-      return result;
+      if (deviceToken) {
+        // Only the login route reads it; a script without a cookie jar simply stays an unknown browser.
+        ctx.cookies.set(DEVICE_COOKIE, deviceToken, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: config.secureCookies,
+          path: '/api/auth',
+          expires: new Date(deps.clock().getTime() + DEVICE_DAYS * 24 * 3_600_000),
+          overwrite: true,
+        });
+      }
+      return answer;
     },
   }),
   defineRoute({
@@ -65,8 +104,8 @@ export const authRoutes = [
     body: PasswordBody,
     response: { status: 200, schema: User, description: 'The user' },
     errors: [400, 401, 429],
-    handler: ({ body, principal, deps }) =>
-      changePassword(deps.db, principal, body, deps.clock(), { ...deps.config.login, scryptCost: deps.config.scryptCost }),
+    handler: ({ body, principal, ctx, deps }) =>
+      changePassword(deps.db, principal, body, deps.clock(), { ...deps.config.login, scryptCost: deps.config.scryptCost }, { ip: ctx.ip, log: ctx.state.logger ?? deps.logger }),
   }),
   defineRoute({
     method: 'get',
@@ -104,4 +143,6 @@ export const authRoutes = [
     errors: [400, 401, 404],
     handler: ({ params, principal, deps }) => revokeSession(deps.db, principal, params.id, deps.clock()),
   }),
+  // The admins' read of the audit trail, listed with the routes that write most of it.
+  ...adminEventRoutes,
 ];

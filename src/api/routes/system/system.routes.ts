@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { verifyEventLog } from '../../../domain/audit/event-log.ts';
-import { NotFoundError } from '../../../domain/errors.ts';
+import { hasRole } from '../../../auth/principal.ts';
+import { ForbiddenError, NotFoundError } from '../../../domain/errors.ts';
 import { defineRoute } from '../../route.ts';
 import { checkReadiness } from './readiness.ts';
 
@@ -64,15 +65,21 @@ export const systemRoutes = [
     method: 'get',
     path: '/metrics',
     tag: 'system',
-    summary: 'Prometheus metrics (admin, or an API token with the admin role)',
+    summary: 'Prometheus metrics (admin, or an API token with the metrics scope)',
     description:
       'Text exposition format: HTTP latency by route pattern, dossier transitions by event and resulting state, ' +
       'queue depths, overdue dossiers per department and the age of the last successful backup (-1 when none), ' +
-      'plus the process metrics. Give Prometheus a bearer token from POST /api/admin/api-tokens with roles ["admin"].',
-    auth: ['admin'],
+      'plus the process metrics. Give Prometheus a bearer token from POST /api/admin/api-tokens with ' +
+      '{"scope": "metrics"}: it reads this route and nothing else (403 OUT_OF_SCOPE elsewhere).',
+    // Any authenticated caller reaches the handler, which lets through admins and metrics tokens only:
+    // a metrics token holds no role, so a role list here could not admit it.
+    auth: 'user',
     response: { status: 200, schema: null, description: 'The metrics, as text/plain; version=0.0.4' },
     errors: [401, 403],
-    handler: async ({ ctx, deps }) => {
+    handler: async ({ ctx, deps, principal }) => {
+      if (principal.scope !== 'metrics' && !hasRole(principal, 'admin')) {
+        throw new ForbiddenError('FORBIDDEN', 'This needs one of the roles: admin', { roles: ['admin'] });
+      }
       if (!deps.metrics) throw new NotFoundError('NOT_FOUND', 'This process exports no metrics');
       const { contentType, body } = await deps.metrics.render();
       ctx.type = contentType;

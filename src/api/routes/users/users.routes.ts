@@ -1,8 +1,7 @@
-import { Type } from '@sinclair/typebox';
-import { createUser, getUser, listUsers, updateUserStatus } from '../../../domain/accounts/users.service.ts';
+import { createUser, getUser, listUsers, resetPassword, updateUser } from '../../../domain/accounts/users.service.ts';
 import { defineRoute } from '../../route.ts';
 import { IdParams } from '../../schemas/common.ts';
-import { NewUserBody, NewUserResponse, User, UserQuery, UserStatusBody } from './users.schema.ts';
+import { NewUserBody, NewUserResponse, PasswordResetBody, User, UserChangeBody, UserPage, UserQuery } from './users.schema.ts';
 
 export const userRoutes = [
   defineRoute({
@@ -22,13 +21,15 @@ export const userRoutes = [
     method: 'get',
     path: '/api/users',
     tag: 'accounts',
-    summary: 'List staff accounts',
-    description: 'Leads list their colleagues to assign work; the one-stop unit and the director see everyone.',
+    summary: 'List staff accounts, a page at a time',
+    description:
+      'Leads list their colleagues to assign work; the one-stop unit and the director see everyone. Filters: department, ' +
+      'role, disabled, and `q` (part of the username, full name or e-mail). Ordered by id; at most 100 a page.',
     auth: ['admin', 'dept_lead', 'director', 'onestop'],
     query: UserQuery,
-    response: { status: 200, schema: Type.Object({ items: Type.Array(User) }), description: 'Accounts' },
+    response: { status: 200, schema: UserPage, description: 'A page of accounts and how many match in all' },
     errors: [400, 401, 403],
-    handler: async ({ query, deps }) => ({ items: await listUsers(deps.db, query) }),
+    handler: ({ query, deps }) => listUsers(deps.db, query),
   }),
   defineRoute({
     method: 'get',
@@ -46,12 +47,33 @@ export const userRoutes = [
     path: '/api/users/:id',
     changesCredentials: true,
     tag: 'accounts',
-    summary: 'Disable, enable or unlock an account (admin)',
+    summary: 'Disable, enable, unlock an account, change its roles or department (admin)',
+    description:
+      'Disabling ends the account’s sessions. The last active administrator can neither be disabled nor lose the admin role ' +
+      '(409 LAST_ADMIN), not even by themselves. Audited as USER_UPDATED with the previous values.',
     auth: ['admin'],
     params: IdParams,
-    body: UserStatusBody,
+    body: UserChangeBody,
     response: { status: 200, schema: User, description: 'The account' },
+    errors: [400, 401, 403, 404, 409],
+    handler: ({ params, body, principal, deps }) => updateUser(deps.db, { kind: 'user', id: principal.userId }, params.id, body, deps.clock()),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/users/:id/password',
+    changesCredentials: true,
+    tag: 'accounts',
+    summary: 'Reset an account’s password to a new initial one (admin)',
+    description:
+      'For a user who forgot the password (Điều 3.2): the new password must be changed at the next login, every session of ' +
+      'the account ends and any lock-out is cleared. The generated password is shown once. Not for your own account ' +
+      '(403 OWN_ACCOUNT: use POST /api/auth/password). Audited as PASSWORD_RESET, without the password.',
+    auth: ['admin'],
+    params: IdParams,
+    body: PasswordResetBody,
+    response: { status: 200, schema: NewUserResponse, description: 'The account, and the generated password if none was given' },
     errors: [400, 401, 403, 404],
-    handler: ({ params, body, principal, deps }) => updateUserStatus(deps.db, { kind: 'user', id: principal.userId }, params.id, body, deps.clock()),
+    handler: ({ params, body, principal, deps }) =>
+      resetPassword(deps.db, { kind: 'user', id: principal.userId }, params.id, body, deps.clock(), { scryptCost: deps.config.scryptCost }),
   }),
 ];

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { MAX_USER_PAGE, MAX_USER_PAGE_SIZE } from '../../../domain/accounts/users.service.ts';
 import { Id, Instant, Nullable, RoleSchema, Text } from '../../schemas/common.ts';
 
 export const User = Type.Object(
@@ -37,12 +38,35 @@ export const NewUserResponse = Type.Object(
   { additionalProperties: false },
 );
 
-export const UserQuery = Type.Object({ departmentId: Type.Optional(Id), role: Type.Optional(RoleSchema) }, { additionalProperties: false });
 
-export const UserStatusBody = Type.Object(
+export const UserQuery = Type.Object(
   {
+    departmentId: Type.Optional(Id),
+    role: Type.Optional(RoleSchema),
     disabled: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the username, full name or e-mail' })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_USER_PAGE, default: 1 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_USER_PAGE_SIZE, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UserPage = Type.Object(
+  { items: Type.Array(User), total: Type.Integer({ minimum: 0 }), page: Type.Integer({ minimum: 1 }), pageSize: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+
+export const UserChangeBody = Type.Object(
+  {
+    disabled: Type.Optional(Type.Boolean({ description: 'Disabling ends the account’s sessions; its API tokens stop working until it is enabled' })),
     unlock: Type.Optional(Type.Literal(true, { description: 'Clear a lock-out after repeated failed logins' })),
+    roles: Type.Optional(Type.Array(RoleSchema, { minItems: 1, uniqueItems: true, description: 'Replaces the roles' })),
+    departmentId: Type.Optional(Nullable(Id)),
   },
   { additionalProperties: false, minProperties: 1 },
+);
+
+export const PasswordResetBody = Type.Object(
+  { password: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The new initial password; generated when absent' })) },
+  { additionalProperties: false },
 );
