@@ -70,13 +70,23 @@ export async function withIdempotency<T>(
 /**
  * Runs one change in one transaction at most once per idempotency key, remembering its answer in the
  * same transaction (creation routes; firing an event has its own loop in the workflow kit).
+ * `stored` gives the answer as remembered: a secret shown once (a generated password, a token) is left
+ * out, so it is never written in clear, and a replay answers without it.
  */
-export async function idempotentTransaction<T>(db: Db, req: IdempotentRequest | undefined, at: string, status: number, work: (trx: Executor) => Promise<T>): Promise<StoredResponse<T>> {
-  return withIdempotency(db, req, () => at, (remember) =>
-    db.transaction(async (trx) => {
-      const response = { status, body: await work(trx) };
-      await remember(trx, response);
-      return response;
-    }),
-  );
+export async function idempotentTransaction<T, S = T>(
+  db: Db,
+  req: IdempotentRequest | undefined,
+  at: string,
+  status: number,
+  work: (trx: Executor) => Promise<T>,
+  stored: (body: T) => S = (body) => body as unknown as S,
+): Promise<StoredResponse<T | S>> {
+  return withIdempotency<T | S>(db, req, () => at, async (remember) => {
+    const body = await db.transaction(async (trx) => {
+      const result = await work(trx);
+      await remember(trx, { status, body: stored(result) });
+      return result;
+    });
+    return { status, body };
+  });
 }

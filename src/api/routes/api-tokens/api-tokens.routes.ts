@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../../domain/accounts/api-tokens.service.ts';
+import { idempotentTransaction } from '../../../domain/idempotency/idempotency.ts';
 import { defineRoute } from '../../route.ts';
 import { TOKEN_SCOPES } from '../../../auth/principal.ts';
 import { Id, IdParams, Instant, Nullable, RoleSchema, Text } from '../../schemas/common.ts';
@@ -44,9 +45,18 @@ export const apiTokenRoutes = [
       },
       { additionalProperties: false },
     ),
-    response: { status: 201, schema: Type.Object({ token: Type.String(), apiToken: ApiToken }, { additionalProperties: false }), description: 'The token (shown once)' },
+    response: {
+      status: 201,
+      schema: Type.Object(
+        { token: Nullable(Type.String({ description: 'Shown once; null on an idempotent replay (it is stored only hashed)' })), apiToken: ApiToken },
+        { additionalProperties: false },
+      ),
+      description: 'The token (shown once)',
+    },
     errors: [400, 401, 403, 404],
-    handler: ({ body, principal, deps }) => createApiToken(deps.db, principal, body, deps.clock()),
+    idempotent: true,
+    handler: ({ body, principal, deps, idempotency }) =>
+      idempotentTransaction(deps.db, idempotency, deps.clock().toISOString(), 201, (trx) => createApiToken(trx, principal, body, deps.clock()), (answer) => ({ ...answer, token: null })),
   }),
   defineRoute({
     method: 'get',

@@ -1,4 +1,5 @@
 import { createUser, getUser, listUsers, resetPassword, updateUser } from '../../../domain/accounts/users.service.ts';
+import { idempotentTransaction } from '../../../domain/idempotency/idempotency.ts';
 import { defineRoute } from '../../route.ts';
 import { IdParams } from '../../schemas/common.ts';
 import { NewUserBody, NewUserResponse, PasswordResetBody, User, UserChangeBody, UserPage, UserQuery } from './users.schema.ts';
@@ -14,8 +15,17 @@ export const userRoutes = [
     body: NewUserBody,
     response: { status: 201, schema: NewUserResponse, description: 'The account, and the generated password if none was given' },
     errors: [400, 401, 403, 409],
-    handler: ({ body, principal, deps }) =>
-      createUser(deps.db, { kind: 'user', id: principal.userId }, body, deps.clock(), { scryptCost: deps.config.scryptCost }),
+    idempotent: true,
+    // A replay answers without the generated password: it is shown once and never stored in clear.
+    handler: ({ body, principal, deps, idempotency }) =>
+      idempotentTransaction(
+        deps.db,
+        idempotency,
+        deps.clock().toISOString(),
+        201,
+        (trx) => createUser(trx, { kind: 'user', id: principal.userId }, body, deps.clock(), { scryptCost: deps.config.scryptCost }),
+        (answer) => ({ ...answer, initialPassword: null }),
+      ),
   }),
   defineRoute({
     method: 'get',
