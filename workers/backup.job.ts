@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { NotFoundError } from '../src/domain/errors.ts';
-import { createBackupRow, runBackup, type BackupDeps, type BackupView } from '../src/domain/backups/backup.service.ts';
+import { createBackupRow, runBackup, type BackupDeps, type BackupView } from '../src/infrastructure/backups/backup.service.ts';
 
 /** `{ backupId }` for a backup an admin asked for (the row exists); `{ kind: 'scheduled' }` from the job scheduler. */
 export interface BackupJobData {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { createDb } from '../db/db.ts';
-import { BackupRefusedError, listBackups, recordRestoredBackup, restoreBackup, runBackup, verifyBackup, type BackupDeps } from '../domain/backups/backup.service.ts';
+import { BackupRefusedError, listBackups, recordRestoredBackup, restoreBackup, runBackup, verifyBackup, type BackupDeps } from '../infrastructure/backups/backup.service.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpoint, verifyEventLog } from '../../src/domain/audit/event-log.ts';
-import { BackupRefusedError, restoreBackup, runBackup, verifyBackup, type BackupView } from '../../src/domain/backups/backup.service.ts';
+import { BackupRefusedError, restoreBackup, runBackup, verifyBackup, type BackupView } from '../../src/infrastructure/backups/backup.service.ts';
 import { notify } from '../../src/domain/notifications/notifications.service.ts';
 import { createLogger } from '../../src/logger.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';

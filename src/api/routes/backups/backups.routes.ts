@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { listBackups, requestBackup } from '../../../domain/backups/backup.service.ts';
+import { listBackups, requestBackup } from '../../../infrastructure/backups/backup.service.ts';
 import { defineRoute } from '../../route.ts';
 import { Id, Instant, Nullable } from '../../schemas/common.ts';
 
