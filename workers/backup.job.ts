@@ -24,7 +24,7 @@ export async function processBackupJob(
   try {
     if (typeof backupId === 'number') return await runBackup(deps, { backupId }, now);
     if (kind !== 'scheduled') throw new UnrecoverableError(`backup job without a backupId or kind 'scheduled': ${JSON.stringify(job.data)}`);
-    const created = (await createBackupRow(deps.db, 'scheduled', null, now)).id;
+    const created = (await createBackupRow(deps.db, deps.config, 'scheduled', null, now)).id;
     if (job.updateData) await job.updateData({ ...job.data, backupId: created });
     return await runBackup(deps, { backupId: created }, now);
   } catch (err) {

@@ -33,7 +33,7 @@ export const backupRoutes = [
     auth: ['admin'],
     response: { status: 202, schema: Backup, description: 'The queued backup' },
     errors: [401, 403],
-    handler: ({ principal, deps }) => requestBackup(deps.db, { kind: 'user', id: principal.userId }, deps.clock()),
+    handler: ({ principal, deps }) => requestBackup(deps.db, deps.config, { kind: 'user', id: principal.userId }, deps.clock()),
   }),
   defineRoute({
     method: 'get',
