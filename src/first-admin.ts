@@ -10,7 +10,7 @@ import { ConflictError, ValidationError } from './domain/errors.ts';
 export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
 
 /** Where the generated password may be shown: the console when it is a terminal. */
-export interface Console {
+export interface Terminal {
   isTTY?: boolean;
   write(text: string): unknown;
 }
@@ -21,7 +21,7 @@ export interface Console {
  * another one starting at the same moment takes that as done.
  * @throws ConfigError when IDESK_ADMIN_PASSWORD does not meet the password policy.
  */
-export async function ensureFirstAdmin(db: Db, config: Readonly<Config>, logger: Logger, now: Date, console: Console = process.stdout): Promise<void> {
+export async function ensureFirstAdmin(db: Db, config: Readonly<Config>, logger: Logger, now: Date, terminal: Terminal = process.stdout): Promise<void> {
   let generated: string | null | undefined;
   try {
     generated = await ensureAdmin(db, config.adminPassword, now, config.scryptCost);
@@ -36,7 +36,7 @@ export async function ensureFirstAdmin(db: Db, config: Readonly<Config>, logger:
   }
   if (generated === undefined) return;
   logger.info({ username: 'admin' }, 'created the first admin account');
-  if (generated !== null) announceGeneratedPassword(generated, config.dataDir, logger, console);
+  if (generated !== null) announceGeneratedPassword(generated, config.dataDir, logger, terminal);
 }
 
 /**
@@ -45,9 +45,9 @@ export async function ensureFirstAdmin(db: Db, config: Readonly<Config>, logger:
  * container's log — into DATA_DIR/initial-admin-password, readable by the service's account only, and
  * only that file's path is logged.
  */
-export function announceGeneratedPassword(password: string, dataDir: string, logger: Logger, console: Console): void {
-  if (console.isTTY) {
-    console.write(`\n  idesk: first start. Log in as "admin" with the password ${password}\n  (shown once, on this terminal only; you will be asked to change it)\n\n`);
+export function announceGeneratedPassword(password: string, dataDir: string, logger: Logger, terminal: Terminal): void {
+  if (terminal.isTTY) {
+    terminal.write(`\n  idesk: first start. Log in as "admin" with the password ${password}\n  (shown once, on this terminal only; you will be asked to change it)\n\n`);
     return;
   }
   const file = path.join(dataDir, INITIAL_PASSWORD_FILE);
