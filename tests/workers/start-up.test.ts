@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationSource } from '../../migrations/index.ts';
-import { announceGeneratedPassword, INITIAL_PASSWORD_FILE } from '../../src/first-admin.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createDb, migrateLatest } from '../../src/db/db.ts';
+import { announceGeneratedPassword, ensureFirstAdmin, INITIAL_PASSWORD_FILE } from '../../src/first-admin.ts';
 import { createLogger } from '../../src/logger.ts';
 import { spawnTs, type Spawned } from '../support/child-process.ts';
 import { freePort, TestRedis } from '../support/redis-server.ts';
@@ -103,6 +105,21 @@ describe('the first admin', () => {
     expect(answer.status).toBe(200);
     expect(await api.stop()).toBe(0);
   }, 60_000);
+
+  it('created by two processes at once (outside the schema lock, as a CLI might): one creates it, the other takes it as done', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    await migrateLatest(database.db);
+    const url = database.database.client === 'pg' ? database.database.url : `sqlite:${database.database.filename}`;
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, IDESK_ADMIN_PASSWORD: 'Quan-tri-2026', SCRYPT_COST: '1024' });
+    const pools = [createDb(database.database), createDb(database.database)];
+    try {
+      await Promise.all(pools.map((db) => ensureFirstAdmin(db, config, createLogger('silent'), new Date())));
+    } finally {
+      for (const db of pools) await db.destroy();
+    }
+    expect(await database.db('users').whereRaw('lower(username) = ?', ['admin']).select('id')).toHaveLength(1);
+  });
 
   it('on a terminal the generated password is shown there, and no file is written', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idesk-tty-'));
