@@ -117,6 +117,8 @@ export async function holdDatabase(database: Config['database'], holder: string,
       await closeQuietly(fresh);
       throw restoreInProgress(describeDatabase(database));
     }
+    // Released while this retry was connecting: nobody would ever close it.
+    if (released) return closeQuietly(fresh);
     client = fresh;
   };
   // The connection holding the lock can drop (PostgreSQL restarted, a network cut): the lock goes with it,
@@ -126,11 +128,14 @@ export async function holdDatabase(database: Config['database'], holder: string,
     client = null;
     void closeQuietly(which);
     logger?.error({ err: err?.message }, 'lost the connection holding the database in use; taking it again');
+    retryLater();
+  };
+  const retryLater = () => {
     const retry = setTimeout(() => {
       if (released) return;
       acquire().catch((e: Error) => {
-        logger?.error({ err: e.message }, 'could not hold the database in use again');
-        if (!released && client === null) lost(which);
+        logger?.error({ err: e.message }, 'could not hold the database in use again; trying again in 5 s');
+        if (!released) retryLater();
       });
     }, 5_000);
     retry.unref();
