@@ -86,9 +86,10 @@ function describeDatabase(database: Config['database']): string {
 /**
  * Holds the database *in use* for as long as this process runs (until `release`).
  * @param holder what the process is (`api`, `worker`, `start`, `cli backup`…), shown to a refused restore.
+ * @param retryMs PostgreSQL: how long to wait before taking the lock again after its connection dropped.
  * @throws ConflictError RESTORE_IN_PROGRESS while a restore holds the database.
  */
-export async function holdDatabase(database: Config['database'], holder: string, logger?: Logger): Promise<DatabaseLock> {
+export async function holdDatabase(database: Config['database'], holder: string, logger?: Logger, retryMs = 5_000): Promise<DatabaseLock> {
   if (database.client === 'sqlite') {
     if (database.filename === ':memory:') return { release: async () => undefined };
     const conn = openLockFile(database.filename);
@@ -134,10 +135,10 @@ export async function holdDatabase(database: Config['database'], holder: string,
     const retry = setTimeout(() => {
       if (released) return;
       acquire().catch((e: Error) => {
-        logger?.error({ err: e.message }, 'could not hold the database in use again; trying again in 5 s');
+        logger?.error({ err: e.message, retryMs }, 'could not hold the database in use again; trying again');
         if (!released) retryLater();
       });
-    }, 5_000);
+    }, retryMs);
     retry.unref();
   };
   await acquire();
