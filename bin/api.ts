@@ -7,11 +7,12 @@ import { configOrExit, failed, onShutdown } from './process.ts';
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  const deps = await bootstrap(config, logger, {}, { queues: true });
+  const deps = await bootstrap(config, logger, {}, { queues: true, holder: 'api' });
   const server = await startServer(deps);
   logger.info({ port: config.port, database: config.database.client }, 'idesk API listening');
   onShutdown(logger, async () => {
     await stopServer(server, deps, config.shutdownGraceMs);
+    await deps.databaseLock?.release();
   });
 }
 

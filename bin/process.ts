@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
+import { DomainError } from '../src/domain/errors.ts';
 
 /** The configuration, or exit 2 with the reason (a process must not start half-configured). */
 export function configOrExit(): Readonly<Config> {
@@ -32,7 +33,19 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   process.on('SIGINT', () => handle('SIGINT'));
 }
 
+/**
+ * Ends a process that could not start. What the operator must act on — the configuration (a weak
+ * IDESK_ADMIN_PASSWORD included), a restore in progress — is one line; anything else is a bug, with its stack.
+ */
 export function failed(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`idesk: configuration error: ${err.message}\n`);
+    process.exit(2);
+  }
+  if (err instanceof DomainError) {
+    process.stderr.write(`idesk: cannot start: ${err.message} (${err.code})\n`);
+    process.exit(1);
+  }
   process.stderr.write(`idesk: failed to start: ${(err as Error).stack ?? err}\n`);
   process.exit(1);
 }

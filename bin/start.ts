@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const redis = await ensureRedis(config.redisUrl, config.dataDir, logger);
-  const deps = await bootstrap(config, logger, {}, { queues: true });
+  const deps = await bootstrap(config, logger, {}, { queues: true, holder: 'start' });
   // The server first: it adds the metrics the workers' transitions are counted in too.
   const server = await startServer(deps);
   const workers = await startWorkerProcess({ ...deps, queues: deps.queues!, redis: deps.redis!, redisUrl: config.redisUrl });
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     await deps.queues?.close();
     deps.redis?.disconnect();
     await deps.db.destroy();
+    await deps.databaseLock?.release();
     await redis?.stop();
   });
 }

@@ -7,7 +7,7 @@ import { configOrExit, failed, onShutdown } from './process.ts';
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  const deps = await bootstrap(config, logger, {}, { queues: true });
+  const deps = await bootstrap(config, logger, {}, { queues: true, holder: 'worker' });
   const workers = await startWorkerProcess({ ...deps, queues: deps.queues!, redis: deps.redis!, redisUrl: config.redisUrl });
   logger.info({ queuePrefix: config.queuePrefix }, 'idesk workers running');
   onShutdown(logger, async () => {
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     await deps.queues?.close();
     deps.redis?.disconnect();
     await deps.db.destroy();
+    await deps.databaseLock?.release();
   });
 }
 

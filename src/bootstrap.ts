@@ -3,10 +3,11 @@ import type { AppDeps } from './api/deps.ts';
 import { PrincipalCache } from './api/principal-cache.ts';
 import { RateLimiter } from './api/rate-limiter.ts';
 import { configWarnings, type Config } from './config.ts';
+import { holdDatabase } from './db/database-locks.ts';
 import { createDb, migrateLatest } from './db/db.ts';
-import { ensureAdmin } from './domain/accounts/sessions.service.ts';
 import { DbCalendarProvider } from './domain/calendar/calendar.service.ts';
 import { createMachineRegistry } from './domain/machines.ts';
+import { ensureFirstAdmin } from './first-admin.ts';
 import { createQueues, createRedis } from './queues/queues.ts';
 
 /**
@@ -27,31 +28,34 @@ export function connectQueues(config: Readonly<Config>, logger: Logger) {
 }
 
 /**
- * Opens the database, brings the schema up to date, creates the first admin on an empty database and
- * assembles the app's dependencies. A generated admin password is printed once to the console (never
- * to the log).
+ * Opens the database, holds it in use (a restore is refused while this process runs: release
+ * `deps.databaseLock` when closing), brings the schema up to date and creates the first admin on an empty
+ * database — both under the schema lock, so replicas starting together take turns — and assembles the
+ * app's dependencies.
+ * @throws ConflictError RESTORE_IN_PROGRESS while a restore holds the database; ConfigError for an
+ *   IDESK_ADMIN_PASSWORD the password policy refuses.
  */
 export async function bootstrap(
   config: Readonly<Config>,
   logger: Logger,
   overrides: Partial<AppDeps> = {},
-  options: { queues?: boolean } = {},
+  options: { queues?: boolean; holder?: string } = {},
 ): Promise<AppDeps> {
   const db = overrides.db ?? createDb(config.database);
-  await migrateLatest(db);
   const clock = overrides.clock ?? (() => new Date());
-  const generated = await ensureAdmin(db, config.adminPassword, clock(), config.scryptCost);
-  if (generated !== undefined) {
-    logger.info({ username: 'admin' }, 'created the first admin account');
-    if (generated !== null) {
-      process.stdout.write(`\n  idesk: first start. Log in as "admin" with the password ${generated}\n  (shown once; you will be asked to change it)\n\n`);
-    }
+  const databaseLock = await holdDatabase(config.database, options.holder ?? 'service', logger);
+  try {
+    await migrateLatest(db, () => ensureFirstAdmin(db, config, logger, clock()));
+  } catch (err) {
+    await databaseLock.release();
+    throw err;
   }
   for (const warning of configWarnings(config)) logger.warn(warning);
   const producer = options.queues ? connectQueues(config, logger) : null;
   return {
     config,
     db,
+    databaseLock,
     queues: overrides.queues ?? producer?.queues ?? null,
     redis: overrides.redis ?? producer?.redis ?? null,
     logger: overrides.logger ?? logger,

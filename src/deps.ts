@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
+import type { DatabaseLock } from './db/database-locks.ts';
 import type { Db } from './db/db.ts';
 import type { CalendarProvider } from './domain/calendar/calendar.service.ts';
 import type { DossierDeps } from './domain/dossiers/dossier-deps.ts';
@@ -22,6 +23,8 @@ export interface CoreDeps {
   redis: Redis | null;
   /** Prometheus metrics; only a process that exports them has one (the API's createApp adds it). */
   metrics?: Metrics;
+  /** This process's hold on the database (bootstrap takes it): a restore is refused until it is released. */
+  databaseLock?: DatabaseLock;
 }
 
 export function dossierDeps(deps: CoreDeps): DossierDeps {

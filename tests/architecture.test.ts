@@ -51,6 +51,16 @@ describe('architecture', () => {
     }
   });
 
+  it('domain code spawns no processes and reaches no infrastructure: pg_dump, file copies and their like live in src/infrastructure', () => {
+    expect(sources('src/infrastructure/backups').length).toBeGreaterThan(0);
+    for (const file of sources('src/domain')) {
+      for (const spec of importsOf(file)) {
+        expect(spec, `${file} imports ${spec}`).not.toMatch(/^(node:)?child_process$/);
+        expect(resolve(file, spec) ?? '', `${file} imports ${spec}`).not.toMatch(/^src\/infrastructure\//);
+      }
+    }
+  });
+
   it('nothing in the product imports tests or workers; only the process entry points (bin/) import workers', () => {
     for (const file of [...sources('machines'), ...sources('src'), ...sources('migrations')]) {
       for (const spec of importsOf(file)) {

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { NotFoundError } from '../src/domain/errors.ts';
-import { createBackupRow, runBackup, type BackupDeps, type BackupView } from '../src/domain/backups/backup.service.ts';
+import { createBackupRow, runBackup, type BackupDeps, type BackupView } from '../src/infrastructure/backups/backup.service.ts';
 
 /** `{ backupId }` for a backup an admin asked for (the row exists); `{ kind: 'scheduled' }` from the job scheduler. */
 export interface BackupJobData {
@@ -24,7 +24,7 @@ export async function processBackupJob(
   try {
     if (typeof backupId === 'number') return await runBackup(deps, { backupId }, now);
     if (kind !== 'scheduled') throw new UnrecoverableError(`backup job without a backupId or kind 'scheduled': ${JSON.stringify(job.data)}`);
-    const created = (await createBackupRow(deps.db, 'scheduled', null, now)).id;
+    const created = (await createBackupRow(deps.db, deps.config, 'scheduled', null, now)).id;
     if (job.updateData) await job.updateData({ ...job.data, backupId: created });
     return await runBackup(deps, { backupId: created }, now);
   } catch (err) {

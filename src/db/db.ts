@@ -4,6 +4,7 @@ import knex, { type Knex } from 'knex';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { migrationSource } from '../../migrations/index.ts';
+import { withSchemaLock } from './database-locks.ts';
 
 export type Db = Knex;
 export type Executor = Knex | Knex.Transaction;
@@ -85,9 +86,24 @@ export function isPostgres(db: Executor): boolean {
   return db.client.config.client === 'pg';
 }
 
-/** Brings the schema up to date. */
-export async function migrateLatest(db: Db): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+/** The configuration a knex instance made by createDb was made from. */
+export function databaseOf(db: Db): Config['database'] {
+  const connection = db.client.config.connection as { connectionString?: string; filename?: string };
+  if (isPostgres(db)) return { client: 'pg', url: connection.connectionString as string };
+  return { client: 'sqlite', filename: connection.filename as string };
+}
+
+/**
+ * Brings the schema up to date, then runs `andThen` (the first admin), under the schema lock: processes
+ * started at the same moment on a fresh database take turns, and the later ones find the work done.
+ * Without it, two of them both saw no `knex_migrations` table and both created it (PostgreSQL), or both
+ * created the first admin.
+ */
+export async function migrateLatest(db: Db, andThen?: () => Promise<void>): Promise<void> {
+  await withSchemaLock(databaseOf(db), async () => {
+    await db.migrate.latest({ migrationSource });
+    await andThen?.();
+  });
 }
 
 /** Rolls every migration back (used by tests of the down migrations). */

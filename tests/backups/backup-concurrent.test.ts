@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
 import { verifyEventLog } from '../../src/domain/audit/event-log.ts';
-import { restoreBackup } from '../../src/domain/backups/backup.service.ts';
+import { restoreBackup } from '../../src/infrastructure/backups/backup.service.ts';
 import { iso } from '../../src/lib/rows.ts';
 import { createLogger } from '../../src/logger.ts';
 import { APPLICANT, buildWorld, type TestUser, type World } from '../support/factories.ts';

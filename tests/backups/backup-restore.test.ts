@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpoint, verifyEventLog } from '../../src/domain/audit/event-log.ts';
-import { BackupRefusedError, restoreBackup, runBackup, verifyBackup, type BackupView } from '../../src/domain/backups/backup.service.ts';
+import { BackupRefusedError, restoreBackup, runBackup, verifyBackup, type BackupView } from '../../src/infrastructure/backups/backup.service.ts';
 import { notify } from '../../src/domain/notifications/notifications.service.ts';
 import { createLogger } from '../../src/logger.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
@@ -191,13 +191,16 @@ describe('backup and restore', () => {
     const check = await verifyBackup({ config: app.deps.config }, dir, copy.sha256);
     expect(check.ok).toBe(false);
     expect(check.text).toMatch(/manifest\.json: sha256 .* differs from the catalog's/);
-    // Restoring over the source's own database (whose catalog has the row) is refused before anything moves.
+    // Restoring over the source's own database (whose catalog has the row) is refused before anything moves:
+    // while the app runs because it holds the database, and once it lets go, because of the catalog's hash.
     const fingerprint = await snapshotTables(app.deps.db);
+    await expect(restoreBackup(app.deps.config, copy.name as string, logger)).rejects.toMatchObject({ code: 'DATABASE_IN_USE' });
+    await app.deps.databaseLock?.release();
     await expect(restoreBackup(app.deps.config, copy.name as string, logger)).rejects.toThrow(/differs from the catalog's/);
     expect(await snapshotTables(app.deps.db)).toEqual(fingerprint);
     expect(fs.readFileSync(path.join(app.deps.config.filesDir, 'readme.txt'), 'utf8')).toBe('tài liệu dùng chung\n');
 
-    await expect(restoreBackup(target.config, 'no-such-backup', logger)).rejects.toThrow(/no backup at/);
+    await expect(restoreBackup(target.config, 'no-such-backup', logger)).rejects.toMatchObject({ code: 'NO_SUCH_BACKUP', message: expect.stringMatching(/^no such backup: no-such-backup/) });
   });
 
   it('keeps the newest BACKUP_RETENTION succeeded backups and prunes the older ones', async () => {

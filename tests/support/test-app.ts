@@ -59,6 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         server.closeAllConnections();
       });
       if (options.queues) await closeQueues(deps);
+      await deps.databaseLock?.release();
       await database.drop();
     },
   };

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { listBackups, requestBackup } from '../../../domain/backups/backup.service.ts';
+import { listBackups, requestBackup } from '../../../infrastructure/backups/backup.service.ts';
 import { defineRoute } from '../../route.ts';
 import { Id, Instant, Nullable } from '../../schemas/common.ts';
 
@@ -33,7 +33,7 @@ export const backupRoutes = [
     auth: ['admin'],
     response: { status: 202, schema: Backup, description: 'The queued backup' },
     errors: [401, 403],
-    handler: ({ principal, deps }) => requestBackup(deps.db, { kind: 'user', id: principal.userId }, deps.clock()),
+    handler: ({ principal, deps }) => requestBackup(deps.db, deps.config, { kind: 'user', id: principal.userId }, deps.clock()),
   }),
   defineRoute({
     method: 'get',

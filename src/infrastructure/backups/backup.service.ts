@@ -5,9 +5,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import { isPostgres, type Db, type Executor } from '../../db/db.ts';
 import { bool, iso } from '../../lib/rows.ts';
-import type { ActorRef } from '../audit/event-log.ts';
-import { NotFoundError } from '../errors.ts';
-import { jobIdStamp, writeOutbox, type AddJob } from '../outbox/outbox.ts';
+import type { ActorRef } from '../../domain/audit/event-log.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import { lockDatabaseForRestore } from '../../db/database-locks.ts';
+import { jobIdStamp, writeOutbox, type AddJob } from '../../domain/outbox/outbox.ts';
+import { backupPath, findBackup, reconcileBackupCatalog } from './backup-catalog.ts';
 import { checkBackupFiles, copyTree, describeFile, FILES_DIR, isSafeRelativePath, writeManifest, type BackupManifest } from './backup-files.ts';
 import { dumpPostgres, listPostgresArchive, postgresCatalogSha256, redactSecrets, restoreIntoScratch, restorePostgres } from './postgres-backup.ts';
 import { checkSqliteCopy, copySqliteOnline, countSqliteRows, restoreSqliteFile, sqliteCatalogSha256 } from './sqlite-backup.ts';
@@ -102,8 +104,13 @@ function toView(row: Record<string, unknown>): BackupView {
   };
 }
 
-/** Inserts a catalog row ('queued') and names its folder after its creation instant and id. */
-export async function createBackupRow(db: Executor, kind: BackupKind, requestedBy: number | null, now: Date): Promise<BackupView> {
+/**
+ * Inserts a catalog row ('queued') and names its folder after its creation instant and id. The catalog
+ * is first brought in line with the backup directory, so the number is past every backup there (after a
+ * restore the restored table would otherwise hand out the numbers of backups made since).
+ */
+export async function createBackupRow(db: Executor, config: Readonly<Config>, kind: BackupKind, requestedBy: number | null, now: Date): Promise<BackupView> {
+  await reconcileBackupCatalog(db, config);
   const at = now.toISOString();
   const [inserted] = await db('backups')
     .insert({ kind, status: 'queued', requested_by: requestedBy, database_client: isPostgres(db) ? 'pg' : 'sqlite', created_at: at })
@@ -118,9 +125,9 @@ export async function createBackupRow(db: Executor, kind: BackupKind, requestedB
  * outbox relay hands it to the maintenance worker after commit, under the deterministic id `backup-<id>`).
  * @returns the queued backup.
  */
-export async function requestBackup(db: Db, actor: ActorRef, now: Date): Promise<BackupView> {
+export async function requestBackup(db: Db, config: Readonly<Config>, actor: ActorRef, now: Date): Promise<BackupView> {
   return db.transaction(async (trx) => {
-    const backup = await createBackupRow(trx, 'manual', actor.kind === 'user' ? actor.id : null, now);
+    const backup = await createBackupRow(trx, config, 'manual', actor.kind === 'user' ? actor.id : null, now);
     const job: AddJob = { action: 'add', queue: 'maintenance', name: 'backup', jobId: `backup-${backup.id}-${jobIdStamp(backup.createdAt)}`, payload: { backupId: backup.id }, runAt: null };
     await writeOutbox(trx, [job], now.toISOString());
     return backup;
@@ -200,12 +207,6 @@ export async function verifyBackup(
   return { ok, text: parts.join('; ').slice(0, 1000), manifest, manifestSha256: files.manifestSha256, totalBytes: files.totalBytes };
 }
 
-/** A backup's folder: a bare name is looked up under the backup directory, anything else is a path. */
-export function backupPath(config: Readonly<Config>, nameOrPath: string): string {
-  if (nameOrPath.includes('/') || nameOrPath.includes(path.sep) || nameOrPath === '.' || nameOrPath === '..') return path.resolve(nameOrPath);
-  return path.join(config.backup.dir, nameOrPath);
-}
-
 /**
  * Makes one backup now: marks the catalog row running, copies the database online (SQLite backup API, or
  * pg_dump at an exported snapshot) and the file store into a work folder, writes the manifest, moves the
@@ -216,7 +217,7 @@ export function backupPath(config: Readonly<Config>, nameOrPath: string): string
  */
 export async function runBackup(deps: BackupDeps, request: BackupRequest, now: Date = deps.clock()): Promise<BackupView> {
   const { db, config, logger } = deps;
-  const id = 'backupId' in request ? request.backupId : (await createBackupRow(db, request.kind, null, now)).id;
+  const id = 'backupId' in request ? request.backupId : (await createBackupRow(db, config, request.kind, null, now)).id;
   const claimed = await claimBackup(db, id, now);
   if (!claimed) {
     const done = toView(await db('backups').where({ id }).first());
@@ -343,17 +344,30 @@ export interface RestoreResult {
 }
 
 /**
- * Restores a backup over the configured database and file store. Nothing is touched until every file
- * matches the manifest (and the manifest matches the live catalog's sha256 when the live database still
- * has it) and the database copy passes its check. SQLite — the service (API and workers) must be
- * stopped: the live file and its -wal/-shm are moved aside to `<file>.before-restore-<stamp>` and the copy
- * is put in place. PostgreSQL — `pg_restore --clean --if-exists --no-owner`, in one transaction. The file
+ * Restores a backup over the configured database and file store. First the database is taken
+ * exclusively (src/db/database-locks.ts): while any idesk process holds it — the API, a worker, `npm
+ * start`, another command — the restore is refused before anything is read or moved, since a running
+ * process would go on writing to the database that is set aside (SQLite) or into the restored one
+ * (PostgreSQL). Nothing is touched until every file matches the manifest (and the manifest matches the
+ * live catalog's sha256 when the live database still has it) and the database copy passes its check.
+ * SQLite: the live file and its -wal/-shm are moved aside to `<file>.before-restore-<stamp>` and the copy
+ * is put in place. PostgreSQL: the schema is replaced by the archive's in one transaction. The file
  * store is moved aside likewise and the backup's files copied in.
- * @throws BackupRefusedError when the backup is missing, altered, for the other database client, or fails its check.
+ * @throws ConflictError DATABASE_IN_USE while a process holds the database; NotFoundError NO_SUCH_BACKUP;
+ *   BackupRefusedError when the backup is altered, for the other database client, or fails its check.
  */
 export async function restoreBackup(config: Readonly<Config>, nameOrPath: string, logger: Logger): Promise<RestoreResult> {
-  const dir = backupPath(config, nameOrPath);
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new BackupRefusedError(`no backup at ${dir} (no manifest.json)`);
+  const lock = await lockDatabaseForRestore(config.database);
+  try {
+    return await restoreLocked(config, nameOrPath, logger);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function restoreLocked(config: Readonly<Config>, nameOrPath: string, logger: Logger): Promise<RestoreResult> {
+  const dir = await findBackup(config, nameOrPath);
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new BackupRefusedError(`refusing to restore ${dir}: it has no manifest.json`);
   const name = path.basename(dir);
   const expected =
     config.database.client === 'sqlite' ? sqliteCatalogSha256(config.database.filename, name) : await postgresCatalogSha256(config.database.url, name);
@@ -399,13 +413,15 @@ export async function restoreBackup(config: Readonly<Config>, nameOrPath: string
 }
 
 /**
- * After a restore, the restored catalog shows the restored backup as it was when its copy was taken:
- * 'running'. This records in the restored database what is now known of it (it restored: its checksums
- * and copy were verified), so the list does not show a backup running forever. Kept apart from
- * restoreBackup, whose result is exactly the data at the backup instant.
- * @returns whether the row was there to update.
+ * After a restore, puts the restored catalog right. The restored backup's own row shows it as it was
+ * when its copy was taken, 'running': it is recorded as succeeded and verified (it just restored: its
+ * checksums and copy were checked). Backups made after it, whose folders are still in the backup
+ * directory, are recorded again (reconcileBackupCatalog), so that `backup list` shows them and the next
+ * backup takes a number past theirs. Kept apart from restoreBackup, whose result is exactly the data at
+ * the backup instant.
+ * @returns whether the restored backup's row was there to update, and the ids of the rows added.
  */
-export async function recordRestoredBackup(db: Db, result: RestoreResult, now: Date): Promise<boolean> {
+export async function recordRestoredBackup(db: Db, config: Readonly<Config>, result: RestoreResult, now: Date): Promise<{ updated: boolean; added: number[] }> {
   const updated = await db('backups')
     .where({ name: result.name, status: 'running' })
     .update({
@@ -415,5 +431,6 @@ export async function recordRestoredBackup(db: Db, result: RestoreResult, now: D
       verified: true,
       verification: `restored from this backup at ${now.toISOString()}: ${result.verification}`.slice(0, 1000),
     });
-  return updated > 0;
+  const added = await reconcileBackupCatalog(db, config, { afterRestore: true });
+  return { updated: updated > 0, added };
 }
