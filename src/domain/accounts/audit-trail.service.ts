@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/db.ts';
-import { toStoredEvent } from '../audit/event-log.ts';
+import { toStoredEvent, type StoredEvent } from '../audit/event-log.ts';
 import { ValidationError } from '../errors.ts';
 import { pageNumber } from './users.service.ts';
 
@@ -39,19 +39,8 @@ export interface EventFilter {
   pageSize?: number;
 }
 
-export interface EventView {
-  id: number;
-  streamType: string;
-  streamId: string;
-  seq: number;
-  type: string;
-  actorKind: 'user' | 'applicant' | 'system';
-  actorId: number | null;
-  at: string;
-  fromState: string | null;
-  toState: string | null;
-  payload: Record<string, unknown>;
-}
+/** An event as admins read it: everything but the chain's hashes. */
+export type EventView = Omit<StoredEvent, 'prevHash' | 'hash'>;
 
 export interface EventPage {
   items: EventView[];
