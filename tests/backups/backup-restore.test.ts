@@ -38,6 +38,9 @@ beforeAll(async () => {
   expect((await w.http.put('/api/calendar/overrides/2026-04-30', { kind: 'holiday', name: 'Ngày Giải phóng miền Nam' }, { token: w.admin.token })).status).toBe(200);
   expect((await w.http.post('/api/admin/api-tokens', { name: 'một cửa quốc gia', userId: w.onestop.id, roles: ['onestop'] }, { token: w.admin.token })).status).toBe(201);
   await notify(app.deps.db, [w.lead.id, w.specialist.id], { kind: 'step-reminder', subjectType: 'dossier', subjectId: 1, title: 'Sắp đến hạn', body: 'Hồ sơ sắp đến hạn', dedupeKey: 'r-1' }, app.clock.now().toISOString(), { email: false });
+  // A failed and a successful login over HTTP: the throttle's counters and a known browser.
+  await w.http.post('/api/auth/login', { username: w.onestop.username, password: 'not-the-password-2026' });
+  expect((await w.http.post('/api/auth/login', { username: w.onestop.username, password: w.onestop.password })).status).toBe(200);
   await createCheckpoint(app.deps.db, app.clock.now());
 
   // The file store: nested files, binary content, and a link that points out of the store.
