@@ -2,15 +2,20 @@ import type { Db } from '../db/db.ts';
 import type { Role } from '../auth/principal.ts';
 import { createDepartment } from '../domain/accounts/departments.service.ts';
 import { createUser } from '../domain/accounts/users.service.ts';
-import { createProcedure } from '../domain/procedures/procedures.service.ts';
+import { createProcedure, type ProcedureRulesInput } from '../domain/procedures/procedures.service.ts';
 
 const SYSTEM = { kind: 'system' } as const;
 
-/** The units of a provincial Sở Công Thương (DOMAIN §6). */
+/**
+ * The units of a provincial Sở Công Thương (DOMAIN §6). Since 1 July 2025 dossiers are received and results
+ * returned by the provincial Public Administration Service Centre (Trung tâm Phục vụ hành chính công; Nghị định
+ * 118/2025/NĐ-CP on the one-stop mechanism), whose name the forms print from IDESK_SERVICE_CENTRE_NAME. The demo
+ * keeps a unit for the one-stop staff who work there for the Sở, under the same code (MOTCUA).
+ */
 const DEPARTMENTS = [
   { code: 'BGD', name: 'Ban Giám đốc Sở' },
   { code: 'VP', name: 'Văn phòng Sở' },
-  { code: 'MOTCUA', name: 'Bộ phận Một cửa' },
+  { code: 'MOTCUA', name: 'Bộ phận Một cửa (công chức của Sở tại Trung tâm Phục vụ hành chính công tỉnh)' },
   { code: 'TTRA', name: 'Thanh tra Sở' },
   { code: 'KHTC', name: 'Phòng Kế hoạch – Tài chính' },
   { code: 'QLCN', name: 'Phòng Quản lý Công nghiệp' },
@@ -31,26 +36,113 @@ const USERS: Array<{ username: string; fullName: string; department: string; rol
   { username: 'nhanvien', fullName: 'Bùi Thị Nhân Viên', department: 'KHTC', roles: [] },
 ];
 
+/** A demo procedure: its rules, the legal basis they come from, and what could not be checked against the text. */
+export interface DemoProcedure extends ProcedureRulesInput {
+  code: string;
+  name: string;
+  department: string;
+  /** The documents and articles the name, time limit, supplement window and fee come from. */
+  legalBasis: string;
+  /** Facts taken over without being checked against the legal text (empty: all checked). */
+  unverified: string[];
+}
+
 /**
- * Real procedures handled by a Sở Công Thương with their statutory time limits (DOMAIN §6). Codes with
- * a national number are the national procedure codes; the others are local codes (the source gives no number).
+ * Appraisal fees (phí thẩm định) are paid when the dossier is lodged, so the result never waits for them
+ * (no awaitingPayment). The amounts are left "theo quy định" (null): the Ministry of Finance sets them by
+ * area (the national portal lists, for an alcohol licence, one appraisal rate for businesses in cities and
+ * towns and another elsewhere), so one number cannot be right for every province, and the current rates
+ * for these procedures were not verified.
  */
-const PROCEDURES = [
-  { code: '1.013416', name: 'Cấp giấy phép hoạt động bán lẻ điện', department: 'QLNL', workingDays: 14, hasFee: true },
-  { code: '1.013412', name: 'Cấp giấy phép hoạt động bán buôn điện', department: 'QLNL', workingDays: 14, hasFee: true },
-  { code: '1.013417', name: 'Cấp lại giấy phép hoạt động điện lực', department: 'QLNL', workingDays: 10, hasFee: true },
-  { code: 'SCT.RUOU.BB', name: 'Cấp Giấy phép bán buôn rượu', department: 'QLTM', workingDays: 15, hasFee: true },
-  { code: 'SCT.THUOCLA.BB', name: 'Cấp Giấy phép bán buôn sản phẩm thuốc lá', department: 'QLTM', workingDays: 15, hasFee: true },
-  { code: 'SCT.RUOU.CL', name: 'Cấp lại giấy phép rượu', department: 'QLTM', workingDays: 7, hasFee: false, leadReview: false },
+const APPRAISAL_FEE = { collectedAt: 'intake', amount: null } as const;
+
+/**
+ * Procedures handled by a Sở Công Thương, as in force at the end of 2026, with their statutory time limits
+ * in working days, the window for asking for a supplement and the fee. Codes with a national number are
+ * national procedure codes (not checked against the national database, see `unverified`); the others are
+ * local codes. Checked on 3 December 2026 against the sources named in each `legalBasis`.
+ *
+ * Left out on purpose — chemicals. The Luật Hóa chất số 69/2025/QH15 took effect on 1 January 2026 and
+ * Nghị định 24/2026, 25/2026 and 26/2026/NĐ-CP (17 January 2026, with Thông tư 01/2026/TT-BCT and
+ * 02/2026/TT-BCT) replaced Nghị định 113/2017/NĐ-CP and 82/2022/NĐ-CP, so the two chemicals procedures of the previous
+ * seed (12 and 5 working days) no longer have a legal basis. Their successor is the "Cấp Giấy
+ * chứng nhận đủ điều kiện sản xuất, kinh doanh hóa chất có điều kiện", issued by the provincial People's
+ * Committee (Nghị định 26/2026/NĐ-CP, Điều 8–10; request form Mẫu 10a, Phụ lục X, Thông tư 01/2026/TT-BCT),
+ * but its time limit, whether a supplement window applies and its fee could not be verified, so no
+ * procedure is seeded for it rather than an invented deadline. Add it here once the decision publishing the
+ * 2026 chemicals procedures (thời hạn giải quyết, phí thẩm định) has been read.
+ */
+export const DEMO_PROCEDURES: DemoProcedure[] = [
   {
-    code: 'SCT.HOACHAT.GCN',
-    name: 'Cấp Giấy chứng nhận đủ điều kiện sản xuất, kinh doanh hóa chất sản xuất, kinh doanh có điều kiện trong lĩnh vực công nghiệp',
-    department: 'KTAT',
-    workingDays: 12,
-    hasFee: true,
-    inspection: true,
+    code: '1.013416',
+    name: 'Cấp giấy phép hoạt động bán lẻ điện',
+    department: 'QLNL',
+    workingDays: 14,
+    fee: APPRAISAL_FEE,
+    supplementWindowDays: null,
+    legalBasis:
+      'Luật Điện lực ngày 30/11/2024, Điều 31–32; Nghị định 61/2025/NĐ-CP (04/3/2025), Điều 22 khoản 2: UBND cấp tỉnh cấp giấy phép bán lẻ điện trong một tỉnh và dưới 22 kV (từ 22 kV hoặc từ 02 tỉnh trở lên: Cục Điện lực, khoản 1 điểm d)',
+    unverified: ['national code and name', 'time limit of 14 working days (kept from the previous seed)', 'supplement window', 'fee: circular and amount'],
   },
-  { code: 'SCT.HOACHAT.CL', name: 'Cấp lại Giấy chứng nhận đủ điều kiện sản xuất, kinh doanh hóa chất', department: 'KTAT', workingDays: 5, hasFee: false },
+  {
+    code: '1.013412',
+    name: 'Cấp giấy phép hoạt động bán buôn điện',
+    department: 'QLNL',
+    workingDays: 14,
+    fee: APPRAISAL_FEE,
+    supplementWindowDays: null,
+    legalBasis:
+      'Luật Điện lực ngày 30/11/2024, Điều 31–32; Nghị định 61/2025/NĐ-CP (04/3/2025), Điều 22 khoản 2: UBND cấp tỉnh cấp giấy phép bán buôn điện trong một tỉnh và dưới 22 kV (từ 22 kV hoặc từ 02 tỉnh trở lên: Cục Điện lực, khoản 1 điểm d)',
+    unverified: ['national code and name', 'time limit of 14 working days (kept from the previous seed)', 'supplement window', 'fee: circular and amount'],
+  },
+  {
+    code: '1.013417',
+    name: 'Cấp lại giấy phép hoạt động điện lực',
+    department: 'QLNL',
+    workingDays: 10,
+    fee: APPRAISAL_FEE,
+    supplementWindowDays: null,
+    legalBasis: 'Luật Điện lực ngày 30/11/2024, Điều 32; Nghị định 61/2025/NĐ-CP (04/3/2025), Điều 22 (thẩm quyền như khi cấp mới)',
+    unverified: ['national code and name', 'time limit of 10 working days (kept from the previous seed)', 'supplement window', 'whether an appraisal fee is charged for cấp lại, and its amount'],
+  },
+  {
+    code: 'SCT.RUOU.BB',
+    name: 'Cấp Giấy phép bán buôn rượu',
+    department: 'QLTM',
+    workingDays: 15,
+    fee: APPRAISAL_FEE,
+    supplementWindowDays: 3,
+    legalBasis:
+      'Nghị định 105/2017/NĐ-CP, sửa đổi, bổ sung bởi Nghị định 17/2020/NĐ-CP, Điều 25: Sở Công Thương cấp; 15 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ; hồ sơ chưa hợp lệ thì yêu cầu bổ sung bằng văn bản trong 03 ngày làm việc kể từ ngày tiếp nhận. Phí thẩm định: Thông tư 168/2016/TT-BTC, nộp khi nộp hồ sơ',
+    unverified: ['fee circular (Thông tư 168/2016/TT-BTC, as amended) and amount (by area)'],
+  },
+  {
+    code: 'SCT.THUOCLA.BB',
+    name: 'Cấp Giấy phép bán buôn sản phẩm thuốc lá',
+    department: 'QLTM',
+    workingDays: 15,
+    fee: APPRAISAL_FEE,
+    // Điều 28 khoản 2 điểm c as amended by Nghị định 106/2017/NĐ-CP says 07 working days, not 5.
+    supplementWindowDays: 7,
+    legalBasis:
+      'Nghị định 67/2013/NĐ-CP (sửa đổi, bổ sung bởi Nghị định 106/2017/NĐ-CP, 08/2018/NĐ-CP và 17/2020/NĐ-CP), Điều 28 theo Nghị định 106/2017/NĐ-CP: Sở Công Thương cấp Giấy phép bán buôn sản phẩm thuốc lá (khoản 1 điểm b); 15 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ (khoản 2 điểm b); hồ sơ chưa hợp lệ thì yêu cầu bổ sung trong vòng 07 ngày làm việc kể từ ngày tiếp nhận (khoản 2 điểm c). Phí thẩm định: Thông tư 168/2016/TT-BTC, nộp khi nộp hồ sơ',
+    unverified: [
+      'whether Nghị định 08/2018/NĐ-CP or 17/2020/NĐ-CP changed the 07-day supplement window of Điều 28 (the consolidated text read carries the 106/2017 wording)',
+      'fee circular (Thông tư 168/2016/TT-BTC, as amended) and amount (by area)',
+    ],
+  },
+  {
+    code: 'SCT.RUOU.CL',
+    name: 'Cấp lại Giấy phép bán buôn rượu (do bị mất, bị tiêu hủy toàn bộ hoặc một phần, bị rách, nát hoặc bị cháy)',
+    department: 'QLTM',
+    workingDays: 7,
+    fee: APPRAISAL_FEE,
+    supplementWindowDays: 3,
+    leadReview: false,
+    legalBasis:
+      'Nghị định 105/2017/NĐ-CP, sửa đổi, bổ sung bởi Nghị định 17/2020/NĐ-CP, Điều 27: cấp lại do bị mất hoặc bị hỏng trong 07 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ; yêu cầu bổ sung trong 03 ngày làm việc (cấp lại do hết hiệu lực: hồ sơ, thủ tục như cấp mới). Phí thẩm định: Thông tư 168/2016/TT-BTC',
+    unverified: ['whether the appraisal fee applies to cấp lại of a bán buôn licence (the national portal lists it for cấp lại of a bán lẻ licence)'],
+  },
 ];
 
 /**
@@ -74,8 +166,9 @@ export async function seedDemo(db: Db, password: string, now: Date, scryptCost: 
     users.push(user);
   }
   const procedures = [];
-  for (const p of PROCEDURES) {
-    const { department, ...rest } = p;
+  for (const p of DEMO_PROCEDURES) {
+    // The legal basis documents the demo data; the procedure record carries the rules only.
+    const { department, legalBasis: _legalBasis, unverified: _unverified, ...rest } = p;
     procedures.push(await createProcedure(db, SYSTEM, { ...rest, departmentId: ids.get(department) as number }, now));
   }
   return { departments: DEPARTMENTS.length, users, procedures };
