@@ -1,7 +1,7 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { DOSSIER_EVENT_TYPES, DOSSIER_STATES, type DossierEventType } from '../../../../machines/dossier/index.ts';
 import { ValidationError } from '../../../domain/errors.ts';
-import { Id, Instant, Nullable, Text } from '../../schemas/common.ts';
+import { Id, Instant, Nullable, Page, PageSize, Text } from '../../schemas/common.ts';
 import { validate } from '../../validation.ts';
 
 export const ApplicantSchema = Type.Object(
@@ -87,6 +87,12 @@ export const ApplicantView = Type.Object(
 
 const StateSchema = Type.Union(DOSSIER_STATES.map((s) => Type.Literal(s)));
 
+/** A state or a parent state (`inDepartment` for its three steps): an unknown one is a 400, not an empty page. */
+const StateFilter = Type.Union(
+  [...new Set(DOSSIER_STATES.flatMap((s) => s.split('.').map((_part, i, parts) => parts.slice(0, i + 1).join('.'))))].map((s) => Type.Literal(s)),
+  { description: 'A state or a parent state (inDepartment)' },
+);
+
 const TimelineEntry = Type.Object(
   {
     seq: Type.Integer(),
@@ -140,14 +146,14 @@ export const DossierPage = Type.Object(
 
 export const DossierQuery = Type.Object(
   {
-    state: Type.Optional(Type.String({ pattern: '^[A-Za-z.]{1,40}$', description: 'A state or a parent state (inDepartment)' })),
+    state: Type.Optional(StateFilter),
     procedureId: Type.Optional(Id),
     departmentId: Type.Optional(Id),
     assigneeId: Type.Optional(Type.Union([Id, Type.Literal('me')])),
     overdue: Type.Optional(Type.Boolean()),
     code: Type.Optional(Type.String({ maxLength: 64 })),
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    page: Page,
+    pageSize: PageSize,
   },
   { additionalProperties: false },
 );
