@@ -47,6 +47,12 @@ export interface RouteDef<B extends TSchema | undefined = undefined, Q extends T
   response: { status: number; schema: TSchema | null; description: string };
   /** Error statuses this route may answer, for the OpenAPI document. */
   errors: number[];
+  /**
+   * The codes of its own this route may answer, by status, for the OpenAPI document (`x-error-codes`).
+   * The codes every route of its kind can answer (VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, …) are
+   * added by the document itself from the route's auth, params and body.
+   */
+  errorCodes?: Partial<Record<number, string[]>>;
   handler(input: HandlerInput<B, Q, P>): Promise<unknown>;
 }
 

@@ -35,6 +35,7 @@ export const apiTokenRoutes = [
       { additionalProperties: false },
     ),
     response: { status: 201, schema: Type.Object({ token: Type.String(), apiToken: ApiToken }, { additionalProperties: false }), description: 'The token (shown once)' },
+    errorCodes: { 400: ['ROLE_NOT_HELD'], 404: ['NOT_FOUND'] },
     errors: [400, 401, 403, 404],
     handler: ({ body, principal, deps }) => createApiToken(deps.db, principal, body, deps.clock()),
   }),

@@ -17,6 +17,7 @@ export const authRoutes = [
     auth: 'public',
     body: LoginBody,
     response: { status: 200, schema: LoginResponse, description: 'The session token and the user' },
+    errorCodes: { 401: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED'], 429: ['ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS'] },
     errors: [400, 401, 429],
     handler: async ({ body, ctx, deps }) => {
       deps.limiters.login.hit(ctx.ip);
@@ -64,6 +65,7 @@ export const authRoutes = [
     beforePasswordChange: true,
     body: PasswordBody,
     response: { status: 200, schema: User, description: 'The user' },
+    errorCodes: { 400: ['WEAK_PASSWORD'], 401: ['INVALID_CREDENTIALS'], 429: ['ACCOUNT_LOCKED'] },
     errors: [400, 401, 429],
     handler: ({ body, principal, deps }) =>
       changePassword(deps.db, principal, body, deps.clock(), { ...deps.config.login, scryptCost: deps.config.scryptCost }),

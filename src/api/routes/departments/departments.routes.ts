@@ -26,6 +26,7 @@ export const departmentRoutes = [
     auth: ['admin'],
     body: NewDepartmentBody,
     response: { status: 201, schema: Department, description: 'The department' },
+    errorCodes: { 400: ['UNKNOWN_REFERENCE'], 409: ['DUPLICATE'] },
     errors: [400, 401, 403, 409],
     handler: ({ body, principal, deps }) => createDepartment(deps.db, { kind: 'user', id: principal.userId }, body, deps.clock()),
   }),

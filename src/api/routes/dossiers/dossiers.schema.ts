@@ -101,7 +101,16 @@ const TimelineEntry = Type.Object(
     actor: Type.Object({ kind: Type.String(), id: Nullable(Type.Integer()), name: Nullable(Type.String()) }, { additionalProperties: false }),
     fromState: Nullable(Type.String()),
     toState: Nullable(Type.String()),
-    payload: Type.Record(Type.String(), Type.Unknown()),
+    payload: Type.Object(
+      {},
+      {
+        additionalProperties: true,
+        description:
+          'What the event carried, by event type: the fields its body had besides `type` and `version` (reason, note, guidance, assigneeId, opinion, proposedResult, report, receiptNumber, method, newDueAt, step, dueAt), ' +
+          'plus what the service recorded with it (the intake: code, channel, procedureId, procedureRuleId, applicant, subject; a change of step: handover with fromStep, toStep, stepDueAt, stepOutcome)',
+        examples: [{ reason: 'Thiếu bản sao giấy chứng nhận đăng ký doanh nghiệp' }, { assigneeId: 12 }],
+      },
+    ),
   },
   { additionalProperties: false },
 );

@@ -50,6 +50,7 @@ export const publicRoutes = [
       schema: Type.Composite([PublicDossier, Type.Object({ trackingSecret: Type.String() })], { additionalProperties: false }),
       description: 'The submitted dossier and its tracking secret',
     },
+    errorCodes: { 400: ['UNKNOWN_REFERENCE', 'PROCEDURE_NOT_IN_FORCE'], 429: ['TOO_MANY_REQUESTS'] },
     errors: [400, 413, 415, 429],
     handler: async ({ body, ctx, deps }) => {
       deps.limiters.publicSubmit.hit(ctx.ip);
@@ -81,6 +82,7 @@ export const publicRoutes = [
     bodyValidator: validateEventBody,
     headers: [secretHeader, IdempotencyHeader],
     response: { status: 200, schema: PublicDossier, description: 'The dossier after the event' },
+    errorCodes: { 400: ['UNKNOWN_EVENT'], 403: ['FORBIDDEN'], 409: ['STALE_VERSION', 'IDEMPOTENCY_KEY_REUSED'], 422: ['INVALID_TRANSITION'] },
     errors: [400, 403, 404, 409, 413, 415, 422],
     handler: async ({ params, body, ctx, deps }) => {
       const answer = await fireApplicantEvent(dossierDeps(deps), params.code, secretOf(ctx), body, idempotencyOf(ctx, `applicant:${params.code}`, body));
