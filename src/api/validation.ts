@@ -78,13 +78,27 @@ function createAjv(): Ajv {
 
 const ajv = createAjv();
 const compiled = new WeakMap<TSchema, ValidateFunction>();
+const compiledForRequests = new WeakMap<TSchema, ValidateFunction>();
 
-/** The validator of a schema (with the default number bounds), compiled once. `from` is kept for callers: one validator serves bodies and text. */
+/**
+ * The validator of a schema as written (answers: a backup may be larger than 2 GiB), compiled once.
+ * `from` is kept for callers: one validator serves bodies and text.
+ */
 export function compile(schema: TSchema, _from?: 'body' | 'text'): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = ajv.compile(withNumberBounds(schema) as object);
+    fn = ajv.compile(schema);
     compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+/** The validator of a request schema, with the default number bounds. */
+function compileForRequests(schema: TSchema): ValidateFunction {
+  let fn = compiledForRequests.get(schema);
+  if (!fn) {
+    fn = ajv.compile(withNumberBounds(schema) as object);
+    compiledForRequests.set(schema, fn);
   }
   return fn;
 }
@@ -210,7 +224,7 @@ function rangeProblems(value: unknown, where: string): Problem[] {
  * @throws ValidationError VALIDATION_FAILED listing every problem with its JSON pointer.
  */
 export function validate<T>(schema: TSchema, value: unknown, where: 'body' | 'query' | 'params'): T {
-  const fn = compile(schema);
+  const fn = compileForRequests(schema);
   if (where !== 'body' && value !== null && typeof value === 'object') coerceText(schema, value as Record<string, unknown>);
   const problems = fn(value) ? rangeProblems(value, where) : describe(fn.errors, where);
   if (problems.length > 0) {
