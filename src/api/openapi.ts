@@ -24,6 +24,7 @@ export function errorCodesOf(route: AnyRouteDef, status: number): string[] {
   const authenticated = route.auth !== 'public';
   if (status === 400) {
     if (route.params || route.query || route.body) codes.push('VALIDATION_FAILED');
+    if (/"format":"date(-time)?"/.test(JSON.stringify([route.params, route.query, route.body]))) codes.push('CALENDAR_OUT_OF_RANGE');
     if (route.body) codes.push('MALFORMED_JSON');
     if (route.params) codes.push('MALFORMED_URI');
     if (route.headers?.some((h) => h.name === 'Idempotency-Key')) codes.push('VALIDATION_FAILED');

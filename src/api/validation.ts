@@ -25,6 +25,18 @@ function isDate(year: number, month: number, day: number): boolean {
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
+/** Whether a date or instant fails only for its year: well formed, but outside EARLIEST_YEAR–LATEST_YEAR. */
+function outOfRange(text: unknown): boolean {
+  if (typeof text !== 'string') return false;
+  const m = DATE_TIME.exec(text) ?? DATE.exec(text);
+  if (!m) return false;
+  const year = Number(m[1]);
+  return year < EARLIEST_YEAR || year > LATEST_YEAR;
+}
+
+/** The code of a refusal whose only problems are years out of range: the calendar's own (src/calendar), one code for both. */
+export const OUT_OF_RANGE_CODE = 'CALENDAR_OUT_OF_RANGE';
+
 /** `YYYY-MM-DD`, a real day, in years EARLIEST_YEAR–LATEST_YEAR. */
 export function isLocalDate(text: string): boolean {
   const m = DATE.exec(text);
@@ -145,6 +157,18 @@ interface Problem {
   path: string;
   message: string;
   allowedValues?: unknown[];
+  /** Set on a date or instant refused for its year only. */
+  outOfRange?: true;
+}
+
+/** The value a JSON pointer (ajv's instancePath) designates. */
+function valueAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const part of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
 }
 
 const list = (values: unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
@@ -153,7 +177,7 @@ const list = (values: unknown[]) => values.map((v) => (typeof v === 'string' ? v
  * One problem per field: a union of literals (a form name, a role, a state) fails every branch, and ajv
  * reports each `must be equal to constant` and then the union: they are folded into one "must be one of".
  */
-function describe(errors: ErrorObject[] | null | undefined, where: string): Problem[] {
+function describe(errors: ErrorObject[] | null | undefined, where: string, value: unknown): Problem[] {
   const all = errors ?? [];
   const folded = new Set<ErrorObject>();
   const unions = new Map<ErrorObject, Problem>();
@@ -161,6 +185,14 @@ function describe(errors: ErrorObject[] | null | undefined, where: string): Prob
     const branches = all.filter((e) => e !== union && e.schemaPath.startsWith(`${union.schemaPath}/`));
     if (branches.length === 0 || branches.some((e) => e.instancePath !== union.instancePath)) continue;
     const allowed = branches.filter((e) => e.keyword === 'const').map((e) => (e.params as { allowedValue: unknown }).allowedValue);
+    const dateBranch = branches.find((e) => e.keyword === 'format' && ['date', 'date-time'].includes((e.params as { format: string }).format));
+    if (dateBranch && branches.every((e) => e === dateBranch || e.keyword === 'type')) {
+      // A nullable date: the date is what was meant, the `null` branch is noise.
+      branches.forEach((e) => folded.add(e));
+      const format = (dateBranch.params as { format: string }).format;
+      unions.set(union, { path: `${where}${union.instancePath}`, message: formatMessage(format), ...(outOfRange(valueAt(value, union.instancePath)) ? { outOfRange: true as const } : {}) });
+      continue;
+    }
     const others = [...new Set(branches.filter((e) => e.keyword !== 'const').map((e) => e.message ?? 'is invalid'))];
     // "must be integer or one of: me" reads better than two problems for one field.
     const parts = [...others.map((m) => m.replace(/^must be /, '')), ...(allowed.length > 0 ? [`one of: ${list(allowed)}`] : [])];
@@ -179,7 +211,11 @@ function describe(errors: ErrorObject[] | null | undefined, where: string): Prob
         const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
         return { path, message: `must be one of: ${list(allowed)}`, allowedValues: allowed };
       }
-      if (e.keyword === 'format') return { path, message: formatMessage((e.params as { format: string }).format) };
+      if (e.keyword === 'format') {
+        const format = (e.params as { format: string }).format;
+        const range = (format === 'date' || format === 'date-time') && outOfRange(valueAt(value, e.instancePath));
+        return { path, message: formatMessage(format), ...(range ? { outOfRange: true as const } : {}) };
+      }
       return { path, message: e.message ?? 'is invalid' };
     });
 }
@@ -226,9 +262,14 @@ function rangeProblems(value: unknown, where: string): Problem[] {
 export function validate<T>(schema: TSchema, value: unknown, where: 'body' | 'query' | 'params'): T {
   const fn = compileForRequests(schema);
   if (where !== 'body' && value !== null && typeof value === 'object') coerceText(schema, value as Record<string, unknown>);
-  const problems = fn(value) ? rangeProblems(value, where) : describe(fn.errors, where);
+  const problems = fn(value) ? rangeProblems(value, where) : describe(fn.errors, where, value);
   if (problems.length > 0) {
-    throw new ValidationError('VALIDATION_FAILED', `Invalid ${where}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { problems });
+    const message = `Invalid ${where}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`;
+    // Years outside the range are the calendar's refusal (a year-0 start, a year-9999 appointment), wherever they come.
+    if (problems.every((p) => p.outOfRange)) {
+      throw new ValidationError(OUT_OF_RANGE_CODE, message, { from: `${EARLIEST_YEAR}-01-01`, to: `${LATEST_YEAR}-12-31`, problems: problems.map(({ outOfRange: _, ...p }) => p) });
+    }
+    throw new ValidationError('VALIDATION_FAILED', message, { problems: problems.map(({ outOfRange: _, ...p }) => p) });
   }
   return value as T;
 }

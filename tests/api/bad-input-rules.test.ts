@@ -23,10 +23,10 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function refused(send: () => Promise<Answer>, field?: string): Promise<Answer> {
+async function refused(send: () => Promise<Answer>, field?: string, code = 'VALIDATION_FAILED'): Promise<Answer> {
   const before = await fingerprint(app.deps.db);
   const res = await send();
-  expectError(res, 400, 'VALIDATION_FAILED');
+  expectError(res, 400, code);
   if (field) expect(res.body.error.details.problems.map((p: { path: string }) => p.path)).toContain(field);
   expect(await fingerprint(app.deps.db)).toEqual(before);
   return res;
@@ -36,27 +36,38 @@ const LEAP_SECOND = '2026-12-31T23:59:60Z';
 const FAR_FUTURE = '9999-12-31T23:59:59Z';
 
 describe('one date-time rule', () => {
-  it.each([LEAP_SECOND, FAR_FUTURE, '0000-01-01T00:00:00Z', '0001-01-01T03:00:00Z', '2026-02-29T09:00:00Z', '2026-04-29T24:00:00Z'])(
-    '%s → 400 in a query (start), a body (expiresAt, effectiveFrom) and an event (newDueAt)',
-    async (instant) => {
-      const start = encodeURIComponent(instant);
-      await refused(() => w.http.get(`/api/calendar/due?start=${start}&workingDays=1`, { token: w.onestop.token }), 'query/start');
-      await refused(() => w.http.post('/api/admin/api-tokens', { name: 'x', userId: 1, roles: ['admin'], expiresAt: instant }, { token: w.admin.token }), 'body/expiresAt');
-      await refused(() => w.http.post(`/api/procedures/${w.procedures.standard.id}/rules`, { workingDays: 5, effectiveFrom: instant }, { token: w.admin.token }), 'body/effectiveFrom');
-      await refused(
-        () => w.http.post(`/api/dossiers/${dossier.id}/events`, { type: 'ISSUE_APOLOGY', version: 2, reason: 'Chậm', newDueAt: instant }, { token: w.lead.token }),
-        'body/newDueAt',
-      );
-    },
-  );
+  it.each([
+    [LEAP_SECOND, 'VALIDATION_FAILED'],
+    ['2026-02-29T09:00:00Z', 'VALIDATION_FAILED'],
+    ['2026-04-29T24:00:00Z', 'VALIDATION_FAILED'],
+    [FAR_FUTURE, 'CALENDAR_OUT_OF_RANGE'],
+    ['0000-01-01T00:00:00Z', 'CALENDAR_OUT_OF_RANGE'],
+    ['0001-01-01T03:00:00Z', 'CALENDAR_OUT_OF_RANGE'],
+    ['2101-01-01T00:00:00+07:00', 'CALENDAR_OUT_OF_RANGE'],
+  ])('%s → 400 %s in a query (start), a body (expiresAt, effectiveFrom) and an event (newDueAt)', async (instant, code) => {
+    const start = encodeURIComponent(instant);
+    await refused(() => w.http.get(`/api/calendar/due?start=${start}&workingDays=1`, { token: w.onestop.token }), 'query/start', code);
+    await refused(() => w.http.post('/api/admin/api-tokens', { name: 'x', userId: 1, roles: ['admin'], expiresAt: instant }, { token: w.admin.token }), 'body/expiresAt', code);
+    await refused(() => w.http.post(`/api/procedures/${w.procedures.standard.id}/rules`, { workingDays: 5, effectiveFrom: instant }, { token: w.admin.token }), 'body/effectiveFrom', code);
+    await refused(
+      () => w.http.post(`/api/dossiers/${dossier.id}/events`, { type: 'ISSUE_APOLOGY', version: 2, reason: 'Chậm', newDueAt: instant }, { token: w.lead.token }),
+      'body/newDueAt',
+      code,
+    );
+  });
 
-  it('names the range in the message', async () => {
-    const res = await refused(() => w.http.get(`/api/calendar/due?start=${FAR_FUTURE}&workingDays=1`, { token: w.onestop.token }));
+  it('names the range in the message and the details', async () => {
+    const res = await refused(() => w.http.get(`/api/calendar/due?start=${FAR_FUTURE}&workingDays=1`, { token: w.onestop.token }), 'query/start', 'CALENDAR_OUT_OF_RANGE');
+    expect(res.body.error.details).toMatchObject({ from: '2000-01-01', to: '2100-12-31' });
     expect(res.body.error.details.problems[0].message).toMatch(/2000–2100/);
   });
 
+  it('an out-of-range year beside another problem is just VALIDATION_FAILED', async () => {
+    await refused(() => w.http.get(`/api/calendar/due?start=${FAR_FUTURE}&workingDays=-1`, { token: w.onestop.token }), 'query/workingDays');
+  });
+
   it('dates are bounded the same way (a calendar override for year 26)', async () => {
-    await refused(() => w.http.put('/api/calendar/overrides/0026-04-30', { kind: 'holiday' }, { token: w.admin.token }), 'params/date');
+    await refused(() => w.http.put('/api/calendar/overrides/0026-04-30', { kind: 'holiday' }, { token: w.admin.token }), 'params/date', 'CALENDAR_OUT_OF_RANGE');
     await refused(() => w.http.put('/api/calendar/overrides/2026-02-30', { kind: 'holiday' }, { token: w.admin.token }), 'params/date');
   });
 

@@ -8,7 +8,9 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
  * an earlier or a later one (an appointment is weeks away, a calendar holds this year and the next), and
  * bounding them keeps every calendar walk and every `Date` finite: a year 0 start or a year 9999
  * appointment is a typo or an attack, not a dossier. Enforced by the `date-time` and `date` formats of
- * the one validator (src/api/validation.ts); the working calendar bounds its own walks to the same range.
+ * the one validator (src/api/validation.ts), which refuses a year outside with 400 CALENDAR_OUT_OF_RANGE
+ * (details `{ from, to, problems }`), the code the working calendar gives a walk that would leave the same
+ * range: one rule, one code, whether the request or the calendar finds it.
  */
 export const EARLIEST_YEAR = 2000;
 export const LATEST_YEAR = 2100;
