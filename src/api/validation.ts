@@ -115,9 +115,9 @@ function compileForRequests(schema: TSchema): ValidateFunction {
   return fn;
 }
 
-/** A number written plainly in decimal: no sign but `-`, no leading zero, no exponent, no hex, no blanks, at most 15 digits before the point. */
+/** A number written plainly in decimal: no sign but `-`, no leading zero, no exponent, no hex, no blanks, at most 15 digits before the point (20 after: what a client prints for 0.1 + 0.2). */
 const CANONICAL_INTEGER = /^-?(0|[1-9][0-9]{0,14})$/;
-const CANONICAL_NUMBER = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?$/;
+const CANONICAL_NUMBER = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,20})?$/;
 
 /** The JSON types a schema (with its unions and literals) accepts. */
 function typesOf(schema: TSchema | undefined, into = new Set<string>()): Set<string> {
