@@ -255,11 +255,29 @@ function rangeProblems(value: unknown, where: string): Problem[] {
   return problems;
 }
 
+/** The first string, key or value, that is not well-formed UTF-16 (a lone surrogate, `"\ud800"` in JSON). */
+function illFormedText(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return (value as string & { isWellFormed(): boolean }).isWellFormed() ? null : path;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, v] of Object.entries(value)) {
+    if (!(key as string & { isWellFormed(): boolean }).isWellFormed()) return `${path}/${JSON.stringify(key).slice(1, -1)}`;
+    const found = illFormedText(v, `${path}/${key}`);
+    if (found) return found;
+  }
+  return null;
+}
+
 /**
  * Validates (and for query and path text, converts in place) a value against its schema.
  * @throws ValidationError VALIDATION_FAILED listing every problem with its JSON pointer.
  */
 export function validate<T>(schema: TSchema, value: unknown, where: 'body' | 'query' | 'params'): T {
+  // JSON may escape half a surrogate pair: no UTF-8 encodes it, and PostgreSQL refuses it (a 500, not a 400).
+  const illFormed = where === 'body' ? illFormedText(value, where) : null;
+  if (illFormed) {
+    const problems = [{ path: illFormed, message: 'must be well-formed Unicode (a lone surrogate such as \\ud800 cannot be stored)' }];
+    throw new ValidationError('VALIDATION_FAILED', `Invalid body: ${problems[0]!.path} ${problems[0]!.message}`, { problems });
+  }
   const fn = compileForRequests(schema);
   if (where !== 'body' && value !== null && typeof value === 'object') coerceText(schema, value as Record<string, unknown>);
   const problems = fn(value) ? rangeProblems(value, where) : describe(fn.errors, where, value);

@@ -105,6 +105,16 @@ describe('one number rule', () => {
   });
 });
 
+describe('text that cannot be stored', () => {
+  it('a lone surrogate in a body (\\ud800) → 400 naming the field, on SQLite and PostgreSQL alike', async () => {
+    await refused(() => w.http.post('/api/public/dossiers', undefined, { raw: `{"procedureId":${w.procedures.standard.id},"applicant":{"name":"An"},"subject":"\\ud800"}` }), 'body/subject');
+    await refused(() => w.http.post(`/api/dossiers/${dossier.id}/events`, undefined, { token: w.onestop.token, raw: '{"type":"STOP","version":2,"reason":"x\\udc00y"}' }), 'body/reason');
+    // A whole pair is a character like any other.
+    const ok = await w.http.post('/api/public/dossiers', undefined, { raw: `{"procedureId":${w.procedures.standard.id},"applicant":{"name":"An"},"subject":"\\ud83d\\ude00"}` });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+  });
+});
+
 describe('one id rule', () => {
   it.each(['00000000001', '01', '+1', '0x1', '1e0', '1.0', '%201', '2147483648', '99999999999999999999', '-1', '0'])('/api/dossiers/%s → 400', async (id) => {
     // The dossier is id 1 in a fresh database: none of these spellings may reach it.
