@@ -3,7 +3,9 @@ import { Router } from '@koa/router';
 import type { AppDeps } from './api/deps.ts';
 import { errorMiddleware } from './api/middlewares/errors.ts';
 import { requestLog } from './api/middlewares/request-log.ts';
+import { publicCors } from './api/middlewares/public-cors.ts';
 import { requestMetrics } from './api/middlewares/request-metrics.ts';
+import { securityHeaders } from './api/middlewares/security-headers.ts';
 import { buildOpenApi } from './api/openapi.ts';
 import { createAppMetrics } from './api/ops/app-metrics.ts';
 import { bullBoard } from './api/ops/bull-board.ts';
@@ -21,16 +23,12 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
   app.silent = true;
   deps.metrics ??= createAppMetrics(deps);
+  // First, so that every answer carries them, errors and the ops console included.
+  app.use(securityHeaders({ httpsOnly: deps.config.secureCookies }));
   app.use(requestLog(deps.logger));
   app.use(requestMetrics(deps.metrics));
   app.use(errorMiddleware());
-  app.use(async (ctx, next) => {
-    // Nothing in the API may be cached by a shared proxy, nor framed or sniffed by a browser.
-    ctx.set('Cache-Control', 'no-store');
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('X-Frame-Options', 'DENY');
-    await next();
-  });
+  app.use(publicCors(deps.config.corsOrigins));
   const board = bullBoard(deps);
   if (board) app.use(board);
   const router = new Router();

@@ -41,8 +41,10 @@ export interface Config {
   logLevel: string;
   /** Validate every response against its schema (on in tests and development). */
   validateResponses: boolean;
-  /** Mark session cookies Secure (behind HTTPS). */
+  /** Mark session cookies Secure and send Strict-Transport-Security: the deployment is HTTPS-only. */
   secureCookies: boolean;
+  /** Origins (scheme://host[:port]) whose pages may call `/api/public/*` from a browser (CORS); none when empty. */
+  corsOrigins: readonly string[];
   /** BullMQ key prefix: several deployments (or test runs) can share one Redis. */
   queuePrefix: string;
   /** Jobs a worker process runs at once per queue. */
@@ -80,6 +82,15 @@ function numberVar(env: NodeJS.ProcessEnv, name: string, fallback: number): numb
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, got "${raw}"`);
   return value;
+}
+
+function originsVar(env: NodeJS.ProcessEnv, name: string): string[] {
+  const origins = (env[name] ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+  for (const origin of origins) {
+    // An origin exactly as browsers send it: no path, no trailing slash, no wildcard.
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(origin)) throw new ConfigError(`${name}: "${origin}" is not an origin like https://dichvucong.example.gov.vn`);
+  }
+  return origins;
 }
 
 /**
@@ -143,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === '1' : nodeEnv !== 'production',
     secureCookies: env.SECURE_COOKIES === '1',
+    corsOrigins: Object.freeze(originsVar(env, 'CORS_ORIGINS')),
     queuePrefix,
     workerConcurrency: intVar(env, 'WORKER_CONCURRENCY', 5, 1),
     sweepEveryMinutes: intVar(env, 'SWEEP_EVERY_MINUTES', 5, 1),

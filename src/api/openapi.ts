@@ -1,20 +1,52 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { AnyRouteDef } from './route.ts';
 import { ErrorBody } from './schemas/common.ts';
+import { withNumberBounds } from './validation.ts';
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Malformed request (VALIDATION_FAILED, MALFORMED_JSON, UNKNOWN_EVENT, …)',
-  401: 'Not logged in (UNAUTHENTICATED) or wrong credentials',
-  403: 'Not allowed (FORBIDDEN, PASSWORD_CHANGE_REQUIRED)',
-  404: 'No such record (NOT_FOUND)',
-  409: 'Conflict (STALE_VERSION, DUPLICATE, IDEMPOTENCY_KEY_REUSED)',
-  413: 'Body too large (PAYLOAD_TOO_LARGE)',
-  415: 'Body is not JSON (UNSUPPORTED_MEDIA_TYPE)',
-  422: 'Not allowed in the current state (INVALID_TRANSITION, with the allowed events)',
-  429: 'Too many attempts (TOO_MANY_REQUESTS, ACCOUNT_LOCKED)',
+  400: 'Malformed request',
+  401: 'Not logged in, or wrong credentials',
+  403: 'Not allowed',
+  404: 'No such record',
+  409: 'Conflict',
+  413: 'Body too large',
+  415: 'Body is not JSON',
+  422: 'Not allowed in the current state',
+  429: 'Too many attempts; see Retry-After',
 };
 
-/** Strips TypeBox's symbol keys (JSON does not carry them anyway) and turns path params into OpenAPI parameters. */
+/**
+ * The codes an error response of this route can carry: those the route machinery raises for any route
+ * with the same auth, parameters and body, plus the route's own `errorCodes`.
+ */
+export function errorCodesOf(route: AnyRouteDef, status: number): string[] {
+  const codes: string[] = [];
+  const authenticated = route.auth !== 'public';
+  if (status === 400) {
+    if (route.params || route.query || route.body) codes.push('VALIDATION_FAILED');
+    if (/"format":"date(-time)?"/.test(JSON.stringify([route.params, route.query, route.body]))) codes.push('CALENDAR_OUT_OF_RANGE');
+    if (route.body) codes.push('MALFORMED_JSON');
+    if (route.params) codes.push('MALFORMED_URI');
+    if (route.headers?.some((h) => h.name === 'Idempotency-Key')) codes.push('VALIDATION_FAILED');
+  }
+  if (status === 401 && authenticated) codes.push('UNAUTHENTICATED');
+  if (status === 403 && authenticated) {
+    if (!route.beforePasswordChange) codes.push('PASSWORD_CHANGE_REQUIRED');
+    if (route.auth !== 'user') codes.push('FORBIDDEN');
+  }
+  if (status === 404 && route.params) codes.push('NOT_FOUND');
+  if (status === 413 && route.body) codes.push('PAYLOAD_TOO_LARGE');
+  if (status === 415 && route.body) codes.push('UNSUPPORTED_MEDIA_TYPE');
+  codes.push(...(route.errorCodes?.[status] ?? []));
+  return [...new Set(codes)];
+}
+
+const REQUEST_ID_HEADER = {
+  description: 'The id of this request in the service log (the one sent in X-Request-Id when it was 8–64 of A-Z a-z 0-9 . _ -, a new UUID otherwise): quote it to the IT officer',
+  schema: { type: 'string' },
+};
+
+/** Path and query parameters from the route's schemas; one with a default (page, pageSize) is never required. */
 function parameters(schema: TSchema | undefined, location: 'path' | 'query') {
   if (!schema) return [];
   const properties = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
@@ -22,10 +54,27 @@ function parameters(schema: TSchema | undefined, location: 'path' | 'query') {
   return Object.entries(properties).map(([name, s]) => ({
     name,
     in: location,
-    required: location === 'path' || required.has(name),
-    schema: s,
+    required: location === 'path' || (required.has(name) && s.default === undefined),
+    schema: withNumberBounds(s),
     ...(s.description ? { description: s.description } : {}),
   }));
+}
+
+function errorResponse(route: AnyRouteDef, status: number) {
+  const codes = errorCodesOf(route, status);
+  return {
+    description: `${ERROR_TEXT[status] ?? 'Error'}${codes.length > 0 ? ` (${codes.join(', ')})` : ''}`,
+    'x-error-codes': codes,
+    headers: {
+      'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+      ...(status === 429 ? { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } } : {}),
+    },
+    content: {
+      'application/json': {
+        schema: codes.length > 0 ? { allOf: [{ $ref: '#/components/schemas/Error' }, { properties: { error: { properties: { code: { enum: codes } } } } }] } : { $ref: '#/components/schemas/Error' },
+      },
+    },
+  };
 }
 
 /** The OpenAPI 3.1 document, generated from the same route definitions and schemas that validate requests. */
@@ -33,6 +82,7 @@ export function buildOpenApi(routes: AnyRouteDef[], version: string): Record<str
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const idempotent = route.headers?.some((h) => h.name === 'Idempotency-Key') ?? false;
     const operation: Record<string, unknown> = {
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
@@ -44,16 +94,19 @@ export function buildOpenApi(routes: AnyRouteDef[], version: string): Record<str
         ...parameters(route.params, 'path'),
         ...parameters(route.query, 'query'),
         ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required ?? false, description: h.description, schema: { type: 'string' } })),
+        { $ref: '#/components/parameters/X-Request-Id' },
       ],
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: withNumberBounds(route.body) } } } } : {}),
       responses: {
         [route.response.status]: {
           description: route.response.description,
+          headers: {
+            'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+            ...(idempotent ? { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } } : {}),
+          },
           ...(route.response.schema ? { content: { 'application/json': { schema: route.response.schema } } } : {}),
         },
-        ...Object.fromEntries(
-          route.errors.map((status) => [status, { description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
-        ),
+        ...Object.fromEntries(route.errors.map((status) => [status, errorResponse(route, status)])),
       },
     };
     paths[path] = { ...(paths[path] ?? {}), [route.method]: operation };
@@ -65,12 +118,21 @@ export function buildOpenApi(routes: AnyRouteDef[], version: string): Record<str
         title: 'idesk API',
         version,
         description:
-          'E-office and online public services of a provincial Department of Industry and Trade. Errors are `{ "error": { "code", "message", "details" } }`.',
+          'E-office and online public services of a provincial Department of Industry and Trade. Errors are `{ "error": { "code", "message", "details" } }`; ' +
+          'each error response lists the codes it can carry in `x-error-codes`. Instants are ISO-8601 with an offset, in years 2000–2100; ' +
+          'numbers in paths and queries are plain decimals (no sign but -, no leading zero, no exponent).',
       },
       servers: [{ url: '/' }],
       paths,
       components: {
         schemas: { Error: ErrorBody },
+        parameters: {
+          'X-Request-Id': { name: 'X-Request-Id', in: 'header', required: false, description: 'Your id for this request, echoed back and written in the log (8–64 of A-Z a-z 0-9 . _ -)', schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{8,64}$' } },
+        },
+        headers: {
+          'X-Request-Id': REQUEST_ID_HEADER,
+          'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key: nothing was done again', schema: { type: 'string', enum: ['true'] } },
+        },
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A session token from /api/auth/login or an API token' },
           cookie: { type: 'apiKey', in: 'cookie', name: 'idesk_session' },

@@ -57,6 +57,12 @@ export interface RouteDef<B extends TSchema | undefined = undefined, Q extends T
    * when absent), so one caller can never replay another's answer.
    */
   idempotent?: true | { scope(input: HandlerInput<B, Q, P>): string };
+  /**
+   * The codes of its own this route may answer, by status, for the OpenAPI document (`x-error-codes`).
+   * The codes every route of its kind can answer (VALIDATION_FAILED, UNAUTHENTICATED, FORBIDDEN, …) are
+   * added by the document itself from the route's auth, params and body.
+   */
+  errorCodes?: Partial<Record<number, string[]>>;
   handler(input: HandlerInput<B, Q, P>): Promise<unknown>;
 }
 

@@ -102,6 +102,61 @@ describe('Bull Board access', () => {
   });
 });
 
+describe("Bull Board's own errors take the API's error shape", () => {
+  const errorShape = (res: { body: any }) => {
+    expect(Object.keys(res.body)).toEqual(['error']);
+    expect(Object.keys(res.body.error).sort()).toEqual(['code', 'details', 'message']);
+    expect(typeof res.body.error.message).toBe('string');
+  };
+
+  it('an unknown queue → 404 QUEUE_NOT_FOUND, an unknown job → 404 JOB_NOT_FOUND', async () => {
+    const queue = await http.request('PUT', '/admin/queues/api/queues/nosuch/pause', undefined, { token: admin.token });
+    expect(queue.status).toBe(404);
+    errorShape(queue);
+    expect(queue.body.error.code).toBe('QUEUE_NOT_FOUND');
+    const job = await http.request('PUT', '/admin/queues/api/queues/deadlines/nosuch/retry', undefined, { token: admin.token });
+    expect(job.status).toBe(404);
+    errorShape(job);
+    expect(job.body.error.code).toBe('JOB_NOT_FOUND');
+  });
+
+  it('a malformed query → 400 with the field in the details', async () => {
+    const res = await http.get('/admin/queues/api/queues?activeQueue=deadlines&status=nonsense', { token: admin.token });
+    expect(res.status).toBe(400);
+    errorShape(res);
+    expect(res.body.error.code).toBe('INVALID_QUERY_PARAM');
+    expect(res.body.error.details).toEqual({ field: 'status' });
+    const encoding = await http.get('/admin/queues/api/queues?activeQueue=%E0%A4%A', { token: admin.token });
+    expect(encoding.status).toBe(400);
+    errorShape(encoding);
+    expect(encoding.body.error.code).toBe('MALFORMED_URI');
+  });
+
+  it('a body of `{` → 400 MALFORMED_JSON, not 500', async () => {
+    for (const path of ['/admin/queues/api/queues/deadlines/add', '/admin/queues/api/queues/deadlines/1/update-data']) {
+      const res = await http.request(path.endsWith('add') ? 'POST' : 'PUT', path, undefined, { token: admin.token, raw: '{' });
+      expect(res.status, path).toBe(400);
+      errorShape(res);
+      expect(res.body.error.code).toBe('MALFORMED_JSON');
+    }
+  });
+
+  it('the page gets a CSP that lets it run from its own origin only; its API keeps the strict one', async () => {
+    const page = await http.get('/admin/queues', { token: admin.token });
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).toMatch(/connect-src 'self'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).not.toMatch(/unsafe-eval|https:/);
+    // Every script the page loads is its own, under the mount path.
+    for (const [, src] of (page.body as string).matchAll(/<script[^>]* src="([^"]+)"/g)) expect(src).toMatch(/^static\//);
+    const api = await http.get('/admin/queues/api/queues', { token: admin.token });
+    expect(api.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+    expect(api.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+});
+
 describe('Bull Board without queues', () => {
   it('is not mounted when the process runs without Redis', async () => {
     const plain = await startTestApp();

@@ -25,6 +25,11 @@ export function errorMiddleware(): Koa.Middleware {
         send(ctx, err.status, err.code, err.message, err.details);
         return;
       }
+      // Only decoding a client's address (a path parameter like `%E0%A4%A`) throws URIError.
+      if (err instanceof URIError) {
+        send(ctx, 400, 'MALFORMED_URI', 'The address is not valid percent-encoded UTF-8');
+        return;
+      }
       const e = err as { status?: number; expose?: boolean; message?: string };
       if (e.expose && e.status && e.status >= 400 && e.status < 500) {
         send(ctx, e.status, e.status === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST', e.message ?? 'Bad request');

@@ -1,8 +1,8 @@
 import type Koa from 'koa';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { errorHandler } from '@bull-board/api/dist/handlers/error.js';
 import { KoaAdapter } from '@bull-board/koa';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors.ts';
 import { QUEUE_NAMES } from '../../queues/queues.ts';
 import type { AppDeps } from '../deps.ts';
 import { requireRole } from '../middlewares/require-role.ts';
@@ -30,10 +30,14 @@ export function bullBoard(deps: AppDeps): Koa.Middleware | null {
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'idesk' } },
   });
-  // The board answers its own errors (Redis away, mostly); keep a trace of them in our log too.
+  // What the board's handlers throw (Redis away, a bad query it did not expect) is logged here and
+  // answered as a bare key; `inOurShape` turns it into the generic 500, without the error's own message.
   adapter.setErrorHandler((err) => {
+    // `?activeQueue=%E0%A4%A`: bad percent-encoding is the client's, not ours.
+    if (err instanceof URIError) return { status: 400, body: { error: { key: 'ERRORS.MALFORMED_URI' } } };
     deps.logger.warn({ err: err.message }, 'bull board request failed');
-    return errorHandler(err);
+    const status = (err as { statusCode?: number }).statusCode;
+    return { status: (status && status >= 400 && status < 500 ? status : 500) as 500, body: { error: { key: 'ERRORS.INTERNAL_SERVER_ERROR' } } };
   });
   const board = adapter.registerPlugin();
   return async (ctx, next) => {
@@ -46,6 +50,53 @@ export function bullBoard(deps: AppDeps): Koa.Middleware | null {
       ctx.body = { error: { code: 'REDIS_UNAVAILABLE', message: 'Redis is not answering; the queues cannot be read now', details: null } };
       return;
     }
-    return board(ctx, next);
+    try {
+      await board(ctx, next);
+    } catch (err) {
+      throw bodyParserError(err);
+    }
+    inOurShape(ctx);
+    // The page is a React application: its own scripts, styles (inline ones included) and images, and
+    // its API on the same origin. Not the Google Fonts it links: the console works offline, in the Sở's
+    // network, and tells no third party when an admin opens it.
+    if (ctx.response.is('html')) ctx.set('Content-Security-Policy', BOARD_CSP);
   };
+}
+
+/** The Content-Security-Policy of the board's pages (everything else keeps the API's `default-src 'none'`). */
+export const BOARD_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
+  "manifest-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/** The board's body parser fails with plain errors (a body of `{`): turn them into ours, or they would answer 500. */
+function bodyParserError(err: unknown): unknown {
+  const e = err as { status?: number; type?: string };
+  if (typeof e?.status !== 'number' || e.status < 400 || e.status >= 500) return err;
+  if (e.status === 413) return new PayloadTooLargeError('PAYLOAD_TOO_LARGE', 'The body is too large');
+  if (e.status === 415) return new UnsupportedMediaTypeError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+  return new ValidationError('MALFORMED_JSON', 'The body is not valid JSON');
+}
+
+const BOARD_MESSAGES: Record<string, string> = {
+  QUEUE_NOT_FOUND: 'No such queue',
+  JOB_NOT_FOUND: 'No such job',
+  INVALID_QUERY_PARAM: 'A query parameter is invalid',
+  MALFORMED_URI: 'The address is not valid percent-encoded UTF-8',
+};
+
+/**
+ * Bull Board answers errors as `{ error: { key: 'ERRORS.X', options }, … }`: rewritten to the documented
+ * `{ error: { code, message, details } }`. A 5xx becomes the generic INTERNAL answer: whatever the board
+ * would say about its insides is for the log, not the client.
+ */
+function inOurShape(ctx: Koa.Context): void {
+  const body = ctx.body as { error?: { key?: unknown; options?: unknown } } | undefined;
+  if (ctx.status < 400 || typeof body?.error?.key !== 'string') return;
+  const code = body.error.key.replace(/^ERRORS\./, '');
+  if (ctx.status >= 500) {
+    ctx.body = { error: { code: 'INTERNAL', message: `Something went wrong on our side; quote request id ${ctx.state.requestId ?? '-'} to the IT officer`, details: null } };
+    return;
+  }
+  const details = body.error.options ?? null;
+  ctx.body = { error: { code, message: BOARD_MESSAGES[code] ?? code.toLowerCase().replace(/_/g, ' '), details } };
 }

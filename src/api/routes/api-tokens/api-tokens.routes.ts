@@ -53,6 +53,7 @@ export const apiTokenRoutes = [
       ),
       description: 'The token (shown once)',
     },
+    errorCodes: { 400: ['ROLE_NOT_HELD'], 404: ['NOT_FOUND'] },
     errors: [400, 401, 403, 404],
     idempotent: true,
     handler: ({ body, principal, deps, idempotency }) =>

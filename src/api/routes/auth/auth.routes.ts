@@ -31,6 +31,7 @@ export const authRoutes = [
     auth: 'public',
     body: LoginBody,
     response: { status: 200, schema: LoginResponse, description: 'The session token and the user' },
+    errorCodes: { 401: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED'], 429: ['ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS'] },
     errors: [400, 401, 429],
     handler: async ({ body, ctx, deps }) => {
       const log = ctx.state.logger ?? deps.logger;
@@ -103,6 +104,7 @@ export const authRoutes = [
     beforePasswordChange: true,
     body: PasswordBody,
     response: { status: 200, schema: User, description: 'The user' },
+    errorCodes: { 400: ['WEAK_PASSWORD'], 401: ['INVALID_CREDENTIALS'], 429: ['ACCOUNT_LOCKED'] },
     errors: [400, 401, 429],
     handler: ({ body, principal, ctx, deps }) =>
       changePassword(deps.db, principal, body, deps.clock(), { ...deps.config.login, scryptCost: deps.config.scryptCost }, { ip: ctx.ip, log: ctx.state.logger ?? deps.logger }),

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { listBackups, requestBackup } from '../../../infrastructure/backups/backup.service.ts';
 import { defineRoute } from '../../route.ts';
-import { Id, Instant, Nullable } from '../../schemas/common.ts';
+import { Id, Instant, Nullable, Page, PageSize } from '../../schemas/common.ts';
 
 const Backup = Type.Object(
   {
@@ -42,7 +42,7 @@ export const backupRoutes = [
     summary: 'Backups, newest first, with status, size, checksum and verification result (admin)',
     auth: ['admin'],
     query: Type.Object(
-      { page: Type.Integer({ minimum: 1, default: 1 }), pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) },
+      { page: Page, pageSize: PageSize },
       { additionalProperties: false },
     ),
     response: {

@@ -27,6 +27,7 @@ export const departmentRoutes = [
     auth: ['admin'],
     body: NewDepartmentBody,
     response: { status: 201, schema: Department, description: 'The department' },
+    errorCodes: { 400: ['UNKNOWN_REFERENCE'], 409: ['DUPLICATE'] },
     errors: [400, 401, 403, 409],
     idempotent: true,
     handler: ({ body, principal, deps, idempotency }) =>

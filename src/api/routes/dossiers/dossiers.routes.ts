@@ -19,6 +19,7 @@ export const dossierRoutes = [
     auth: ['onestop'],
     body: NewDossierBody,
     response: { status: 201, schema: Dossier, description: 'The received dossier' },
+    errorCodes: { 400: ['UNKNOWN_REFERENCE', 'PROCEDURE_NOT_IN_FORCE'] },
     errors: [400, 401, 403, 413, 415],
     idempotent: true,
     handler: ({ body, principal, deps, idempotency }) => receiveCounterDossier(dossierDeps(deps), principal, body, idempotency),
@@ -59,6 +60,7 @@ export const dossierRoutes = [
     body: DossierEventBody.schema,
     bodyValidator: DossierEventBody.validate,
     response: { status: 200, schema: Dossier, description: 'The dossier after the event' },
+    errorCodes: { 400: ['UNKNOWN_EVENT', 'INVALID_ASSIGNEE'], 409: ['STALE_VERSION', 'IDEMPOTENCY_KEY_REUSED'], 422: ['INVALID_TRANSITION'] },
     errors: [400, 401, 403, 404, 409, 413, 415, 422],
     idempotent: true,
     handler: ({ params, body, principal, deps, idempotency }) => fireDossierEvent(dossierDeps(deps), userActor(principal), params.id, body, idempotency),
@@ -88,12 +90,22 @@ export const dossierRoutes = [
           issuedAt: Instant,
           applicant: ApplicantView,
           procedure: Type.Object({ id: Id, code: Type.String(), name: Type.String() }),
-          fields: Type.Record(Type.String(), Type.Unknown()),
+          fields: Type.Object(
+            {},
+            {
+              additionalProperties: true,
+              description:
+                'What the form states, by form: receipt → subject, channel, workingDays, receivedAt, appointmentAt, resultPlace, logBookSequence, receivedBy; ' +
+                'supplement-request → items (one line each), afterReceipt, guide; refusal → reason, refusedBy; apology → receivedAt, originalAppointmentAt, reason, newAppointmentAt, issuedBy; ' +
+                'stop-notice → grounds (applicant-request, agency-decision, supplement-not-received), reason, requestedBy, stateWhenStopped; tracking-sheet → handovers (at, event, givingUnit, givenBy, receivingUnit, …)',
+            },
+          ),
         },
         { additionalProperties: false },
       ),
       description: 'The form',
     },
+    errorCodes: { 404: ['FORM_NOT_AVAILABLE'] },
     errors: [400, 401, 403, 404],
     handler: ({ params, principal, deps }) => dossierForm(dossierDeps(deps), principal, params.id, params.form as DossierFormName),
   }),

@@ -1,6 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { DOSSIER_EVENT_TYPES, DOSSIER_STATES, type DossierEventType } from '../../../../machines/dossier/index.ts';
-import { Id, Instant, Nullable, Text } from '../../schemas/common.ts';
+import { Id, Instant, Nullable, Page, PageSize, Text } from '../../schemas/common.ts';
 import { eventBody, eventSchemas } from '../../schemas/event-body.ts';
 
 export const ApplicantSchema = Type.Object(
@@ -68,6 +68,12 @@ export const ApplicantView = Type.Object(
 
 const StateSchema = Type.Union(DOSSIER_STATES.map((s) => Type.Literal(s)));
 
+/** A state or a parent state (`inDepartment` for its three steps): an unknown one is a 400, not an empty page. */
+const StateFilter = Type.Union(
+  [...new Set(DOSSIER_STATES.flatMap((s) => s.split('.').map((_part, i, parts) => parts.slice(0, i + 1).join('.'))))].map((s) => Type.Literal(s)),
+  { description: 'A state or a parent state (inDepartment)' },
+);
+
 const TimelineEntry = Type.Object(
   {
     seq: Type.Integer(),
@@ -76,7 +82,16 @@ const TimelineEntry = Type.Object(
     actor: Type.Object({ kind: Type.String(), id: Nullable(Type.Integer()), name: Nullable(Type.String()) }, { additionalProperties: false }),
     fromState: Nullable(Type.String()),
     toState: Nullable(Type.String()),
-    payload: Type.Record(Type.String(), Type.Unknown()),
+    payload: Type.Object(
+      {},
+      {
+        additionalProperties: true,
+        description:
+          'What the event carried, by event type: the fields its body had besides `type` and `version` (reason, note, guidance, assigneeId, opinion, proposedResult, report, receiptNumber, method, newDueAt, step, dueAt), ' +
+          'plus what the service recorded with it (the intake: code, channel, procedureId, procedureRuleId, applicant, subject; a change of step: handover with fromStep, toStep, stepDueAt, stepOutcome)',
+        examples: [{ reason: 'Thiếu bản sao giấy chứng nhận đăng ký doanh nghiệp' }, { assigneeId: 12 }],
+      },
+    ),
   },
   { additionalProperties: false },
 );
@@ -121,14 +136,14 @@ export const DossierPage = Type.Object(
 
 export const DossierQuery = Type.Object(
   {
-    state: Type.Optional(Type.String({ pattern: '^[A-Za-z.]{1,40}$', description: 'A state or a parent state (inDepartment)' })),
+    state: Type.Optional(StateFilter),
     procedureId: Type.Optional(Id),
     departmentId: Type.Optional(Id),
     assigneeId: Type.Optional(Type.Union([Id, Type.Literal('me')])),
     overdue: Type.Optional(Type.Boolean()),
     code: Type.Optional(Type.String({ maxLength: 64 })),
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    page: Page,
+    pageSize: PageSize,
   },
   { additionalProperties: false },
 );

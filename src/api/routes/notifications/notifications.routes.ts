@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { listNotifications, markAllRead, markRead } from '../../../domain/notifications/notifications.service.ts';
 import { defineRoute } from '../../route.ts';
-import { Id, IdParams, Instant, Nullable } from '../../schemas/common.ts';
+import { Id, IdParams, Instant, Nullable, Page, PageSize } from '../../schemas/common.ts';
 
 const Notification = Type.Object(
   {
@@ -27,8 +27,8 @@ export const notificationRoutes = [
     query: Type.Object(
       {
         unread: Type.Optional(Type.Boolean({ description: 'Only the unread ones' })),
-        page: Type.Integer({ minimum: 1, default: 1 }),
-        pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+        page: Page,
+        pageSize: PageSize,
       },
       { additionalProperties: false },
     ),

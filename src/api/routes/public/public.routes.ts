@@ -60,6 +60,7 @@ export const publicRoutes = [
       ),
       description: 'The submitted dossier and its tracking secret',
     },
+    errorCodes: { 400: ['UNKNOWN_REFERENCE', 'PROCEDURE_NOT_IN_FORCE'], 429: ['TOO_MANY_REQUESTS'] },
     errors: [400, 413, 415, 429],
     idempotent: true,
     handler: ({ body, ctx, deps, idempotency }) => {
@@ -91,6 +92,7 @@ export const publicRoutes = [
     bodyValidator: ApplicantEventBody.validate,
     headers: [secretHeader],
     response: { status: 200, schema: PublicDossier, description: 'The dossier after the event' },
+    errorCodes: { 400: ['UNKNOWN_EVENT'], 403: ['FORBIDDEN'], 409: ['STALE_VERSION', 'IDEMPOTENCY_KEY_REUSED'], 422: ['INVALID_TRANSITION'] },
     errors: [400, 403, 404, 409, 413, 415, 422],
     idempotent: { scope: ({ params }) => `applicant:${params.code}` },
     handler: ({ params, body, ctx, deps, idempotency }) => fireApplicantEvent(dossierDeps(deps), params.code, secretOf(ctx), body, idempotency),

@@ -14,6 +14,7 @@ export const userRoutes = [
     auth: ['admin'],
     body: NewUserBody,
     response: { status: 201, schema: NewUserResponse, description: 'The account, and the generated password if none was given' },
+    errorCodes: { 400: ['WEAK_PASSWORD', 'UNKNOWN_REFERENCE'], 409: ['DUPLICATE'] },
     errors: [400, 401, 403, 409],
     idempotent: true,
     // A replay answers without the generated password: it is shown once and never stored in clear.
