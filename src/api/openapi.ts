@@ -32,9 +32,12 @@ export function errorCodesOf(route: AnyRouteDef, status: number): string[] {
   if (status === 401 && authenticated) codes.push('UNAUTHENTICATED');
   if (status === 403 && authenticated) {
     if (!route.beforePasswordChange) codes.push('PASSWORD_CHANGE_REQUIRED');
+    // A metrics-only token is refused everywhere but /metrics.
+    codes.push('OUT_OF_SCOPE');
     if (route.auth !== 'user') codes.push('FORBIDDEN');
   }
   if (status === 404 && route.params) codes.push('NOT_FOUND');
+  if (status === 409 && route.headers?.some((h) => h.name === 'Idempotency-Key')) codes.push('IDEMPOTENCY_KEY_REUSED');
   if (status === 413 && route.body) codes.push('PAYLOAD_TOO_LARGE');
   if (status === 415 && route.body) codes.push('UNSUPPORTED_MEDIA_TYPE');
   codes.push(...(route.errorCodes?.[status] ?? []));

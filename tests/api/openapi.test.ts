@@ -95,11 +95,11 @@ describe('what the outside test found missing (§3.13)', () => {
   it('lists the error codes of every error response, derived from the route', () => {
     const events = doc.paths['/api/dossiers/{id}/events'].post.responses;
     expect(events['400']['x-error-codes']).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNKNOWN_EVENT', 'INVALID_ASSIGNEE']));
-    expect(events['409']['x-error-codes']).toEqual(['STALE_VERSION', 'IDEMPOTENCY_KEY_REUSED']);
-    expect(events['422']['x-error-codes']).toEqual(['INVALID_TRANSITION']);
+    expect([...events['409']['x-error-codes']].sort()).toEqual(['IDEMPOTENCY_KEY_REUSED', 'STALE_VERSION']);
+    expect(events['422']['x-error-codes']).toEqual(['INVALID_TRANSITION', 'APOLOGY_DATE_NOT_LATER', 'APOLOGY_DATE_TOO_LATE']);
     expect(events['403']['x-error-codes']).toEqual(expect.arrayContaining(['FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED']));
-    expect(events['409'].content['application/json'].schema.allOf[1].properties.error.properties.code.enum).toEqual(['STALE_VERSION', 'IDEMPOTENCY_KEY_REUSED']);
-    expect(doc.paths['/api/auth/login'].post.responses['401']['x-error-codes']).toEqual(['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED']);
+    expect([...events['409'].content['application/json'].schema.allOf[1].properties.error.properties.code.enum].sort()).toEqual(['IDEMPOTENCY_KEY_REUSED', 'STALE_VERSION']);
+    expect(doc.paths['/api/auth/login'].post.responses['401']['x-error-codes']).toEqual(['INVALID_CREDENTIALS']);
     for (const { id, op } of operations()) {
       for (const [status, res] of Object.entries(op.responses as Record<string, any>)) {
         if (Number(status) >= 400) expect(res['x-error-codes'].length, `${id} ${status} lists no code`).toBeGreaterThan(0);
@@ -117,8 +117,12 @@ describe('what the outside test found missing (§3.13)', () => {
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const file = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(file);
-        else if (file.endsWith('.ts')) for (const m of fs.readFileSync(file, 'utf8').matchAll(/new (?:Validation|Authentication|Forbidden|NotFound|Conflict|PayloadTooLarge|UnsupportedMediaType|RefusedContent|TooManyRequests)Error\(\s*'([A-Z_]+)'/g)) raised.add(m[1]!);
+        // The CLI's and the processes' own refusals (backup catalogue, restore, the locks between
+        // processes) answer no operation of the API.
+        if (entry.isDirectory()) {
+          if (!['cli', 'infrastructure', 'db'].includes(entry.name)) walk(file);
+        }
+        else if (file.endsWith('.ts')) for (const m of fs.readFileSync(file, 'utf8').matchAll(/new (?:Validation|Authentication|Forbidden|NotFound|Conflict|PayloadTooLarge|UnsupportedMediaType|RefusedContent|RuleViolation|TooManyRequests)Error\(\s*'([A-Z_]+)'/g)) raised.add(m[1]!);
       }
     };
     walk(path.resolve('src'));

@@ -31,7 +31,7 @@ export const authRoutes = [
     auth: 'public',
     body: LoginBody,
     response: { status: 200, schema: LoginResponse, description: 'The session token and the user' },
-    errorCodes: { 401: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED'], 429: ['ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS'] },
+    errorCodes: { 401: ['INVALID_CREDENTIALS'], 429: ['ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS'] },
     errors: [400, 401, 429],
     handler: async ({ body, ctx, deps }) => {
       const log = ctx.state.logger ?? deps.logger;

@@ -54,6 +54,7 @@ export const calendarRoutes = [
     ),
     response: { status: 200, schema: Type.Object({ due: Instant }, { additionalProperties: false }), description: 'The due instant' },
     errors: [400, 401],
+    errorCodes: { 400: ['INVALID_INSTANT', 'CALENDAR_NO_WORKING_TIME'] },
     handler: async ({ query, deps }) => {
       const start = new Date(query.start);
       // A leap second (…T23:59:60Z) passes the date-time format but is no instant JavaScript can hold.
@@ -167,6 +168,7 @@ export const calendarRoutes = [
     ),
     response: { status: 200, schema: Override, description: 'The override' },
     errors: [400, 401, 403],
+    errorCodes: { 400: ['INVALID_DATE'] },
     handler: async ({ params, body, principal, deps }) => {
       const view = await putOverride(deps.db, { kind: 'user', id: principal.userId }, { date: params.date, ...body }, deps.clock());
       deps.calendar.invalidate();

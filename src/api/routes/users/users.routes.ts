@@ -67,6 +67,7 @@ export const userRoutes = [
     body: UserChangeBody,
     response: { status: 200, schema: User, description: 'The account' },
     errors: [400, 401, 403, 404, 409],
+    errorCodes: { 409: ['LAST_ADMIN'] },
     handler: ({ params, body, principal, deps }) => updateUser(deps.db, { kind: 'user', id: principal.userId }, params.id, body, deps.clock()),
   }),
   defineRoute({
@@ -84,6 +85,7 @@ export const userRoutes = [
     body: PasswordResetBody,
     response: { status: 200, schema: NewUserResponse, description: 'The account, and the generated password if none was given' },
     errors: [400, 401, 403, 404],
+    errorCodes: { 403: ['OWN_ACCOUNT'] },
     handler: ({ params, body, principal, deps }) =>
       resetPassword(deps.db, { kind: 'user', id: principal.userId }, params.id, body, deps.clock(), { scryptCost: deps.config.scryptCost }),
   }),
