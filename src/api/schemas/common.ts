@@ -1,3 +1,4 @@
+import { CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR } from '../../calendar/working-calendar.ts';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ROLES } from '../../auth/principal.ts';
 
@@ -12,8 +13,8 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
  * (details `{ from, to, problems }`), the code the working calendar gives a walk that would leave the same
  * range: one rule, one code, whether the request or the calendar finds it.
  */
-export const EARLIEST_YEAR = 2000;
-export const LATEST_YEAR = 2100;
+export const EARLIEST_YEAR = CALENDAR_MIN_YEAR;
+export const LATEST_YEAR = CALENDAR_MAX_YEAR;
 
 /**
  * An ISO-8601 instant with its offset (RFC 3339 `date-time`), in years 2000–2100, without leap seconds
