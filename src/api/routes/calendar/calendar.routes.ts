@@ -29,6 +29,14 @@ const Warning = Type.Object(
   { additionalProperties: false, title: 'CalendarWarning' },
 );
 const DateParams = Type.Object({ date: LocalDate }, { additionalProperties: false });
+/**
+ * Removing takes any date-shaped key, in range or not: a row stored outside the range (before it was
+ * validated on the way in) must be removable by the admin the calendar warns.
+ */
+const StoredDateParams = Type.Object(
+  { date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'The date as stored (YYYY-MM-DD), even outside the accepted range' }) },
+  { additionalProperties: false },
+);
 const Year = Type.Integer({ minimum: CALENDAR_MIN_YEAR, maximum: CALENDAR_MAX_YEAR });
 const YearQuery = Type.Object({ year: Type.Optional(Year) }, { additionalProperties: false });
 const RANGE = `Dates, instants and years are accepted from ${CALENDAR_MIN_YEAR}-01-01 to ${CALENDAR_MAX_YEAR}-12-31 (Asia/Ho_Chi_Minh); outside, or when the due instant would fall outside, 400 CALENDAR_OUT_OF_RANGE.`;
@@ -182,7 +190,7 @@ export const calendarRoutes = [
     summary: 'Remove an override (admin)',
     description: 'Also removes a stored override outside the accepted range, which the calendar skips.',
     auth: ['admin'],
-    params: DateParams,
+    params: StoredDateParams,
     response: { status: 200, schema: Ok, description: 'Removed' },
     errors: [400, 401, 403, 404],
     handler: async ({ params, principal, deps }) => {
