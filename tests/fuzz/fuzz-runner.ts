@@ -73,8 +73,8 @@ export interface FuzzResult {
  * lock-out, §3.5) and is an audit event (§3.6).
  */
 const WRITES_ON_REFUSAL: Array<{ operation: string; statuses: number[]; tables: string[] }> = [
-  { operation: 'POST /api/auth/login', statuses: [401, 429], tables: ['users', 'events', 'audit_checkpoints'] },
-  { operation: 'POST /api/auth/password', statuses: [401, 429], tables: ['users', 'events', 'audit_checkpoints', 'sessions'] },
+  { operation: 'POST /api/auth/login', statuses: [401, 429], tables: ['users', 'events', 'audit_checkpoints', 'login_throttles'] },
+  { operation: 'POST /api/auth/password', statuses: [401, 429], tables: ['users', 'events', 'audit_checkpoints', 'sessions', 'login_throttles'] },
 ];
 
 // ---------------------------------------------------------------------------------------------------------
