@@ -6,6 +6,7 @@ import * as calendarAndAudit from './20261125000004_calendar_and_audit.ts';
 import * as workers from './20261126000005_deadlines_notifications_backups.ts';
 import * as openStreamTypes from './20261203000001_open_stream_types.ts';
 import * as feesAndSupplementWindow from './20261203000002_fees_and_supplement_window.ts';
+import * as listIndexes from './20261203000030_list_indexes.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,6 +22,7 @@ const migrations: ReadonlyArray<[string, Migration]> = [
   ['20261126000005_deadlines_notifications_backups', workers],
   ['20261203000001_open_stream_types', openStreamTypes],
   ['20261203000002_fees_and_supplement_window', feesAndSupplementWindow],
+  ['20261203000030_list_indexes', listIndexes],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
