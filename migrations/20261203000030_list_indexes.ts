@@ -24,6 +24,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['state', 'id'], 'dossiers_state_id_index');
     t.index(['applicant_id_number', 'id'], 'dossiers_applicant_id_number_id_index');
     t.index(['received_at', 'id'], 'dossiers_received_at_id_index');
+    t.index(['channel', 'id'], 'dossiers_channel_id_index');
     t.index(['state', 'step_started_at'], 'dossiers_state_step_started_at_index');
   });
   // Prefix searches: SQLite compares bytes (a range on a plain index); PostgreSQL's LIKE 'p%' needs
@@ -36,9 +37,10 @@ export async function up(knex: Knex): Promise<void> {
   }
   // Sorting by the appointment in force.
   await knex.raw('CREATE INDEX dossiers_appointment_index ON dossiers ((COALESCE(rescheduled_due_at, due_at)), id)');
-  // The dossiers the agency is working on (holding ⊂ actionable), in id order, carrying what the overdue rule reads.
+  // The dossiers the agency is working on (holding ⊂ actionable), in id order, carrying what the overdue
+  // rule and the usual filters read: the overdue list and state filters within them scan only this.
   await knex.raw(
-    `CREATE INDEX dossiers_actionable_index ON dossiers (id, state, department_id, step_due_at, due_at, rescheduled_due_at) WHERE state IN (${ACTIONABLE})`,
+    `CREATE INDEX dossiers_actionable_index ON dossiers (id, state, department_id, assignee_id, procedure_id, step_due_at, due_at, rescheduled_due_at) WHERE state IN (${ACTIONABLE})`,
   );
   // The sweep: steps not yet marked overdue, appointments not yet marked late.
   await knex.raw(`CREATE INDEX dossiers_step_unmarked_index ON dossiers (step_due_at) WHERE state IN (${ACTIONABLE}) AND step_overdue_at IS NULL`);
@@ -57,6 +59,7 @@ export async function down(knex: Knex): Promise<void> {
     'dossiers_applicant_name_prefix_index',
     'dossiers_state_step_started_at_index',
     'dossiers_received_at_id_index',
+    'dossiers_channel_id_index',
     'dossiers_applicant_id_number_id_index',
     'dossiers_state_id_index',
     'dossiers_procedure_id_id_index',

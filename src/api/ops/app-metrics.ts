@@ -25,8 +25,9 @@ export function createAppMetrics(deps: AppDeps): Metrics {
     overdueByDepartment: async () => {
       const now = deps.clock().toISOString();
       const departments: Array<{ id: number; code: string }> = await deps.db('departments').select('id', 'code').orderBy('id');
-      const rows: Array<{ department_id: number; n: number }> = await deps
-        .db('dossiers')
+      const pg = deps.db.client.config.client === 'pg';
+      const rows: Array<{ department_id: number; n: number }> = await deps.db
+        .from(pg ? 'dossiers' : deps.db.raw('dossiers INDEXED BY dossiers_actionable_index'))
         .whereRaw(LIST_SQL.actionable)
         .whereRaw(LIST_SQL.overdueGivenActionable(''), [now, now])
         .groupBy('department_id')

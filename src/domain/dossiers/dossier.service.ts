@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { userActor, type Actor } from '../../auth/actor.ts';
 import { authorize, can } from '../../auth/authorize.ts';
 import { dossierListScope } from '../../auth/policies/dossier.policy.ts';
@@ -138,7 +139,13 @@ export async function listDossiers(deps: DossierDeps, principal: Principal, filt
     throw new ValidationError('PAGE_TOO_DEEP', `Pages beyond ${MAX_OFFSET} dossiers are read with \`after\` (the last id of the previous page)`, { field: 'page' });
   }
   const pg = deps.db.client.config.client === 'pg';
-  const query = deps.db('dossiers as d');
+  // The overdue list, and states the agency is working on, read the partial index over actionable
+  // dossiers in id order (6 % of the rows at a million). SQLite's planner prefers the state index and then
+  // sorts every match; PostgreSQL weighs them itself.
+  const actionable = dossierStatesTagged('actionable');
+  const onActionable = filter.overdue === true || (states !== undefined && states.every((s) => actionable.includes(s)));
+  const query: Knex.QueryBuilder = onActionable && !pg && filter.sort !== 'due' ? deps.db.from(deps.db.raw('dossiers AS d INDEXED BY dossiers_actionable_index')) : deps.db('dossiers as d');
+  if (onActionable) query.whereRaw(LIST_SQL.actionable.replace('state', 'd.state'));
   if (scope !== 'all') query.where('d.department_id', scope);
   if (states) query.whereIn('d.state', states);
   if (filter.procedureId !== undefined) query.where('d.procedure_id', filter.procedureId);
@@ -158,8 +165,7 @@ export async function listDossiers(deps: DossierDeps, principal: Principal, filt
   if (filter.codePrefix) prefix('d.code', filter.codePrefix);
   if (filter.overdue !== undefined) {
     const overdue = `d.${LIST_SQL.actionable} AND ${LIST_SQL.overdueGivenActionable('d.')}`;
-    // Written against the partial index over actionable dossiers; its predicate names no alias.
-    if (filter.overdue) query.whereRaw(LIST_SQL.actionable.replace('state', 'd.state')).whereRaw(LIST_SQL.overdueGivenActionable('d.'), [now, now]);
+    if (filter.overdue) query.whereRaw(LIST_SQL.overdueGivenActionable('d.'), [now, now]);
     else query.whereRaw(`CASE WHEN ${overdue} THEN 0 ELSE 1 END = 1`, [now, now]);
   }
   // Exact up to the bound, "more than" above it: never a count of a million rows per page.
@@ -169,7 +175,9 @@ export async function listDossiers(deps: DossierDeps, principal: Principal, filt
   const sort = filter.sort ?? 'newest';
   const offset = filter.after === undefined ? (filter.page - 1) * filter.pageSize : 0;
   const want = offset + filter.pageSize + 1;
-  const read = (q: typeof query, limit: number) => q.join('procedures as p', 'p.id', 'd.procedure_id').select(DOSSIER_COLUMNS).limit(limit);
+  // A left join (procedure_id is NOT NULL): SQLite keeps dossiers the outer loop, read in index order,
+  // instead of looping over the few procedures and sorting all their dossiers.
+  const read = (q: typeof query, limit: number) => q.leftJoin('procedures as p', 'p.id', 'd.procedure_id').select(DOSSIER_COLUMNS).limit(limit);
   let rows: Array<Record<string, unknown>>;
   if (sort !== 'due') {
     if (filter.after !== undefined) query.where('d.id', sort === 'newest' ? '<' : '>', filter.after);
