@@ -123,6 +123,7 @@ describe('bad filters', () => {
       ['/api/dossiers?state=nosuch', 'UNKNOWN_STATE'],
       ['/api/dossiers?receivedFrom=2026-03-02T05:00:00Z&receivedTo=2026-03-02T04:00:00Z', 'INVALID_RANGE'],
       ['/api/dossiers?receivedFrom=yesterday', 'VALIDATION_FAILED'],
+      ['/api/dossiers?receivedFrom=2026-06-30T23:59:60Z', 'INVALID_INSTANT'],
       ['/api/dossiers?sort=random', 'VALIDATION_FAILED'],
       ['/api/dossiers?channel=fax', 'VALIDATION_FAILED'],
       ['/api/dossiers?applicantIdNumber=12', 'VALIDATION_FAILED'],

@@ -117,7 +117,7 @@ const likePrefix = (p: string) => `${p.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
  * while the agency holds them. Every filter reads an index; the total is exact up to TOTAL_BOUND; deep
  * pages go by `after` (the last id of the previous page) instead of `page`.
  * @throws ForbiddenError for staff who do not work with dossiers; ValidationError UNKNOWN_STATE,
- *   INVALID_RANGE (receivedFrom after receivedTo), PAGE_TOO_DEEP, INVALID_CURSOR.
+ *   INVALID_INSTANT, INVALID_RANGE (receivedFrom after receivedTo), PAGE_TOO_DEEP, INVALID_CURSOR.
  */
 export async function listDossiers(deps: DossierDeps, principal: Principal, filter: DossierFilter): Promise<DossierPage> {
   const actor = userActor(principal);
@@ -129,8 +129,15 @@ export async function listDossiers(deps: DossierDeps, principal: Principal, filt
   if (states && states.length === 0) {
     throw new ValidationError('UNKNOWN_STATE', `No state is named ${filter.state}`, { field: 'state', allowed: [...DOSSIER_STATES, 'inDepartment'] });
   }
-  const receivedFrom = filter.receivedFrom === undefined ? undefined : new Date(filter.receivedFrom).toISOString();
-  const receivedTo = filter.receivedTo === undefined ? undefined : new Date(filter.receivedTo).toISOString();
+  const instant = (value: string | undefined, field: string) => {
+    if (value === undefined) return undefined;
+    // The format check lets a leap second (…T23:59:60Z) through; Date cannot hold it.
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) throw new ValidationError('INVALID_INSTANT', `${field} is not an instant this service can use`, { field });
+    return new Date(ms).toISOString();
+  };
+  const receivedFrom = instant(filter.receivedFrom, 'receivedFrom');
+  const receivedTo = instant(filter.receivedTo, 'receivedTo');
   if (receivedFrom !== undefined && receivedTo !== undefined && receivedFrom > receivedTo) {
     throw new ValidationError('INVALID_RANGE', 'receivedFrom is after receivedTo', { field: 'receivedFrom' });
   }
