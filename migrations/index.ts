@@ -7,6 +7,7 @@ import * as workers from './20261126000005_deadlines_notifications_backups.ts';
 import * as openStreamTypes from './20261203000001_open_stream_types.ts';
 import * as feesAndSupplementWindow from './20261203000002_fees_and_supplement_window.ts';
 import * as accountSecurity from './20261203000020_account_security.ts';
+import * as listIndexes from './20261203000030_list_indexes.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,6 +24,7 @@ const migrations: ReadonlyArray<[string, Migration]> = [
   ['20261203000001_open_stream_types', openStreamTypes],
   ['20261203000002_fees_and_supplement_window', feesAndSupplementWindow],
   ['20261203000020_account_security', accountSecurity],
+  ['20261203000030_list_indexes', listIndexes],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

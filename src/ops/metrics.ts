@@ -8,8 +8,13 @@ export type QueueState = (typeof QUEUE_STATES)[number];
 export interface MetricSources {
   /** Job counts per queue and state; absent when the process runs without queues. */
   queueCounts?: () => Promise<Record<string, Record<QueueState, number>>>;
-  /** Dossiers whose step or appointment has passed while the agency holds them, per department code. */
+  /**
+   * Dossiers whose step or appointment has passed while the agency holds them, per department code.
+   * Computed in the background at most every `overdueRefreshMs`, never per scrape (issue 6 §4).
+   */
   overdueByDepartment: () => Promise<Array<{ department: string; count: number }>>;
+  /** How old the overdue counts may get before a scrape starts a new count; 30 s by default. */
+  overdueRefreshMs?: number;
   /** When the newest successful backup finished; null when there is none. */
   lastBackupFinishedAt: () => Promise<Date | null>;
   now: () => Date;
@@ -47,17 +52,66 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 /**
+ * A value computed in the background at most every `everyMs` (by the `now` clock; a clock set back
+ * counts as elapsed time too): a read answers the last value at once and, when it is older, starts one
+ * new computation without waiting for it. Only the very first read waits, for the first value.
+ */
+export class BackgroundValue<T> {
+  private value: T | undefined;
+  private startedAt = Number.NEGATIVE_INFINITY;
+  private inflight: Promise<void> | null = null;
+
+  constructor(
+    private readonly compute: () => Promise<T>,
+    private readonly everyMs: number,
+    private readonly now: () => Date,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** The last value; starts a refresh when it is stale. @throws when no value was ever computed. */
+  async read(): Promise<T> {
+    if (Math.abs(this.now().getTime() - this.startedAt) >= this.everyMs && !this.inflight) this.refresh();
+    if (this.value === undefined) await this.inflight;
+    if (this.value === undefined) throw new Error('not computed yet');
+    return this.value;
+  }
+
+  /** Resolves when the refresh in flight, if any, has ended. */
+  settled(): Promise<void> {
+    return this.inflight ?? Promise.resolve();
+  }
+
+  private refresh(): void {
+    this.startedAt = this.now().getTime();
+    this.inflight = this.compute()
+      .then(
+        (value) => {
+          this.value = value;
+        },
+        (err) => this.onError(err),
+      )
+      .finally(() => {
+        this.inflight = null;
+      });
+  }
+}
+
+/**
  * The Prometheus metrics of one API process, in a registry of their own: HTTP latency, dossier
- * transitions, and gauges read at scrape time (queue depths, overdue dossiers, last backup age).
+ * transitions, gauges read at scrape time (queue depths, last backup age) and the overdue dossiers,
+ * counted in the background (a count over the open dossiers is too long to run per scrape at a million).
  */
 export class Metrics {
   readonly registry: Registry;
+  private readonly overdue: BackgroundValue<Array<{ department: string; count: number }>>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly transitions: Counter<'event' | 'state'>;
 
   constructor(sources: MetricSources) {
     const own = new Registry();
     const failed = (metric: string, err: unknown) => sources.onSourceError?.(metric, err);
+    const overdue = new BackgroundValue(sources.overdueByDepartment, sources.overdueRefreshMs ?? 30_000, sources.now, (err) => failed('idesk_dossiers_overdue', err));
+    this.overdue = overdue;
     this.httpDuration = new Histogram({
       name: 'idesk_http_request_duration_seconds',
       help: 'HTTP request duration by method, route pattern and status',
@@ -97,7 +151,7 @@ export class Metrics {
       async collect() {
         this.reset();
         try {
-          for (const { department, count } of await withTimeout(sources.overdueByDepartment(), 'overdue counts')) this.set({ department }, count);
+          for (const { department, count } of await withTimeout(overdue.read(), 'overdue counts')) this.set({ department }, count);
         } catch (err) {
           failed('idesk_dossiers_overdue', err);
         }
@@ -133,6 +187,11 @@ export class Metrics {
       // Nothing to do: the transition is committed and the counter is best effort.
     }
   };
+
+  /** Resolves when a background count of the overdue dossiers in flight has ended (for tests). */
+  overdueSettled(): Promise<void> {
+    return this.overdue.settled();
+  }
 
   /** The exposition text, with its content type. */
   async render(): Promise<{ contentType: string; body: string }> {

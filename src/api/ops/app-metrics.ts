@@ -1,24 +1,8 @@
-import type { Principal } from '../../auth/principal.ts';
-import { listDossiers } from '../../domain/dossiers/dossier.service.ts';
+import { LIST_SQL } from '../../domain/dossiers/dossier.service.ts';
 import { iso } from '../../lib/rows.ts';
 import { Metrics, QUEUE_STATES, type QueueState } from '../../ops/metrics.ts';
 import { QUEUE_NAMES } from '../../queues/queues.ts';
-import { dossierDeps, type AppDeps } from '../deps.ts';
-
-/**
- * Who the overdue gauge reads dossiers as: an admin sees them all, so listDossiers' own `overdue`
- * rule (step or appointment passed while the agency holds the dossier) is the one counted here.
- */
-const METRICS_READER: Principal = {
-  userId: 0,
-  username: 'metrics',
-  fullName: 'metrics',
-  departmentId: null,
-  roles: ['admin'],
-  mustChangePassword: false,
-  via: 'token',
-  expiresAt: null,
-};
+import type { AppDeps } from '../deps.ts';
 
 /** The API process's metrics, reading queue depths, overdue dossiers and the last backup from `deps`. */
 export function createAppMetrics(deps: AppDeps): Metrics {
@@ -36,14 +20,21 @@ export function createAppMetrics(deps: AppDeps): Metrics {
           return Object.fromEntries(entries);
         }
       : undefined,
+    // The overdue list's rule (listDossiers with overdue=true), counted per department in one read of
+    // the partial index over actionable dossiers; run in the background, never per scrape.
     overdueByDepartment: async () => {
+      const now = deps.clock().toISOString();
       const departments: Array<{ id: number; code: string }> = await deps.db('departments').select('id', 'code').orderBy('id');
-      const counts = [];
-      for (const { id, code } of departments) {
-        const page = await listDossiers(dossierDeps(deps), METRICS_READER, { overdue: true, departmentId: id, page: 1, pageSize: 1 });
-        counts.push({ department: code, count: page.total });
-      }
-      return counts;
+      const pg = deps.db.client.config.client === 'pg';
+      const rows: Array<{ department_id: number; n: number }> = await deps.db
+        .from(pg ? 'dossiers' : deps.db.raw('dossiers INDEXED BY dossiers_actionable_index'))
+        .whereRaw(LIST_SQL.actionable)
+        .whereRaw(LIST_SQL.overdueGivenActionable(''), [now, now])
+        .groupBy('department_id')
+        .select('department_id')
+        .count('* as n');
+      const counts = new Map(rows.map((r) => [r.department_id, Number(r.n)]));
+      return departments.map(({ id, code }) => ({ department: code, count: counts.get(id) ?? 0 }));
     },
     lastBackupFinishedAt: async () => {
       const row = await deps.db('backups').where({ status: 'succeeded' }).whereNotNull('finished_at').orderBy('finished_at', 'desc').first('finished_at');

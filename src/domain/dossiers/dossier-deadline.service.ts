@@ -9,6 +9,7 @@ import { restoreSnapshot } from '../workflow/transition-loop.ts';
 import { notify, type NewNotification } from '../notifications/notifications.service.ts';
 import type { DossierDeps } from './dossier-deps.ts';
 import { dossierRecordType, loadRules, supplementWindowClosesAt } from './dossier-planning.ts';
+import { LIST_SQL } from './dossier.service.ts';
 import { contextOf, dossierStatesTagged, findRow, type DossierRow } from './dossier-rows.ts';
 
 /**
@@ -250,12 +251,14 @@ export async function sweepDeadlines(deps: DeadlineDeps, limit = 500, onError?: 
     }
   };
   // Version 1 dossiers cannot take the marks (their machine lacks the events): the jobs notify for them.
+  // Both reads name the predicates of their partial indexes (migration 20261203000030) word for word:
+  // they read only the unmarked rows, never the table.
   const steps = await deps.db('dossiers')
-    .whereIn('state', dossierStatesTagged('actionable'))
+    .whereRaw(LIST_SQL.actionable)
+    .whereRaw('step_overdue_at IS NULL')
+    .where('step_due_at', '<', now)
     .where('machine_version', '>=', 2)
     .whereNotNull('step')
-    .where('step_due_at', '<', now)
-    .whereNull('step_overdue_at')
     .orderBy('step_due_at')
     .limit(limit)
     .select('id', 'step', 'step_due_at');
@@ -263,11 +266,12 @@ export async function sweepDeadlines(deps: DeadlineDeps, limit = 500, onError?: 
   for (const r of steps) await attempt(r.id, () => markStepOverdue(deps, { dossierId: r.id, step: r.step, dueAt: iso(r.step_due_at) as string }), 'stepsOverdue');
   // A mark made before the current appointment passed was for an earlier appointment.
   const late = await deps.db('dossiers')
-    .whereIn('state', dossierStatesTagged('holding'))
-    .where('machine_version', '>=', 2)
-    .whereNull('result')
+    .whereRaw(LIST_SQL.holding)
+    .whereRaw('result IS NULL')
+    .whereRaw('(late_at IS NULL OR late_at < COALESCE(rescheduled_due_at, due_at))')
     .whereRaw('COALESCE(rescheduled_due_at, due_at) < ?', [now])
-    .where((q) => q.whereNull('late_at').orWhereRaw('late_at < COALESCE(rescheduled_due_at, due_at)'))
+    .where('machine_version', '>=', 2)
+    .orderByRaw('COALESCE(rescheduled_due_at, due_at)')
     .limit(limit)
     .select('id', 'due_at', 'rescheduled_due_at');
   if (late.length === limit) report.more = true;

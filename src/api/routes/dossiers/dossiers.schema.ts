@@ -130,9 +130,33 @@ const dossierFields = {
 export const Dossier = Type.Object({ ...dossierFields, timeline: Type.Optional(Type.Array(TimelineEntry)) }, { additionalProperties: false, title: 'Dossier' });
 
 export const DossierPage = Type.Object(
-  { items: Type.Array(Dossier), page: Type.Integer(), pageSize: Type.Integer(), total: Type.Integer() },
+  {
+    items: Type.Array(Dossier),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+    total: Type.Integer({ description: 'Dossiers matching the filter, counted up to 1000 (then totalIsLowerBound is true)' }),
+    totalIsLowerBound: Type.Boolean({ description: 'true when more than `total` (1000) dossiers match: lists never count a million rows' }),
+    nextAfter: Type.Union([Id, Type.Null()], { description: 'Pass as `after` for the next page (keyset paging, any depth); null on the last page' }),
+  },
   { additionalProperties: false },
 );
+
+/** Search, date range, sorting and keyset paging of the dossier list (issue 6 §3, §4). */
+const listFilters = {
+  codePrefix: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The code starts with this' })),
+  applicantName: Type.Optional(Type.String({ minLength: 2, maxLength: 200, description: "The applicant's name starts with this (as written, accents and case included)" })),
+  applicantIdNumber: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{6,20}$', description: "The applicant's identification number (số định danh), exactly" })),
+  channel: Type.Optional(Type.Union([Type.Literal('counter'), Type.Literal('online'), Type.Literal('post')])),
+  receivedFrom: Type.Optional({ ...Instant, description: 'Received at or after this instant' }),
+  receivedTo: Type.Optional({ ...Instant, description: 'Received at or before this instant (not before receivedFrom: 400 INVALID_RANGE)' }),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('due')], {
+      description: 'newest first (default), oldest first, or by the appointment in force, soonest first (dossiers without one last)',
+      default: 'newest',
+    }),
+  ),
+  after: Type.Optional({ ...Id, description: 'Keyset paging: the `nextAfter` of the previous page (with `page` left at 1)' }),
+};
 
 export const DossierQuery = Type.Object(
   {
@@ -142,6 +166,7 @@ export const DossierQuery = Type.Object(
     assigneeId: Type.Optional(Type.Union([Id, Type.Literal('me')])),
     overdue: Type.Optional(Type.Boolean()),
     code: Type.Optional(Type.String({ maxLength: 64 })),
+    ...listFilters,
     page: Page,
     pageSize: PageSize,
   },
