@@ -120,10 +120,11 @@ describe('bad filters', () => {
     const before = await fingerprint(app.deps.db);
     const cases: Array<[string, string]> = [
       ['/api/dossiers?pageSize=101', 'VALIDATION_FAILED'],
-      ['/api/dossiers?state=nosuch', 'UNKNOWN_STATE'],
-      ['/api/dossiers?receivedFrom=2026-03-02T05:00:00Z&receivedTo=2026-03-02T04:00:00Z', 'INVALID_RANGE'],
+      // The edge's one rule for enumerations and for from/to pairs answers first (the domain checks again).
+      ['/api/dossiers?state=nosuch', 'VALIDATION_FAILED'],
+      ['/api/dossiers?receivedFrom=2026-03-02T05:00:00Z&receivedTo=2026-03-02T04:00:00Z', 'VALIDATION_FAILED'],
       ['/api/dossiers?receivedFrom=yesterday', 'VALIDATION_FAILED'],
-      ['/api/dossiers?receivedFrom=2026-06-30T23:59:60Z', 'INVALID_INSTANT'],
+      ['/api/dossiers?receivedFrom=2026-06-30T23:59:60Z', 'VALIDATION_FAILED'],
       ['/api/dossiers?sort=random', 'VALIDATION_FAILED'],
       ['/api/dossiers?channel=fax', 'VALIDATION_FAILED'],
       ['/api/dossiers?applicantIdNumber=12', 'VALIDATION_FAILED'],

@@ -34,6 +34,7 @@ export const dossierRoutes = [
     query: DossierQuery,
     response: { status: 200, schema: DossierPage, description: 'A page of dossiers, newest first' },
     errors: [400, 401, 403],
+    errorCodes: { 400: ['INVALID_CURSOR', 'PAGE_TOO_DEEP', 'UNKNOWN_STATE', 'INVALID_RANGE'] },
     handler: ({ query, principal, deps }) =>
       listDossiers(dossierDeps(deps), principal, { ...query, assigneeId: query.assigneeId === 'me' ? principal.userId : query.assigneeId }),
   }),
