@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPLICANT, buildWorld, fireAs, type TestUser, type World } from '../support/factories.ts';
+import { APPLICANT, buildProcedure, buildWorld, fireAs, type TestUser, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** The seven forms of the one-stop mechanism, produced from a dossier's data (Circular 03/2025/TT-VPCP). */
@@ -130,5 +130,29 @@ describe('the tracking sheet (issue 6 §3.17)', () => {
     expect(sheet.resultDecidedAt).toBe(approved.updatedAt);
     expect(sheet.resultReturnedAt).toBe(returned.updatedAt);
     expect(sheet.resultReturnedAt > sheet.resultDecidedAt).toBe(true);
+  });
+});
+
+describe('the log book, a page at a time', () => {
+  it('numbers entries across pages, says when more follow, and never answers more than a page', async () => {
+    // One procedure of its own: the book is filtered by it, the day holds the other tests' dossiers too.
+    const procedure = await buildProcedure(app, w.departmentId, { workingDays: 5 });
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await w.http.post('/api/dossiers', { procedureId: procedure.id, applicant: APPLICANT }, { token: w.onestop.token });
+      expect(res.status).toBe(201);
+      codes.push(res.body.code);
+      app.clock.advance(60_000);
+    }
+    const day = new Date(app.clock.now().getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const page = (n: number) => w.http.get(`/api/log-book?from=${day}&to=${day}&procedureId=${procedure.id}&pageSize=2&page=${n}`, { token: w.onestop.token });
+    const pages = [await page(1), await page(2), await page(3)];
+    expect(pages.map((p) => p.body.items.map((e: { sequence: number; dossierCode: string }) => [e.sequence, e.dossierCode]))).toEqual([
+      [[1, codes[0]], [2, codes[1]]],
+      [[3, codes[2]], [4, codes[3]]],
+      [[5, codes[4]]],
+    ]);
+    expect(pages.map((p) => p.body.hasMore)).toEqual([true, true, false]);
+    expect((await w.http.get(`/api/log-book?from=${day}&to=${day}&pageSize=101`, { token: w.onestop.token })).status).toBe(400);
   });
 });

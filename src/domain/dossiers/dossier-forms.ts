@@ -208,7 +208,11 @@ export interface LogBookEntry {
  * Sổ theo dõi hồ sơ (Mẫu số 07): the dossiers received between two local dates, in order of receipt.
  * @throws ForbiddenError unless the caller keeps the book (one-stop, director, admin).
  */
-export async function logBook(deps: DossierDeps, principal: Principal, filter: { from: string; to: string; procedureId?: number }): Promise<LogBookEntry[]> {
+export async function logBook(
+  deps: DossierDeps,
+  principal: Principal,
+  filter: { from: string; to: string; procedureId?: number; page: number; pageSize: number },
+): Promise<{ items: LogBookEntry[]; hasMore: boolean }> {
   if (!can(userActor(principal), 'keepLogBook', { kind: 'dossier', departmentId: 0, assigneeId: null })) {
     throw new ForbiddenError('FORBIDDEN', 'The log book is kept by the one-stop unit');
   }
@@ -228,11 +232,15 @@ export async function logBook(deps: DossierDeps, principal: Principal, filter: {
     .orderBy('d.id')
     .select('d.code', 'p.name as procedure_name', 'd.applicant_name', 'd.applicant_phone', 'd.applicant_address', 'dep.name as department_name', 'd.received_at', 'd.due_at', 'd.rescheduled_due_at', 'e.at as returned_at', 'e.payload as return_payload');
   if (filter.procedureId !== undefined) query.where('d.procedure_id', filter.procedureId);
-  const rows = await query;
-  return rows.map((r, i) => {
+  // A page at a time (one more row tells whether another page follows): a year of a busy province is
+  // tens of thousands of entries, never one answer.
+  const skip = (filter.page - 1) * filter.pageSize;
+  const rows = await query.limit(filter.pageSize + 1).offset(skip);
+  const hasMore = rows.length > filter.pageSize;
+  const items = rows.slice(0, filter.pageSize).map((r, i) => {
     const payload = r.return_payload ? (typeof r.return_payload === 'string' ? JSON.parse(r.return_payload) : r.return_payload) : null;
     return {
-      sequence: i + 1,
+      sequence: skip + i + 1,
       dossierCode: r.code,
       procedure: r.procedure_name,
       applicant: r.applicant_name,
@@ -244,4 +252,5 @@ export async function logBook(deps: DossierDeps, principal: Principal, filter: {
       returnMethod: payload?.method ?? (r.returned_at ? 'counter' : null),
     };
   });
+  return { items, hasMore };
 }

@@ -6,7 +6,7 @@ import { DOSSIER_FORMS, dossierForm, logBook, type DossierFormName } from '../..
 import { DOSSIER_ROLES } from '../../../auth/policies/dossier.policy.ts';
 import { dossierDeps } from '../../deps.ts';
 import { defineRoute } from '../../route.ts';
-import { Id, IdParams, Instant, LocalDate, Nullable } from '../../schemas/common.ts';
+import { Id, IdParams, Instant, LocalDate, Nullable, Page, PageSize } from '../../schemas/common.ts';
 import { ApplicantView, Dossier, DossierEventBody, DossierPage, DossierQuery, NewDossierBody } from './dossiers.schema.ts';
 
 export const dossierRoutes = [
@@ -120,7 +120,7 @@ export const dossierRoutes = [
     tag: 'dossiers',
     summary: 'Sổ theo dõi hồ sơ (Mẫu số 07): dossiers received between two dates',
     auth: ['onestop', 'director', 'admin'],
-    query: Type.Object({ from: LocalDate, to: LocalDate, procedureId: Type.Optional(Id) }, { additionalProperties: false }),
+    query: Type.Object({ from: LocalDate, to: LocalDate, procedureId: Type.Optional(Id), page: Page, pageSize: PageSize }, { additionalProperties: false }),
     response: {
       status: 200,
       schema: Type.Object({
@@ -141,10 +141,11 @@ export const dossierRoutes = [
             { additionalProperties: false },
           ),
         ),
+        hasMore: Type.Boolean({ description: 'Another page follows; `sequence` goes on across pages' }),
       }),
-      description: 'The book, in order of receipt',
+      description: 'The book, in order of receipt, a page at a time',
     },
     errors: [400, 401, 403],
-    handler: async ({ query, principal, deps }) => ({ items: await logBook(dossierDeps(deps), principal, query) }),
+    handler: ({ query, principal, deps }) => logBook(dossierDeps(deps), principal, query),
   }),
 ];
