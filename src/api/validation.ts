@@ -255,13 +255,18 @@ function rangeProblems(value: unknown, where: string): Problem[] {
   return problems;
 }
 
-/** The first string, key or value, that is not well-formed UTF-16 (a lone surrogate, `"\ud800"` in JSON). */
-function illFormedText(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return (value as string & { isWellFormed(): boolean }).isWellFormed() ? null : path;
+/** Text no database stores: half a surrogate pair (`"\ud800"`) or the NUL character (`%00` in a query string). */
+function unstorable(text: string): boolean {
+  return !(text as string & { isWellFormed(): boolean }).isWellFormed() || text.includes('\u0000');
+}
+
+/** The first string, key or value, that no database can store. */
+function unstorableText(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return unstorable(value) ? path : null;
   if (value === null || typeof value !== 'object') return null;
   for (const [key, v] of Object.entries(value)) {
-    if (!(key as string & { isWellFormed(): boolean }).isWellFormed()) return `${path}/${JSON.stringify(key).slice(1, -1)}`;
-    const found = illFormedText(v, `${path}/${key}`);
+    if (unstorable(key)) return `${path}/${JSON.stringify(key).slice(1, -1)}`;
+    const found = unstorableText(v, `${path}/${key}`);
     if (found) return found;
   }
   return null;
@@ -272,11 +277,12 @@ function illFormedText(value: unknown, path: string): string | null {
  * @throws ValidationError VALIDATION_FAILED listing every problem with its JSON pointer.
  */
 export function validate<T>(schema: TSchema, value: unknown, where: 'body' | 'query' | 'params'): T {
-  // JSON may escape half a surrogate pair: no UTF-8 encodes it, and PostgreSQL refuses it (a 500, not a 400).
-  const illFormed = where === 'body' ? illFormedText(value, where) : null;
-  if (illFormed) {
-    const problems = [{ path: illFormed, message: 'must be well-formed Unicode (a lone surrogate such as \\ud800 cannot be stored)' }];
-    throw new ValidationError('VALIDATION_FAILED', `Invalid body: ${problems[0]!.path} ${problems[0]!.message}`, { problems });
+  // JSON may escape half a surrogate pair, and a query string may carry %00: PostgreSQL refuses both
+  // (a 500, not a 400), even in a mere search term.
+  const badText = unstorableText(value, where);
+  if (badText) {
+    const problems = [{ path: badText, message: 'must be well-formed Unicode without the NUL character (a lone surrogate such as \\ud800, or U+0000, cannot be stored)' }];
+    throw new ValidationError('VALIDATION_FAILED', `Invalid ${where}: ${problems[0]!.path} ${problems[0]!.message}`, { problems });
   }
   const fn = compileForRequests(schema);
   if (where !== 'body' && value !== null && typeof value === 'object') coerceText(schema, value as Record<string, unknown>);

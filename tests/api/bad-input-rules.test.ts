@@ -113,6 +113,12 @@ describe('text that cannot be stored', () => {
     const ok = await w.http.post('/api/public/dossiers', undefined, { raw: `{"procedureId":${w.procedures.standard.id},"applicant":{"name":"An"},"subject":"\\ud83d\\ude00"}` });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
   });
+
+  it('a NUL character in a query string (%00) → 400 naming the parameter (PostgreSQL answered 500; found by the fuzzer)', async () => {
+    await refused(() => w.http.get('/api/users?departmentId=1&q=a%00b', { token: w.admin.token }), 'query/q');
+    await refused(() => w.http.get(`/api/dossiers?applicantName=C%00ty`, { token: w.onestop.token }), 'query/applicantName');
+    expect((await w.http.get('/api/users?q=ab', { token: w.admin.token })).status).toBe(200);
+  });
 });
 
 describe('one id rule', () => {
