@@ -15,7 +15,6 @@ import fs from 'node:fs';
 import type { Role } from '../../src/auth/principal.ts';
 import { userActor } from '../../src/auth/actor.ts';
 import { bootstrap } from '../../src/bootstrap.ts';
-import { loadConfig } from '../../src/config.ts';
 import { dossierDeps } from '../../src/api/deps.ts';
 import { createDepartment } from '../../src/domain/accounts/departments.service.ts';
 import { createUser, toPrincipal, rolesOf } from '../../src/domain/accounts/users.service.ts';
@@ -23,7 +22,7 @@ import { fireDossierEvent } from '../../src/domain/dossiers/dossier.service.ts';
 import { receiveCounterDossier, submitOnlineDossier } from '../../src/domain/dossiers/dossier-intake.ts';
 import { createProcedure } from '../../src/domain/procedures/procedures.service.ts';
 import { createLogger } from '../../src/logger.ts';
-import { ADMIN_PASSWORD, benchFile, DEPARTMENTS, kindOf, option, passwordOf, SPAN_MS, type BenchMeta } from './setup.ts';
+import { benchConfig, benchFile, DEPARTMENTS, kindOf, option, passwordOf, SPAN_MS, type BenchMeta } from './setup.ts';
 
 const SYSTEM = { kind: 'system' } as const;
 
@@ -41,14 +40,7 @@ async function main(): Promise<void> {
   const startMs = meta?.startMs ?? Date.now() - SPAN_MS;
   const intervalMs = SPAN_MS / domain;
   let simNow = new Date(startMs);
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: `sqlite:${file}`,
-    DATA_DIR: `${file}.d`,
-    IDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    IDESK_AGENCY_ID: 'H37.26',
-  });
+  const config = benchConfig(file);
   const deps = await bootstrap(config, createLogger(config.logLevel), { clock: () => simNow });
   const { db } = deps;
   // Bench data, not records: a crash means a rebuild, so no fsync per intake.

@@ -7,14 +7,13 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { bootstrap } from '../../src/bootstrap.ts';
-import { loadConfig } from '../../src/config.ts';
 import { dossierDeps } from '../../src/api/deps.ts';
 import { login } from '../../src/domain/accounts/sessions.service.ts';
 import { toPrincipal, rolesOf } from '../../src/domain/accounts/users.service.ts';
 import { receiveCounterDossier } from '../../src/domain/dossiers/dossier-intake.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startServer, stopServer } from '../../src/server.ts';
-import { ADMIN_PASSWORD, passwordOf, type BenchMeta } from './setup.ts';
+import { ADMIN_PASSWORD, benchConfig, passwordOf, type BenchMeta } from './setup.ts';
 
 export interface ListsReady {
   kind: 'ready';
@@ -32,14 +31,7 @@ export interface ListsReady {
 async function main(): Promise<void> {
   const file = process.env.BENCH_FILE as string;
   const meta = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')) as BenchMeta;
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: `sqlite:${file}`,
-    DATA_DIR: `${file}.d`,
-    IDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    IDESK_AGENCY_ID: 'H37.26',
-  });
+  const config = benchConfig(file);
   const t0 = performance.now();
   const deps = await bootstrap(config, createLogger(config.logLevel));
   const migrateMs = performance.now() - t0;

@@ -1,6 +1,19 @@
 /** What the list benchmark's build and run share: the file, the people, which dossiers stay open. */
+import { loadConfig } from '../../src/config.ts';
 
 export const ADMIN_PASSWORD = 'Quan-tri-bench-2026';
+
+/** The settings the builder and the measured server share: the bench's SQLite file, quiet, production. */
+export function benchConfig(file: string) {
+  return loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: `sqlite:${file}`,
+    DATA_DIR: `${file}.d`,
+    IDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    IDESK_AGENCY_ID: 'H37.26',
+  });
+}
 /** Intakes are spread over the 300 days before the build. */
 export const SPAN_MS = 300 * 24 * 3600 * 1000;
 
