@@ -12,6 +12,7 @@ import { idempotentTransaction, type IdempotentRequest, type StoredResponse } fr
 import { writeOutbox } from '../outbox/outbox.ts';
 import { rulesInForce, type ProcedureRulesView } from '../procedures/procedures.service.ts';
 import { createRecord } from '../workflow/create-record.ts';
+import { PendingEvents } from '../workflow/pending-events.ts';
 import { actorRef, applyEvent } from '../workflow/fire-event.ts';
 import { nextDossierCode } from './dossier-code.ts';
 import type { DossierDeps } from './dossier-deps.ts';
@@ -27,13 +28,17 @@ export interface NewDossier {
   note?: string;
 }
 
-/** Inserts a new dossier at `submitted` (version 1) with its code and its creation event. */
+/**
+ * Inserts a new dossier at `submitted` (version 1) under a provisional code, with its creation event held
+ * in `pending`. {@link numberDossier} gives it its code and writes its events, last in the transaction.
+ */
 async function insertDossier(
   deps: DossierDeps,
   trx: Executor,
   calendar: WorkingTime,
   input: NewDossier & { channel: DossierView['channel']; actor: ActorRef; trackingSecretHash: string | null },
   now: Date,
+  pending: PendingEvents,
 ): Promise<{ row: DossierRow; rules: ProcedureRulesView }> {
   const at = now.toISOString();
   const procedure = await trx('procedures').where({ id: input.procedureId }).first();
@@ -43,7 +48,6 @@ async function insertDossier(
   // The dossier keeps the rules in force when it reached the agency (DOMAIN, the 2025 caveat).
   const rules = await rulesInForce(trx, input.procedureId, now);
   if (!rules) throw new ValidationError('PROCEDURE_NOT_IN_FORCE', `Procedure ${procedure.code} has no rules in force yet`, { field: 'procedureId' });
-  const code = await nextDossierCode(trx, deps.settings, now);
   const applicant = {
     name: input.applicant.name,
     idNumber: input.applicant.idNumber ?? null,
@@ -58,7 +62,8 @@ async function insertDossier(
       // A dossier received at the counter never waits for the one-stop check: it has no intake step.
       const step = input.channel === 'counter' ? null : planStep(calendar, rules, state, now);
       return {
-        code,
+        // Unique, never seen outside this transaction: numberDossier replaces it before commit.
+        code: `~${randomToken(12)}`,
         procedure_id: procedure.id,
         procedure_rule_id: rules.id,
         department_id: procedure.department_id,
@@ -84,10 +89,24 @@ async function insertDossier(
       type: 'SUBMIT',
       actor: input.actor,
       at,
-      payload: { code, channel: input.channel, procedureId: procedure.id, procedureRuleId: rules.id, applicant, subject: input.subject ?? null, note: input.note ?? null },
+      // The code joins this payload when pending.write() hashes it (numberDossier).
+      payload: { channel: input.channel, procedureId: procedure.id, procedureRuleId: rules.id, applicant, subject: input.subject ?? null, note: input.note ?? null },
     },
-  });
+  }, pending);
   return { row: (await findRow(trx, { 'd.id': id })) as DossierRow, rules };
+}
+
+/**
+ * Takes the day's next code for a dossier inserted in this transaction and writes its held events, the
+ * code in the creation event. Call it last: the day's counter row stays locked until commit (that keeps
+ * the sequence without gaps when an intake rolls back), so every statement after it makes every other
+ * intake of the day wait longer. What follows it: one insert of the events, one update of the code and
+ * the chain head, and the stored idempotent answer.
+ */
+async function numberDossier(deps: DossierDeps, trx: Executor, id: number, pending: PendingEvents, now: Date): Promise<string> {
+  const code = await nextDossierCode(trx, deps.settings, now);
+  await pending.write(trx, { payload: { code }, columns: { code } });
+  return code;
 }
 
 /**
@@ -106,11 +125,13 @@ export async function receiveCounterDossier(deps: DossierDeps, principal: Princi
   const calendar = await deps.calendar.current();
   let submitted: string | null = null;
   const answer = await idempotentTransaction(deps.db, idempotency, now.toISOString(), 201, async (trx) => {
-    const { row } = await insertDossier(deps, trx, calendar, { ...input, channel: 'counter', actor: actorRef(actor), trackingSecretHash: null }, now);
+    const pending = new PendingEvents();
+    const { row } = await insertDossier(deps, trx, calendar, { ...input, channel: 'counter', actor: actorRef(actor), trackingSecretHash: null }, now, pending);
     const receive = { type: 'RECEIVE', at: now.toISOString(), ...(input.note ? { note: input.note } : {}) } as DossierEvent;
-    await applyEvent(trx, record, planner, row, actor, receive, 1, now);
+    await applyEvent(trx, record, planner, row, actor, receive, 1, now, pending);
     submitted = row.state;
-    return toView(record, (await findRow(trx, { 'd.id': row.id })) as DossierRow, actor, now.toISOString());
+    const view = toView(record, (await findRow(trx, { 'd.id': row.id })) as DossierRow, actor, now.toISOString());
+    return { ...view, code: await numberDossier(deps, trx, row.id, pending, now) };
   });
   if (submitted !== null) {
     deps.onTransition?.({ subject: 'dossier', type: 'SUBMIT', from: null, to: submitted });
@@ -137,10 +158,12 @@ export async function submitOnlineDossier(
   // The remembered answer leaves the secret out: only its hash is ever stored. A replay answers without
   // it (the dossier exists; the secret was shown once).
   const answer = await idempotentTransaction(deps.db, idempotency, now.toISOString(), 201, async (trx) => {
-    const { row, rules } = await insertDossier(deps, trx, calendar, { ...input, channel: 'online', actor: { kind: 'applicant' }, trackingSecretHash: sha256Hex(trackingSecret) }, now);
+    const pending = new PendingEvents();
+    const { row, rules } = await insertDossier(deps, trx, calendar, { ...input, channel: 'online', actor: { kind: 'applicant' }, trackingSecretHash: sha256Hex(trackingSecret) }, now, pending);
     await writeOutbox(trx, liveDeadlineJobs(calendar, deadlineFacts(calendar, row.id, row, contextOf(row), rules), deps.settings), now.toISOString());
     created = row.state;
-    return toPublicView(record, trx, row, now.toISOString());
+    const view = await toPublicView(record, trx, row, now.toISOString());
+    return { ...view, code: await numberDossier(deps, trx, row.id, pending, now) };
   });
   if (created === null) return answer;
   deps.onTransition?.({ subject: 'dossier', type: 'SUBMIT', from: null, to: created });

@@ -4,6 +4,7 @@ import type { Executor } from '../../db/db.ts';
 import { toJson } from '../../lib/rows.ts';
 import { buildEventRow, type ActorRef } from '../audit/event-log.ts';
 import type { AggregateType } from './aggregate-type.ts';
+import type { PendingEvents } from './pending-events.ts';
 import type { RegisteredMachine } from './machine-registry.ts';
 import type { AggregateRow } from './transition-loop.ts';
 
@@ -20,10 +21,16 @@ export interface NewRecord {
 
 /**
  * Creates a machine-driven record at its machine's initial state, version 1, with its first chained
- * event, in the caller's transaction.
- * @returns the new row's id, its state and its chain head.
+ * event, in the caller's transaction. With `pending`, the creation event is held there and written by
+ * `pending.write()` at the end of the transaction, which sets the row's chain head.
+ * @returns the new row's id, its state and its chain head ('' while its events are pending).
  */
-export async function createRecord(trx: Executor, aggregate: AggregateType, record: NewRecord): Promise<{ id: number; state: string; row: AggregateRow }> {
+export async function createRecord(
+  trx: Executor,
+  aggregate: AggregateType,
+  record: NewRecord,
+  pending?: PendingEvents,
+): Promise<{ id: number; state: string; row: AggregateRow }> {
   const [snapshot] = initialTransition(record.machine.machine, record.input);
   const state = statePath(snapshot.value as string | Record<string, unknown>);
   const stored = { value: snapshot.value, context: snapshot.context as Record<string, unknown> };
@@ -41,6 +48,10 @@ export async function createRecord(trx: Executor, aggregate: AggregateType, reco
     })
     .returning('id');
   const id: number = typeof inserted === 'object' ? inserted.id : inserted;
+  if (pending) {
+    pending.start(aggregate, id, { type: record.event.type, actor: record.event.actor, at: record.event.at, fromState: null, toState: state, payload: record.event.payload });
+    return { id, state, row: { id, version: 1, chain_head: '', snapshot: stored } };
+  }
   const { row: eventRow, link } = buildEventRow(
     { streamType: aggregate.streamType, streamId: id, type: record.event.type, actor: record.event.actor, at: record.event.at, fromState: null, toState: state, payload: record.event.payload },
     null,

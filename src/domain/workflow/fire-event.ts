@@ -4,6 +4,7 @@ import type { ActorRef } from '../audit/event-log.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { withIdempotency, type IdempotentRequest, type StoredResponse } from '../idempotency/idempotency.ts';
 import { machineOf, type EventPlanner, type MachineRow, type RecordType } from './record-type.ts';
+import type { PendingEvents } from './pending-events.ts';
 import { acceptedEventTypes, restoreSnapshot, runTransition, type StampedEvent, type TransitionResult } from './transition-loop.ts';
 
 /** A transition that committed, told to the after-commit hooks (metrics; later the inbox fan-out). */
@@ -37,7 +38,8 @@ export function allowedEvents<R extends MachineRow>(type: RecordType<R>, row: R,
 }
 
 /**
- * Applies one event to a loaded record through the transition loop, in the caller's transaction.
+ * Applies one event to a loaded record through the transition loop, in the caller's transaction
+ * (`pending`: the record was created in this transaction with its events held; see PendingEvents).
  * @throws ConflictError STALE_VERSION, InvalidTransitionError, and whatever the plan refuses with.
  */
 export async function applyEvent<R extends MachineRow>(
@@ -49,6 +51,7 @@ export async function applyEvent<R extends MachineRow>(
   event: StampedEvent,
   expectedVersion: number,
   now: Date,
+  pending?: PendingEvents,
 ): Promise<TransitionResult> {
   const { type: _type, at: _at, ...recordedPayload } = event as StampedEvent & Record<string, unknown>;
   const plan = await planner(trx, row, event, now);
@@ -66,6 +69,7 @@ export async function applyEvent<R extends MachineRow>(
     effects: plan.effects,
     mayFire: (event) => type.mayFire(actor, event, row),
     eventOrder: type.eventOrder,
+    pending,
   });
 }
 

@@ -2,6 +2,7 @@ import { transition, type AnyMachineSnapshot, type AnyStateMachine, type EventOb
 import type { Executor } from '../../db/db.ts';
 import { toJson } from '../../lib/rows.ts';
 import { buildEventRow, type ActorRef } from '../audit/event-log.ts';
+import type { PendingEvents } from './pending-events.ts';
 import { ConflictError, InvalidTransitionError } from '../errors.ts';
 import { writeOutbox, type OutboxJob } from '../outbox/outbox.ts';
 import { statePath } from '../../../machines/state-path.ts';
@@ -53,6 +54,11 @@ export interface TransitionRequest {
   mayFire(type: string): boolean;
   /** Every event type of the machine in the order to list them. */
   eventOrder?: readonly string[];
+  /**
+   * The events of records created in this transaction (see PendingEvents): when the record's chain is
+   * held there, the event joins it and is hashed and written at the end of the transaction.
+   */
+  pending?: PendingEvents;
 }
 
 export interface TransitionResult {
@@ -109,25 +115,25 @@ export async function runTransition(trx: Executor, req: TransitionRequest): Prom
   const version = row.version + 1;
   const effects = await req.effects(next, snapshot, version);
 
-  const { row: eventRow, link } = buildEventRow(
-    {
-      streamType: req.streamType,
-      streamId: row.id,
-      type: event.type,
-      actor: req.actor,
-      at: event.at,
-      fromState: previousState,
-      toState: state,
-      payload: { ...req.recordedPayload, ...effects.audit },
-    },
-    { seq: row.version, hash: row.chain_head },
-  );
+  const aggregate = { table: req.table, streamType: req.streamType };
+  const audited = {
+    type: event.type,
+    actor: req.actor,
+    at: event.at,
+    fromState: previousState,
+    toState: state,
+    payload: { ...req.recordedPayload, ...effects.audit },
+  };
+  // A record created in this transaction has its chain held in memory: its event is written last.
+  const held = req.pending?.holds(aggregate, row.id) ?? false;
+  const built = held ? null : buildEventRow({ ...audited, streamType: req.streamType, streamId: row.id }, { seq: row.version, hash: row.chain_head });
+  if (held) (req.pending as PendingEvents).append(aggregate, row.id, audited);
   // Only the columns that changed: an unchanged column would still rewrite its index entries.
   const changes: Record<string, unknown> = {
     ...changedColumns(row as unknown as Record<string, unknown>, { ...effects.columns, state }),
     snapshot: toJson({ value: next.value, context: next.context }),
-    version: link.seq,
-    chain_head: link.hash,
+    version,
+    ...(built ? { chain_head: built.link.hash } : {}),
     updated_at: event.at,
   };
   const updated = await trx(req.table).where({ id: row.id, version: row.version }).update(changes);
@@ -136,9 +142,9 @@ export async function runTransition(trx: Executor, req: TransitionRequest): Prom
       currentVersion: null,
     });
   }
-  await trx('events').insert(eventRow);
+  if (built) await trx('events').insert(built.row);
   await writeOutbox(trx, effects.jobs, event.at);
-  return { snapshot: next, previousState, state, version: link.seq, row: { ...row, ...changes, snapshot: { value: next.value, context: next.context } } };
+  return { snapshot: next, previousState, state, version, row: { ...row, ...changes, snapshot: { value: next.value, context: next.context } } };
 }
 
 function comparable(value: unknown): unknown {
