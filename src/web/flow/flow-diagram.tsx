@@ -122,7 +122,12 @@ function StateText(props: { node: FlowNodeBox; layout: FlowLayout; marks: FlowMa
     <>
       <TextLines className="flow-state-label" lines={node.lines} x={cx} y={top} size={FLOW_FONT.node} weight="bold" fill={current ? COLOURS.current.text : COLOURS.text} />
       {node.stayLines.length > 0 ? (
-        <g class={`flow-stays${takenStay ? ' flow-stays--taken' : ''}`} data-stays={node.stays.map((t) => t.event).join(' ')}>
+        <g
+          class={`flow-stays${takenStay ? ' flow-stays--taken' : ''}`}
+          data-stays-of={node.path}
+          data-stays={node.stays.map((t) => t.event).join(' ')}
+          data-taken={takenStay ? node.stays.filter((t) => marks.takenTransitions.has(layout.flow.transitions.indexOf(t))).map((t) => t.event).join(' ') : undefined}
+        >
           <TextLines className="flow-stay-label" lines={node.stayLines} x={cx} y={top + labelHeight + 4} size={FLOW_FONT.stay} fill={current ? COLOURS.current.text : COLOURS.muted} />
         </g>
       ) : null}
@@ -202,7 +207,7 @@ function legendPlacement(width: number): { items: Array<LegendItem & { x: number
       row += 1;
       x = 12;
     }
-    items.push({ ...item, x, row });
+    items.push({ ...item, x: round(x), row });
     x += w;
   }
   return { items, rows: row + 1 };
@@ -215,7 +220,7 @@ function Legend(props: { width: number; top: number; arrowId: string; takenArrow
       {items.map((item) => {
         const y = props.top + item.row * LEGEND_ROW;
         const mid = y + LEGEND_ROW / 2;
-        const textX = item.kind === 'stay' ? item.x : item.x + SWATCH + 6;
+        const textX = item.kind === 'stay' ? item.x : round(item.x + SWATCH + 6);
         const swatch =
           item.kind === 'current' || item.kind === 'visited' || item.kind === 'plain' ? (
             <rect x={item.x} y={mid - 8} width={SWATCH} height={16} rx={4} fill={COLOURS[item.kind === 'plain' ? 'node' : item.kind].fill} stroke={COLOURS[item.kind === 'plain' ? 'node' : item.kind].stroke} stroke-width={item.kind === 'current' ? 3 : item.kind === 'visited' ? 2 : 1.25} />

@@ -1,5 +1,4 @@
-import elkBundle from 'elkjs/lib/elk.bundled.js';
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk.bundled.js';
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk.bundled.js';
 import { MACHINE_DEFINITIONS } from '../../domain/machines.ts';
 import { machineFlow, type FlowState, type FlowTransition, type MachineFlow } from '../../domain/workflow/machine-flow.ts';
 import { flowLabelsFor, type FlowLabels } from './flow-labels.ts';
@@ -67,9 +66,18 @@ const MIN_NODE_WIDTH = 110;
 const START_ID = '__start';
 const START_SIZE = 14;
 
-// The bundle runs ELK in this thread (no web worker). It is CommonJS: TypeScript (NodeNext) types its
-// default import as the module, whose `default` is the constructor — which the bundle also provides.
-const elk = new elkBundle.default();
+let elkInstance: Promise<ELK> | null = null;
+
+/**
+ * ELK, loaded on first use: its bundle takes ≈ 1.5 s to load, which a process that never draws a flow
+ * (the workers, most tests) should not pay. The bundle runs ELK in this thread (no web worker).
+ */
+function elk(): Promise<ELK> {
+  // CommonJS: under NodeNext TypeScript types the default import as the module, whose `default` is the
+  // constructor — which the bundle also provides.
+  elkInstance ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default.default());
+  return elkInstance;
+}
 
 /** The label of a state: the machine's own name when none is given. */
 export function stateLabel(labels: FlowLabels, path: string): string {
@@ -185,7 +193,7 @@ export async function layoutMachineFlow(flow: MachineFlow, labels: FlowLabels, v
     edges,
   };
 
-  const laid = await elk.layout(graph);
+  const laid = await (await elk()).layout(graph);
 
   const nodes: FlowNodeBox[] = [];
   let start: FlowLayout['start'] | null = null;
@@ -268,7 +276,7 @@ export function prepareFlowLayout(machineId: string, version: number): Promise<F
   let promise = pending.get(k);
   if (!promise) {
     const def = MACHINE_DEFINITIONS.find((d) => d.id === machineId && d.version === version);
-    if (!def) return Promise.reject(new Error(`no machine ${machineId} version ${version} is registered`));
+    if (!def) return Promise.reject(new Error(`machine ${machineId} version ${version} is not registered`));
     promise = layoutMachineFlow(machineFlow(def.machine), flowLabelsFor(machineId), version).then(
       (layout) => {
         layouts.set(k, layout);
@@ -283,6 +291,17 @@ export function prepareFlowLayout(machineId: string, version: number): Promise<F
     pending.set(k, promise);
   }
   return promise;
+}
+
+/**
+ * Lays out every registered machine version, for a server to call once at start (ELK blocks the event
+ * loop for ≈ 0.2–0.5 s per machine version, ≈ 2 s for the first with the bundle's loading: better before
+ * listening than on a user's first detail page).
+ */
+export async function prepareFlowLayouts(): Promise<FlowLayout[]> {
+  const out: FlowLayout[] = [];
+  for (const def of MACHINE_DEFINITIONS) out.push(await prepareFlowLayout(def.id, def.version));
+  return out;
 }
 
 /** The layout prepareFlowLayout computed, or undefined when it has not been awaited yet. */
