@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { render } from 'preact-render-to-string';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,7 +106,9 @@ describe('a toy machine', () => {
       initial: 'a',
       states: {
         a: { on: { GO: target, NOTE: {} } },
-        b: { on: { BACK: 'a' } },
+        b: { on: { BACK: 'a', IN: 'box' } },
+        // A compound state entered as a whole: the edge goes to its container.
+        box: { initial: 'x', states: { x: { on: { OUT: '#toy.c' } }, y: {} }, on: { NEXT: '.y' } },
         c: { type: 'final' },
       },
     });
@@ -119,6 +122,7 @@ describe('a toy machine', () => {
     // The targetless NOTE stays in `a`, listed there; unlabelled names are drawn as they are.
     expect(groups(toB, 'flow-stays').map((s) => [s['data-stays-of'], s['data-stays']])).toEqual([['a', 'NOTE']]);
     expect(toB).toContain('>GO<');
+    expect(groups(toB, 'flow-edge').map((e) => `${e['data-source']}|${e['data-event']}|${e['data-target']}`)).toEqual(['a|GO|b', 'b|BACK|a', 'b|IN|box', 'box|NEXT|box.y', 'box.x|OUT|c']);
   });
 
   it('escapes every text it draws', async () => {
@@ -219,7 +223,8 @@ describe('the dossier flow in Chromium', () => {
     ]);
     fs.mkdirSync(DIR, { recursive: true });
     fs.writeFileSync(path.join(DIR, 'flow-dossier.svg'), `${svg}\n`);
-    const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
+    const page = await context.newPage();
     await page.setContent(`<!doctype html><html lang="vi"><body style="margin:0">${svg}</body></html>`);
     const boxes = await page.evaluate(() => {
       const rect = (el: Element) => {
@@ -234,8 +239,10 @@ describe('the dossier flow in Chromium', () => {
         fontSizes: [...document.querySelectorAll('text')].map((el) => parseFloat(getComputedStyle(el).fontSize)),
       };
     });
+    const axe = await new AxeBuilder({ page }).include('svg').analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
     await page.screenshot({ path: path.join(DIR, 'flow-dossier.png'), fullPage: true });
-    await page.close();
+    await context.close();
 
     expect(boxes.svg.w).toBeLessThanOrEqual(900);
     expect(Math.min(...boxes.fontSizes)).toBeGreaterThanOrEqual(10.5);
