@@ -104,8 +104,8 @@ function textBlockHeight(lines: number, fontSize: number): number {
 }
 
 /**
- * Lays out a machine's flow with ELK.
- * @param meta the machine id and version the layout is for, and the labels to size the boxes with.
+ * Lays out a machine's flow with ELK, sizing each box and edge label for its text in `labels`.
+ * `version` only names the layout; prepareFlowLayout caches it per machine version.
  */
 export async function layoutMachineFlow(flow: MachineFlow, labels: FlowLabels, version: number): Promise<FlowLayout> {
   const stays = new Map<string, FlowTransition[]>();
