@@ -81,7 +81,8 @@ async function textKind(file: string): Promise<string> {
  */
 export async function sniffFile(file: string): Promise<SniffResult> {
   const detected = await fileTypeFromFile(file);
-  let mediaType = detected?.mime ?? (await textKind(file));
+  // XML says little (an SVG with script is XML too): the text's own look names it better.
+  let mediaType = detected && detected.mime !== 'application/xml' ? detected.mime : await textKind(file);
   if (mediaType === CFB) mediaType = await compoundFileKind(file);
   const extension = ALLOWED_MEDIA_TYPES[mediaType];
   return extension ? { ok: true, mediaType, extension } : { ok: false, detected: mediaType };

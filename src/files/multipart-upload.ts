@@ -40,7 +40,8 @@ export const ALLOWED_TYPES_TEXT = Object.keys(ALLOWED_MEDIA_TYPES).join(', ');
  * files (it promotes or discards them).
  * @throws UnsupportedMediaTypeError UNSUPPORTED_MEDIA_TYPE when the body is not multipart/form-data;
  *   PayloadTooLargeError PAYLOAD_TOO_LARGE, TOO_MANY_FILES, TOO_MANY_FIELDS; RefusedContentError
- *   UNSUPPORTED_FILE_TYPE naming the detected type; ValidationError MALFORMED_MULTIPART.
+ *   UNSUPPORTED_FILE_TYPE naming the detected type; ValidationError MALFORMED_MULTIPART, INVALID_FILE_NAME
+ *   (a filename that names a path).
  */
 export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, store: FileStore, limits: UploadLimits): Promise<MultipartBody> {
   if (!/^multipart\/form-data\s*;/i.test(headers['content-type'] ?? '')) {
@@ -52,6 +53,8 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
       headers,
       // Filenames are UTF-8 (browsers send them so): Vietnamese names arrive intact.
       defParamCharset: 'utf8',
+      // The name as sent, so that one naming a path is refused rather than quietly cut to its last part.
+      preservePath: true,
       limits: { files: limits.maxFiles, fields: limits.maxFields, parts: limits.maxFiles + limits.maxFields, fieldSize: 4096, fieldNameSize: 100, headerPairs: 20 },
     });
   } catch {
@@ -85,8 +88,17 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
       }
     };
     parser.on('file', (field, stream, info) => {
+      // The stream may fail (a body cut short) before the store reads it: that error reaches the store's
+      // pipeline through the stream's state, never as an unhandled event.
+      stream.on('error', () => undefined);
       if (failure) {
         stream.resume();
+        return;
+      }
+      // A name is metadata, never a path: one that names directories is an attack or a broken client.
+      if (/[/\\]/.test(info.filename ?? '')) {
+        stream.resume();
+        fail(new ValidationError('INVALID_FILE_NAME', 'Send the file’s name, not a path (no / or \\)', { file: (info.filename ?? '').slice(0, 200) }));
         return;
       }
       const name = cleanFileName(info.filename ?? '');
