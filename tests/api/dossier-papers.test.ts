@@ -8,6 +8,7 @@ import { dossierDeps } from '../../src/api/deps.ts';
 import { attachPapers } from '../../src/domain/dossiers/dossier-papers.ts';
 import { fileStoreAt } from '../../src/files/file-store.ts';
 import { collectOrphanFiles } from '../../src/files/orphan-files.ts';
+import { processMaintenanceJob } from '../../workers/maintenance.worker.ts';
 import { userActor } from '../../src/auth/actor.ts';
 import { APPLICANT, buildDossier, buildProcedure, buildWorld, fireAs, type World } from '../support/factories.ts';
 import { attachResult, listStore, PDF, pdfWith, PNG, postPapers, type UploadPart } from '../support/papers.ts';
@@ -332,9 +333,9 @@ describe('orphans and races', () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
     for (const p of [files.pathOf(sha(orphanBytes)), files.pathOf(sha(kept)), stale.path]) fs.utimesSync(p, twoHoursAgo, twoHoursAgo);
 
-    const result = await collectOrphanFiles(app.deps.db, files, new Date());
-    expect(result.removed).toEqual([sha(orphanBytes)]);
-    expect(result.temporary).toBe(1);
+    // The maintenance worker's hourly job, as BullMQ runs it.
+    const result = await processMaintenanceJob({ name: 'files-gc', data: {} } as never, { ...app.deps, clock: () => new Date() } as never);
+    expect(result).toEqual({ removed: 1, temporary: 1 });
     expect(fs.existsSync(files.pathOf(sha(orphanBytes)))).toBe(false);
     expect(fs.existsSync(files.pathOf(sha(kept)))).toBe(true);
     expect(fs.existsSync(files.pathOf(young.sha256))).toBe(true);
