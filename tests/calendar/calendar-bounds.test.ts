@@ -34,7 +34,6 @@ describe('the range 2000–2100', () => {
   it('refuses the starts of the outside test at once (year 0, year 1, year 9999), without computing a single lunar year', () => {
     const spy = vi.spyOn(Holidays.prototype, 'getHolidays');
     try {
-      const started = performance.now();
       for (const start of ['0000-01-01T00:00:00Z', '0001-01-01T03:00:00Z', '9999-12-31T23:59:59Z', '1999-12-31T16:59:59Z', '2101-01-01T00:00:00+07:00']) {
         expect(codeOf(() => cal.addWorkingDays(new Date(start), 1)), start).toBe('CALENDAR_OUT_OF_RANGE');
         expect(codeOf(() => cal.subtractWorkingDays(new Date(start), 1)), start).toBe('CALENDAR_OUT_OF_RANGE');
@@ -42,7 +41,6 @@ describe('the range 2000–2100', () => {
         expect(codeOf(() => cal.workingDaysBetween(vn('2026-05-05T09:00:00'), new Date(start))), start).toBe('CALENDAR_OUT_OF_RANGE');
       }
       expect(spy).not.toHaveBeenCalled();
-      expect(performance.now() - started).toBeLessThan(500);
     } finally {
       spy.mockRestore();
     }

@@ -441,12 +441,6 @@ describe('performance and caching', () => {
     }
   });
 
-  it('handles many calls quickly', () => {
-    const t0 = performance.now();
-    for (let i = 0; i < 50_000; i++) cal.addWorkingDays(vn('2026-04-29T09:00:00'), 15);
-    expect(performance.now() - t0).toBeLessThan(3000);
-  });
-
   it('can be used through the WorkingTime interface', () => {
     const wt: WorkingTime = cal;
     expect(iso(wt.addWorkingDays(vn('2026-04-29T09:00:00'), 3))).toBe(iso(vn('2026-05-06T09:00:00')));
