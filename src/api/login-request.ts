@@ -11,8 +11,11 @@ export const DEVICE_COOKIE = 'idesk_device';
 
 /**
  * The cookies a login hands a browser, for the API's login and the login page alike: the session
- * (HttpOnly, SameSite=Strict, Secure behind HTTPS, until the session expires) and, the first time this
+ * (HttpOnly, SameSite=Strict, Secure behind HTTPS, for the session's lifetime) and, the first time this
  * browser logs in to the account, the device cookie, scoped to the login's own path: only the login reads it.
+ * Lifetimes are given as durations (`maxAge`, written out from the moment the answer leaves), not as the
+ * session's own expiry instant: the server decides when a session ends; the cookie only has to outlive it,
+ * and a duration does not depend on the service clock agreeing with the one the browser compares against.
  */
 export function setLoginCookies(
   ctx: Koa.Context,
@@ -25,7 +28,7 @@ export function setLoginCookies(
     httpOnly: true,
     sameSite: 'strict',
     secure: config.secureCookies,
-    expires: new Date(login.expiresAt),
+    maxAge: Math.max(0, Date.parse(login.expiresAt) - now.getTime()),
     overwrite: true,
   });
   if (login.deviceToken) {
@@ -35,7 +38,7 @@ export function setLoginCookies(
       sameSite: 'strict',
       secure: config.secureCookies,
       path: devicePath,
-      expires: new Date(now.getTime() + DEVICE_DAYS * 24 * 3_600_000),
+      maxAge: DEVICE_DAYS * 24 * 3_600_000,
       overwrite: true,
     });
   }

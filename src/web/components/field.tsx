@@ -19,6 +19,8 @@ export interface FieldProps {
   autocomplete?: string;
   maxLength?: number;
   autofocus?: boolean;
+  /** What the empty choice of an optional list says ("Tất cả" for a filter). */
+  emptyLabel?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface FieldProps {
  * and its error beside it (aria-describedby, aria-invalid) and keeps the value it is given.
  */
 export function Field(props: FieldProps) {
-  const { name, label, value, error, hint, type = 'text', required, options, idPrefix, autocomplete, maxLength, autofocus } = props;
+  const { name, label, value, error, hint, type = 'text', required, options, idPrefix, autocomplete, maxLength, autofocus, emptyLabel } = props;
   const id = `${idPrefix ? `${idPrefix}-` : ''}${name}`;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   const common = {
@@ -43,7 +45,7 @@ export function Field(props: FieldProps) {
   } else if (type === 'select') {
     control = (
       <select {...common}>
-        {!required && <option value="">— Không chọn —</option>}
+        {!required && <option value="">{emptyLabel ?? '— Không chọn —'}</option>}
         {required && !value && <option value="">— Chọn —</option>}
         {(options ?? []).map((o) => (
           <option value={o.value} selected={o.value === (value ?? '')}>{o.label}</option>

@@ -157,7 +157,7 @@ export function DossierDetailView(props: DossierDetailProps) {
       </p>
       <div class="detail">
         <div>
-          <section class="panel" aria-labelledby="thong-tin">
+          <section class="panel area-facts" aria-labelledby="thong-tin">
             <h2 id="thong-tin">Thông tin hồ sơ</h2>
             <dl class="facts">
               <dt>Thủ tục</dt>
@@ -224,11 +224,11 @@ export function DossierDetailView(props: DossierDetailProps) {
               )}
             </dl>
           </section>
-          <section class="panel" aria-labelledby="giay-to">
+          <section class="panel area-papers" aria-labelledby="giay-to">
             <h2 id="giay-to">Giấy tờ</h2>
             {props.papers ?? <p class="slot">Danh sách giấy tờ của hồ sơ sẽ hiển thị tại đây.</p>}
           </section>
-          <section aria-labelledby="cac-buoc">
+          <section class="area-steps" aria-labelledby="cac-buoc">
             <h2 id="cac-buoc">Hạn từng bước</h2>
             <Table
               rows={steps}
@@ -252,7 +252,7 @@ export function DossierDetailView(props: DossierDetailProps) {
               ]}
             />
           </section>
-          <section aria-labelledby="lich-su">
+          <section class="area-timeline" aria-labelledby="lich-su">
             <h2 id="lich-su">Quá trình xử lý</h2>
             <Table
               rows={d.timeline}
@@ -269,7 +269,7 @@ export function DossierDetailView(props: DossierDetailProps) {
           </section>
         </div>
         <div>
-          <section aria-labelledby="thao-tac">
+          <section class="area-actions" aria-labelledby="thao-tac">
             <h2 id="thao-tac">Thao tác</h2>
             {d.allowedEvents.length === 0 ? (
               <p class="panel">Bạn không có thao tác nào với hồ sơ ở trạng thái này.</p>
@@ -281,7 +281,7 @@ export function DossierDetailView(props: DossierDetailProps) {
               </div>
             )}
           </section>
-          <section class="panel" aria-labelledby="so-do">
+          <section class="panel area-flow" aria-labelledby="so-do">
             <h2 id="so-do">Sơ đồ quy trình</h2>
             {props.flow ?? <p class="slot">Sơ đồ quy trình của hồ sơ sẽ hiển thị tại đây.</p>}
           </section>

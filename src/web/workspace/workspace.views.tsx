@@ -96,7 +96,7 @@ export function DossierListView({ page, filters, result, errors, firstPage }: { 
         <div class="filters">
           <Field name="codePrefix" label="Mã hồ sơ (bắt đầu bằng)" type="search" value={filters.codePrefix} error={errors.fields.codePrefix} maxLength={64} />
           <Field name="applicantName" label="Tên người nộp (bắt đầu bằng)" type="search" value={filters.applicantName} error={errors.fields.applicantName} maxLength={200} />
-          <Field name="state" label="Trạng thái" type="select" options={stateOptions} value={filters.state} error={errors.fields.state} />
+          <Field name="state" label="Trạng thái" type="select" options={stateOptions} value={filters.state} error={errors.fields.state} emptyLabel="Tất cả trạng thái" />
           <Field
             name="overdue"
             label="Hạn xử lý"
@@ -107,6 +107,7 @@ export function DossierListView({ page, filters, result, errors, firstPage }: { 
             ]}
             value={filters.overdue}
             error={errors.fields.overdue}
+            emptyLabel="Tất cả" 
           />
           <Field name="receivedFrom" label="Tiếp nhận từ ngày" type="date" value={filters.receivedFrom} error={errors.fields.receivedFrom} />
           <Field name="receivedTo" label="Tiếp nhận đến ngày" type="date" value={filters.receivedTo} error={errors.fields.receivedTo} />
