@@ -56,7 +56,7 @@ export function Layout({ page, title, children }: { page: PageContext; title: st
                   <span class="roles">{roles}</span>
                 </span>
                 <form class="inline-form" method="post" action="/logout">
-                  <CsrfField token={page.csrf} />
+                  <CsrfField token={page.sessionCsrf} />
                   <button class="link-button" type="submit">Đăng xuất</button>
                 </form>
               </>

@@ -98,7 +98,8 @@ export function safeNext(value: string | undefined): string | null {
 }
 
 function pageContext(ctx: Koa.Context, deps: AppDeps, principal: Principal | null, csrf: string): PageContext {
-  return { principal, csrf, path: ctx.path, now: deps.clock(), requestId: ctx.state.requestId as string | undefined };
+  const sessionCsrf = principal ? csrfToken(ctx, deps.config.secureCookies, 'session') : '';
+  return { principal, csrf, sessionCsrf, path: ctx.path, now: deps.clock(), requestId: ctx.state.requestId as string | undefined };
 }
 
 /** Answers a page request that failed: a Vietnamese error page, or the login page for a lost session. */
@@ -211,6 +212,6 @@ export function pageNotFound(deps: AppDeps): Koa.Middleware {
     } catch {
       principal = null;
     }
-    sendPage(ctx, ErrorPage({ page: pageContext(ctx, deps, principal, principal ? csrfToken(ctx, deps.config.secureCookies, 'session') : '') , status: 404 }), 404);
+    sendPage(ctx, ErrorPage({ page: pageContext(ctx, deps, principal, principal ? csrfToken(ctx, deps.config.secureCookies, 'session') : ''), status: 404 }), 404);
   };
 }

@@ -67,7 +67,6 @@ export const authPages = [
       try {
         // The API's very login: the same throttles, audit and device cookie.
         const result = await loginFromRequest(ctx, deps, { username, password }, LOGIN_PATH);
-        deps.principals.clear();
         return { redirect: result.user.mustChangePassword ? '/password' : (next ?? '/') };
       } catch (err) {
         if (err instanceof AuthenticationError) {
