@@ -85,6 +85,22 @@ describe('architecture', () => {
     }
   });
 
+  it('pages reach the database only through the domain: no knex, no db module, no table read of their own', () => {
+    const pages = fs
+      .readdirSync(path.join(ROOT, 'src/web'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') || f.endsWith('.tsx'))
+      .map((f) => path.join('src/web', f));
+    expect(pages.length).toBeGreaterThan(5);
+    for (const file of pages) {
+      for (const spec of importsOf(file)) {
+        expect(spec, `${file} imports ${spec}`).not.toMatch(/^(knex|pg|better-sqlite3)$/);
+        expect(resolve(file, spec) ?? '', `${file} imports ${spec}`).not.toMatch(/^src\/(db|infrastructure)\//);
+      }
+      // `deps.db` is handed to domain functions, never queried here.
+      expect(fs.readFileSync(path.join(ROOT, file), 'utf8'), file).not.toMatch(/\bdb\(\s*'|\.db\(\s*'/);
+    }
+  });
+
   it('has no import cycles', () => {
     const graph = new Map(files.map((f) => [f, importsOf(f).map((s) => resolve(f, s)).filter((t): t is string => t !== null && files.includes(t))]));
     const state = new Map<string, 'visiting' | 'done'>();
