@@ -15,6 +15,8 @@ let app: TestApp;
 let w: World;
 let browser: Browser;
 const blockedRequests: string[] = [];
+/** A browser test walks several pages in several browsers: on a loaded two-core machine it takes a while. */
+const SLOW = { timeout: 240_000 };
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -46,7 +48,7 @@ async function submitAction(page: Page, type: string) {
 }
 
 describe('login', () => {
-  it('asks for the forced password change first, then opens the workspace; sessions can be listed and logout ends the session', async () => {
+  it('asks for the forced password change first, then opens the workspace; sessions can be listed and logout ends the session', SLOW, async () => {
     const dept = await buildDepartment(app, { name: 'Phòng Kỹ thuật an toàn' });
     const newcomer = await buildUser(app, ['specialist'], dept.id, { mustChangePassword: true });
     const { page, context } = await person();
@@ -113,7 +115,7 @@ describe('login', () => {
     await context.close();
   });
 
-  it('a session listed on the page can be ended from another browser', async () => {
+  it('a session listed on the page can be ended from another browser', SLOW, async () => {
     const a = await person();
     const b = await person();
     await logIn(a.page, w.specialist2.username, w.specialist2.password);
@@ -135,7 +137,7 @@ describe('login', () => {
     w.specialist2.token = (await loginAs(app, w.specialist2.username, w.specialist2.password)).token;
   });
 
-  it('unknown addresses get the Vietnamese 404 page; the API keeps its JSON errors', async () => {
+  it('unknown addresses get the Vietnamese 404 page; the API keeps its JSON errors', SLOW, async () => {
     const { page, context } = await person();
     await logIn(page, w.director.username, w.director.password);
     const res = await page.goto('/khong-co-trang-nay');
@@ -154,7 +156,7 @@ describe('login', () => {
 });
 
 describe('a dossier through the department, each person in their own browser', () => {
-  it('the lead assigns, the specialist verifies, the lead proposes, the director approves', async () => {
+  it('the lead assigns, the specialist verifies, the lead proposes, the director approves', SLOW, async () => {
     const d = await buildDossier(w, { state: 'inDepartment.review' });
     const lead = await person();
     const specialist = await person();
@@ -216,7 +218,7 @@ describe('a dossier through the department, each person in their own browser', (
     for (const p of [lead, specialist, director]) await p.context.close();
   });
 
-  it('a stale action says someone acted first and shows the current state, changing nothing', async () => {
+  it('a stale action says someone acted first and shows the current state, changing nothing', SLOW, async () => {
     const d = await buildDossier(w, { state: 'leadershipApproval' });
     const director = await person();
     await logIn(director.page, w.director.username, w.director.password);
@@ -239,7 +241,7 @@ describe('a dossier through the department, each person in their own browser', (
 });
 
 describe('forged forms', () => {
-  it('a form without the anti-forgery token, or with another session’s, is refused with 403 and changes nothing', async () => {
+  it('a form without the anti-forgery token, or with another session’s, is refused with 403 and changes nothing', SLOW, async () => {
     const d = await buildDossier(w, { state: 'inDepartment.review' });
     const lead = await person();
     const other = await person();
@@ -282,7 +284,7 @@ describe('forged forms', () => {
     await other.context.close();
   });
 
-  it('the login form needs its token too', async () => {
+  it('the login form needs its token too', SLOW, async () => {
     const { context } = await person();
     const res = await context.request.post('/login', { form: { username: w.lead.username, password: w.lead.password }, maxRedirects: 0 });
     expect(res.status()).toBe(403);
@@ -292,7 +294,7 @@ describe('forged forms', () => {
 });
 
 describe('workspace and lists', () => {
-  it('"Việc của tôi" lists overdue dossiers first with their count; the list filters by state and overdue', async () => {
+  it('"Việc của tôi" lists overdue dossiers first with their count; the list filters by state and overdue', SLOW, async () => {
     const world = await buildWorld(app);
     const late = await buildDossier(world, { state: 'inDepartment.review', procedure: 'noLead' });
     // Ten working days on: the first dossier's step is long past its due instant.
