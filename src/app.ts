@@ -11,6 +11,8 @@ import { createAppMetrics } from './api/ops/app-metrics.ts';
 import { bullBoard } from './api/ops/bull-board.ts';
 import { mountRoute } from './api/route.ts';
 import { routes } from './api/routes/index.ts';
+import { pageNotFound } from './web/page.ts';
+import { mountWeb } from './web/pages.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -33,10 +35,13 @@ export function createApp(deps: AppDeps): Koa {
   if (board) app.use(board);
   const router = new Router();
   for (const route of routes) mountRoute(router, deps, route);
+  // The pages (src/web): the same chain as the API, answering HTML with their own headers and error pages.
+  mountWeb(router, deps);
   const openapi = buildOpenApi(routes, API_VERSION);
   router.get('/openapi.json', (ctx) => {
     ctx.body = openapi;
   });
+  app.use(pageNotFound(deps));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -12,6 +12,23 @@ export const SECURITY_HEADERS = {
   'X-Frame-Options': 'DENY',
 } as const;
 
+/**
+ * What a page (src/web) may do: load its own stylesheet and images and post its forms to its own origin,
+ * nothing else. No `unsafe-inline`: a page carries no `<script>`, no `<style>` and no `style=`, so even
+ * markup injected past the escaping could not run or restyle anything.
+ */
+export const PAGE_CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+
+/**
+ * Gives a page answer the page policy instead of the API's. Pages carry personal data: they stay
+ * `no-store` like the API (a shared computer at the counter must not show the last clerk's dossier
+ * from its cache after logout).
+ */
+export function usePageHeaders(ctx: Koa.Context): void {
+  ctx.set('Content-Security-Policy', PAGE_CSP);
+  ctx.set('Cache-Control', 'no-store');
+}
+
 /** A year, as the HSTS preload list asks; subdomains included: the Sở's other services should be HTTPS too. */
 export const HSTS = 'max-age=31536000; includeSubDomains';
 

@@ -1,18 +1,16 @@
 import { Type } from '@sinclair/typebox';
-import { changePassword, login } from '../../../domain/accounts/login.service.ts';
-import { DEVICE_DAYS } from '../../../domain/accounts/login-throttle.ts';
+import { changePassword } from '../../../domain/accounts/login.service.ts';
 import { listSessions, logout, revokeSession } from '../../../domain/accounts/sessions.service.ts';
-import { TooManyRequestsError } from '../../../domain/errors.ts';
 import { getUser } from '../../../domain/accounts/users.service.ts';
 import { SESSION_COOKIE } from '../../middlewares/auth.ts';
+import { DEVICE_COOKIE, loginFromRequest } from '../../login-request.ts';
 import { defineRoute } from '../../route.ts';
 import { Ok } from '../../schemas/common.ts';
 import { User } from '../users/users.schema.ts';
 import { adminEventRoutes } from './admin-events.routes.ts';
 import { LoginBody, LoginResponse, Me, PasswordBody, Session, SessionParams } from './auth.schema.ts';
 
-/** A browser that logged in to an account before (login-throttle.ts). */
-export const DEVICE_COOKIE = 'idesk_device';
+export { DEVICE_COOKIE };
 
 export const authRoutes = [
   defineRoute({
@@ -34,46 +32,7 @@ export const authRoutes = [
     errorCodes: { 401: ['INVALID_CREDENTIALS'], 429: ['ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS'] },
     errors: [400, 401, 429],
     handler: async ({ body, ctx, deps }) => {
-      const log = ctx.state.logger ?? deps.logger;
-      try {
-        deps.limiters.login.hit(ctx.ip);
-      } catch (err) {
-        if (err instanceof TooManyRequestsError) log.warn({ username: body.username, ip: ctx.ip, event: 'LOGIN_THROTTLED' }, 'login refused: too many attempts from this address');
-        throw err;
-      }
-      const { config } = deps;
-      const result = await login(
-        deps.db,
-        { ...config.login, sessionTtlHours: config.sessionTtlHours, scryptCost: config.scryptCost },
-        {
-          username: body.username,
-          password: body.password,
-          ip: ctx.ip,
-          userAgent: ctx.get('user-agent') || null,
-          deviceToken: ctx.cookies.get(DEVICE_COOKIE) ?? null,
-          log,
-        },
-        deps.clock(),
-      );
-      const { deviceToken, ...answer } = result;
-      ctx.cookies.set(SESSION_COOKIE, result.token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: config.secureCookies,
-        expires: new Date(result.expiresAt),
-        overwrite: true,
-      });
-      if (deviceToken) {
-        // Only the login route reads it; a script without a cookie jar simply stays an unknown browser.
-        ctx.cookies.set(DEVICE_COOKIE, deviceToken, {
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: config.secureCookies,
-          path: '/api/auth',
-          expires: new Date(deps.clock().getTime() + DEVICE_DAYS * 24 * 3_600_000),
-          overwrite: true,
-        });
-      }
+      const { deviceToken: _device, ...answer } = await loginFromRequest(ctx, deps, body, '/api/auth');
       return answer;
     },
   }),

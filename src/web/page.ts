@@ -1,0 +1,217 @@
+import type Koa from 'koa';
+import type { Router } from '@koa/router';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { VNode } from 'preact';
+import getRawBody from 'raw-body';
+import { hasRole, type Principal, type Role } from '../auth/principal.ts';
+import type { AppDeps } from '../api/deps.ts';
+import { authenticate } from '../api/middlewares/auth.ts';
+import { usePageHeaders } from '../api/middlewares/security-headers.ts';
+import { validate } from '../api/validation.ts';
+import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
+import { CSRF_FIELD, csrfMatches, csrfToken } from './csrf.ts';
+import { ErrorPage } from './error-page.tsx';
+import type { PageContext } from './page-context.ts';
+import { renderPage } from './render.ts';
+
+type Maybe<T extends TSchema | undefined> = T extends TSchema ? Static<T> : undefined;
+
+/** What a page handler answers: a page to show (with its status), or where to go next (303 See Other). */
+export type PageResult = { view: VNode; status?: number } | { redirect: string };
+
+export interface PageInput<P extends TSchema | undefined, Auth> {
+  params: Maybe<P>;
+  /** The query string as text, first value of each name (a page validates its own filters to show errors beside them). */
+  query: Record<string, string>;
+  /** A posted form's fields (first value of each), the anti-forgery token already checked and removed. */
+  form: Record<string, string>;
+  principal: Auth;
+  page: PageContext;
+  ctx: Koa.Context;
+  deps: AppDeps;
+}
+
+/**
+ * A page route: as thin as an API route (authenticate → validate → the same domain call → render). GET
+ * shows; POST acts and then redirects, or shows the form again with its errors. Every POST carries the
+ * anti-forgery token (csrf.ts), checked before anything else is read or done.
+ */
+export interface PageDef<P extends TSchema | undefined = undefined, A extends 'public' | 'user' | readonly Role[] = 'user'> {
+  method: 'get' | 'post';
+  path: string;
+  /** `public`: anyone (the principal, if logged in, is still known); `user`: any staff account; a list: any of these roles. */
+  auth: A;
+  /** Open while the account must still change its initial password. */
+  beforePasswordChange?: boolean;
+  /** Ends or changes credentials: cached principals are dropped (as on the API). */
+  changesCredentials?: boolean;
+  params?: P;
+  handler(input: PageInput<P, A extends 'public' ? Principal | null : Principal>): Promise<PageResult>;
+}
+
+export type AnyPageDef = PageDef<TSchema | undefined, 'public' | 'user' | readonly Role[]>;
+
+export function definePage<P extends TSchema | undefined = undefined, A extends 'public' | 'user' | readonly Role[] = 'user'>(def: PageDef<P, A>): AnyPageDef {
+  return def as unknown as AnyPageDef;
+}
+
+/** Sends a rendered page with the page security headers. */
+export function sendPage(ctx: Koa.Context, view: VNode, status = 200): void {
+  usePageHeaders(ctx);
+  ctx.status = status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = renderPage(view);
+}
+
+function firstValues(entries: Iterable<[string, unknown]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (typeof v === 'string' && !(key in out)) out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * Reads an HTML form (application/x-www-form-urlencoded) up to the body limit.
+ * @throws UnsupportedMediaTypeError for another body; PayloadTooLargeError over the limit.
+ */
+async function readForm(ctx: Koa.Context, limit: number): Promise<Record<string, string>> {
+  if (!ctx.request.get('content-length') && !ctx.request.get('transfer-encoding')) return {};
+  if (!ctx.request.is('application/x-www-form-urlencoded')) {
+    throw new UnsupportedMediaTypeError('UNSUPPORTED_MEDIA_TYPE', 'Send the form as application/x-www-form-urlencoded');
+  }
+  let text: string;
+  try {
+    text = await getRawBody(ctx.req, { length: ctx.request.length ?? undefined, limit, encoding: 'utf8' });
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `The form is larger than ${limit} bytes`, { limit });
+    throw new ValidationError('MALFORMED_FORM', 'The form could not be read');
+  }
+  return firstValues(new URLSearchParams(text).entries());
+}
+
+/** A local path to return to after logging in: never another site (`//evil.example`, `/\evil`). */
+export function safeNext(value: string | undefined): string | null {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f]/.test(value)) return null;
+  return value;
+}
+
+function pageContext(ctx: Koa.Context, deps: AppDeps, principal: Principal | null, csrf: string): PageContext {
+  const sessionCsrf = principal ? csrfToken(ctx, deps.config.secureCookies, 'session') : '';
+  return { principal, csrf, sessionCsrf, path: ctx.path, now: deps.clock(), requestId: ctx.state.requestId as string | undefined };
+}
+
+/** Answers a page request that failed: a Vietnamese error page, or the login page for a lost session. */
+function answerError(ctx: Koa.Context, deps: AppDeps, page: PageContext, err: unknown): void {
+  if (err instanceof DomainError) {
+    if (err.status === 401) {
+      ctx.status = 303;
+      ctx.redirect(ctx.method === 'GET' ? `/login?next=${encodeURIComponent(ctx.originalUrl)}` : '/login');
+      return;
+    }
+    if (err.status === 429) {
+      const retry = (err.details as { retryAfterSeconds?: number } | null)?.retryAfterSeconds;
+      if (retry) ctx.set('Retry-After', String(retry));
+    }
+    sendPage(ctx, ErrorPage({ page, status: err.status }), err.status);
+    return;
+  }
+  if (err instanceof URIError) {
+    sendPage(ctx, ErrorPage({ page, status: 400 }), 400);
+    return;
+  }
+  (ctx.state.logger ?? deps.logger).error({ err }, 'unhandled error on a page');
+  sendPage(ctx, ErrorPage({ page, status: 500 }), 500);
+}
+
+/** Registers a page on the router: authentication, the anti-forgery check, parameters, errors as pages. */
+export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void {
+  router[def.method](def.path, async (ctx) => {
+    const secure = deps.config.secureCookies;
+    let page = pageContext(ctx, deps, null, '');
+    try {
+      const principal = await authenticate(ctx, deps);
+      const kind = def.auth === 'public' || !principal ? 'anonymous' : 'session';
+      page = pageContext(ctx, deps, principal, csrfToken(ctx, secure, kind));
+      if (def.auth !== 'public') {
+        if (!principal) {
+          ctx.status = 303;
+          ctx.redirect(def.method === 'get' ? `/login?next=${encodeURIComponent(ctx.originalUrl)}` : '/login');
+          return;
+        }
+        if (principal.mustChangePassword && !def.beforePasswordChange) {
+          ctx.status = 303;
+          ctx.redirect('/password');
+          return;
+        }
+        if (def.auth !== 'user' && !hasRole(principal, ...def.auth)) {
+          sendPage(ctx, ErrorPage({ page, status: 403 }), 403);
+          return;
+        }
+      }
+      let form: Record<string, string> = {};
+      if (def.method === 'post') {
+        form = await readForm(ctx, deps.config.bodyLimitBytes);
+        // Before anything else is read or done: a forged or stale form changes nothing.
+        if (!csrfMatches(ctx, kind, form[CSRF_FIELD])) {
+          (ctx.state.logger ?? deps.logger).warn({ event: 'CSRF_REFUSED', path: ctx.path, userId: principal?.userId ?? null }, 'form refused: anti-forgery token missing or wrong');
+          sendPage(ctx, ErrorPage({ page, status: 403, detail: 'Biểu mẫu đã hết hiệu lực hoặc không được gửi từ trang của hệ thống. Hãy tải lại trang và thử lại.' }), 403);
+          return;
+        }
+        delete form[CSRF_FIELD];
+      }
+      let params: unknown;
+      if (def.params) {
+        try {
+          params = validate(def.params, { ...ctx.params }, 'params');
+        } catch (err) {
+          // A malformed id names no record.
+          if (err instanceof ValidationError) {
+            sendPage(ctx, ErrorPage({ page, status: 404 }), 404);
+            return;
+          }
+          throw err;
+        }
+      }
+      const result = await def.handler({
+        params: params as Maybe<TSchema>,
+        query: firstValues(Object.entries(ctx.query)),
+        form,
+        principal: principal as Principal,
+        page,
+        ctx,
+        deps,
+      });
+      if (def.changesCredentials) deps.principals.clear();
+      if ('redirect' in result) {
+        ctx.status = 303;
+        ctx.redirect(result.redirect);
+        return;
+      }
+      sendPage(ctx, result.view, result.status ?? 200);
+    } catch (err) {
+      answerError(ctx, deps, page, err);
+    }
+  });
+}
+
+/**
+ * The last middleware: a browser asking for an address nothing answers gets the Vietnamese 404 page;
+ * API clients (and anything under the API's paths) keep the JSON error.
+ */
+export function pageNotFound(deps: AppDeps): Koa.Middleware {
+  const API = /^\/(api|admin\/queues|openapi\.json|metrics|healthz|readyz)(\/|$)/;
+  return async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body !== undefined || ctx.method !== 'GET' || API.test(ctx.path)) return;
+    if (ctx.accepts('json', 'html') !== 'html') return;
+    let principal: Principal | null = null;
+    try {
+      principal = await authenticate(ctx, deps);
+    } catch {
+      principal = null;
+    }
+    sendPage(ctx, ErrorPage({ page: pageContext(ctx, deps, principal, principal ? csrfToken(ctx, deps.config.secureCookies, 'session') : ''), status: 404 }), 404);
+  };
+}
