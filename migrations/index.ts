@@ -8,6 +8,7 @@ import * as openStreamTypes from './20261203000001_open_stream_types.ts';
 import * as feesAndSupplementWindow from './20261203000002_fees_and_supplement_window.ts';
 import * as accountSecurity from './20261203000020_account_security.ts';
 import * as listIndexes from './20261203000030_list_indexes.ts';
+import * as dossierPapers from './20261203000040_dossier_papers.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -25,6 +26,7 @@ const migrations: ReadonlyArray<[string, Migration]> = [
   ['20261203000002_fees_and_supplement_window', feesAndSupplementWindow],
   ['20261203000020_account_security', accountSecurity],
   ['20261203000030_list_indexes', listIndexes],
+  ['20261203000040_dossier_papers', dossierPapers],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

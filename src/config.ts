@@ -55,6 +55,11 @@ export interface Config {
   reminderWorkingDays: number;
   /** Where files (the cabinet) are stored, and where backups go. */
   filesDir: string;
+  /**
+   * Uploads (papers of a dossier): the largest file accepted, and how many files and text fields one
+   * request may carry (a bounded request cannot be turned into a flood of parts).
+   */
+  upload: { maxBytes: number; maxFiles: number; maxFields: number };
   backup: { dir: string; everyDays: number; retention: number };
   /** SMTP for e-mailing notifications; none when empty. */
   smtp: { url: string; from: string } | null;
@@ -160,6 +165,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sweepEveryMinutes: intVar(env, 'SWEEP_EVERY_MINUTES', 5, 1),
     reminderWorkingDays: numberVar(env, 'REMINDER_WORKING_DAYS', 1),
     filesDir: path.join(dataDir, 'files'),
+    upload: {
+      maxBytes: intVar(env, 'IDESK_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1024),
+      maxFiles: intVar(env, 'IDESK_UPLOAD_MAX_FILES', 10, 1),
+      maxFields: intVar(env, 'IDESK_UPLOAD_MAX_FIELDS', 20, 1),
+    },
     backup: {
       dir: path.resolve(env.BACKUP_DIR || path.join(dataDir, 'backups')),
       // Điều 5.3: the data are backed up every two weeks.

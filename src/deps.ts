@@ -8,6 +8,7 @@ import type { DossierDeps } from './domain/dossiers/dossier-deps.ts';
 import type { MachineRegistry } from './domain/workflow/machine-registry.ts';
 import type { Metrics } from './ops/metrics.ts';
 import type { Queues } from './queues/queues.ts';
+import { fileStoreAt } from './files/file-store.ts';
 
 /** What every process (API and workers) is built from; tests inject their own clock and calendar. */
 export interface CoreDeps {
@@ -30,6 +31,7 @@ export interface CoreDeps {
 export function dossierDeps(deps: CoreDeps): DossierDeps {
   return {
     db: deps.db,
+    files: fileStoreAt(deps.config.filesDir),
     calendar: deps.calendar,
     machines: deps.machines,
     clock: deps.clock,

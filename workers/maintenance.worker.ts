@@ -2,6 +2,8 @@ import { Worker, type Job } from 'bullmq';
 import { createCheckpoint } from '../src/domain/audit/event-log.ts';
 import { DEADLINE_SUBJECTS } from '../src/domain/deadline-subjects.ts';
 import { sweepAll } from '../src/domain/workflow/deadlines.ts';
+import { fileStoreAt } from '../src/files/file-store.ts';
+import { collectOrphanFiles } from '../src/files/orphan-files.ts';
 import { createRedis } from '../src/queues/queues.ts';
 import { processBackupJob } from './backup.job.ts';
 import { deadlineDeps } from './deadlines.worker.ts';
@@ -21,6 +23,12 @@ export const MAINTENANCE_JOBS: Record<string, (job: Job, deps: WorkerDeps) => Pr
   'audit-checkpoint': async (_job, deps) => createCheckpoint(deps.db, deps.clock()),
   // Điều 5.3: the data are backed up every two weeks (the scheduler's jobs) and when an admin asks (the outbox's).
   backup: processBackupJob,
+  // A file stored for a transaction that rolled back is an orphan no row references: collected after an hour.
+  'files-gc': async (_job, deps) => {
+    const result = await collectOrphanFiles(deps.db, fileStoreAt(deps.config.filesDir), deps.clock());
+    if (result.removed.length > 0 || result.temporary > 0) deps.logger.info({ removed: result.removed.length, temporary: result.temporary }, 'file store: orphans collected');
+    return { removed: result.removed.length, temporary: result.temporary };
+  },
 };
 
 /** Runs one maintenance job; unknown names fail (a job no code handles must not be silently dropped). */

@@ -9,6 +9,8 @@ function schedules(config: Readonly<Config>) {
     // Điều 5.3: the data are backed up every two weeks (configurable).
     { id: 'backup', every: config.backup.everyDays * 86_400_000, template: { name: 'backup', data: { kind: 'scheduled' } } },
     { id: 'audit-checkpoint', every: 3_600_000, template: { name: 'audit-checkpoint' } },
+    // Files of uploads whose transaction rolled back, and temporary files of interrupted uploads.
+    { id: 'files-gc', every: 3_600_000, template: { name: 'files-gc' } },
   ];
 }
 

@@ -10,7 +10,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'No such record',
   409: 'Conflict',
   413: 'Body too large',
-  415: 'Body is not JSON',
+  415: 'Body of the wrong media type',
   422: 'Not allowed in the current state',
   429: 'Too many attempts; see Retry-After',
 };
@@ -100,14 +100,25 @@ export function buildOpenApi(routes: AnyRouteDef[], version: string): Record<str
         { $ref: '#/components/parameters/X-Request-Id' },
       ],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: withNumberBounds(route.body) } } } } : {}),
+      ...(route.multipart
+        ? {
+            requestBody: {
+              required: true,
+              ...(route.multipart.description ? { description: route.multipart.description } : {}),
+              content: { 'multipart/form-data': { schema: route.multipart.schema, ...(route.multipart.encoding ? { encoding: route.multipart.encoding } : {}) } },
+            },
+          }
+        : {}),
       responses: {
         [route.response.status]: {
           description: route.response.description,
           headers: {
             'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
             ...(idempotent ? { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } } : {}),
+            ...Object.fromEntries(Object.entries(route.response.binary?.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }])),
           },
           ...(route.response.schema ? { content: { 'application/json': { schema: route.response.schema } } } : {}),
+          ...(route.response.binary ? { content: { '*/*': { schema: { type: 'string', format: 'binary' } } } } : {}),
         },
         ...Object.fromEntries(route.errors.map((status) => [status, errorResponse(route, status)])),
       },

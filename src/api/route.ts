@@ -48,7 +48,16 @@ export interface RouteDef<B extends TSchema | undefined = undefined, Q extends T
   /** Replaces the schema check of the body when it needs more precise errors (a discriminated union). */
   bodyValidator?: (value: unknown) => Maybe<B>;
   headers?: Array<{ name: string; description: string; required?: boolean }>;
-  response: { status: number; schema: TSchema | null; description: string };
+  /**
+   * A multipart/form-data body the handler reads itself (streamed uploads), described for the OpenAPI
+   * document: the form's fields, and how each part is encoded.
+   */
+  multipart?: { schema: Record<string, unknown>; encoding?: Record<string, unknown>; description?: string };
+  /**
+   * `binary`: the handler answers bytes (a download) with these response headers, not JSON; `schema` is
+   * then null.
+   */
+  response: { status: number; schema: TSchema | null; description: string; binary?: { headers: Record<string, string> } };
   /** Error statuses this route may answer, for the OpenAPI document. */
   errors: number[];
   /**

@@ -57,6 +57,46 @@ export interface DemoProcedure extends ProcedureRulesInput {
 const APPRAISAL_FEE = { collectedAt: 'intake', amount: null } as const;
 
 /**
+ * The papers (thành phần hồ sơ) of an electricity licence: the request on the form, the business
+ * registration, the qualifications of the technical manager, and the equipment and operating documents.
+ * Shaped after the dossier the national portal lists for these procedures; the exact items of the
+ * circular implementing Nghị định 61/2025/NĐ-CP were not checked (see `unverified`).
+ */
+const ELECTRICITY_PAPERS = [
+  { code: 'van-ban-de-nghi', name: 'Văn bản đề nghị cấp giấy phép hoạt động điện lực (theo mẫu)', copies: 1, original: true },
+  { code: 'giay-dkdn', name: 'Bản sao Giấy chứng nhận đăng ký doanh nghiệp', copies: 1 },
+  { code: 'nguoi-quan-ly', name: 'Danh sách, bằng cấp và chứng chỉ của người trực tiếp quản lý kỹ thuật, kinh doanh', copies: 1 },
+  { code: 'tai-lieu-ky-thuat', name: 'Tài liệu về trang thiết bị, hệ thống đo đếm và phương án kinh doanh', copies: 1 },
+];
+
+/** The papers of a wholesale alcohol licence (Nghị định 105/2017/NĐ-CP as amended by 17/2020/NĐ-CP). */
+const ALCOHOL_WHOLESALE_PAPERS = [
+  { code: 'don-de-nghi', name: 'Đơn đề nghị cấp Giấy phép bán buôn rượu (theo mẫu)', copies: 1, original: true },
+  { code: 'giay-dkdn', name: 'Bản sao Giấy chứng nhận đăng ký doanh nghiệp', copies: 1 },
+  { code: 'hop-dong-nha-cung-cap', name: 'Bản sao văn bản giới thiệu hoặc hợp đồng nguyên tắc với thương nhân sản xuất rượu, nhà phân phối hoặc thương nhân bán buôn khác', copies: 1 },
+  { code: 'quyen-su-dung-kho', name: 'Bản sao giấy tờ chứng minh quyền sử dụng kho hàng hoặc hợp đồng thuê kho', copies: 1 },
+  { code: 'he-thong-ban-le', name: 'Hồ sơ về hệ thống bán lẻ (hợp đồng, văn bản giới thiệu với các thương nhân bán lẻ)', copies: 1 },
+];
+
+/** The papers of a wholesale tobacco licence (Nghị định 67/2013/NĐ-CP as amended by 106/2017/NĐ-CP). */
+const TOBACCO_WHOLESALE_PAPERS = [
+  { code: 'don-de-nghi', name: 'Đơn đề nghị cấp Giấy phép bán buôn sản phẩm thuốc lá (theo mẫu)', copies: 1, original: true },
+  { code: 'giay-dkdn', name: 'Bản sao Giấy chứng nhận đăng ký doanh nghiệp', copies: 1 },
+  { code: 'hop-dong-nha-cung-cap', name: 'Bản sao văn bản giới thiệu, hợp đồng mua bán của doanh nghiệp sản xuất hoặc phân phối sản phẩm thuốc lá', copies: 1 },
+  { code: 'kho-phuong-tien', name: 'Bản sao giấy tờ chứng minh quyền sử dụng kho hàng, phương tiện vận tải', copies: 1 },
+  { code: 'he-thong-ban-le', name: 'Bảng kê danh sách thương nhân, tổ chức, cá nhân trực thuộc hệ thống bán lẻ', copies: 1 },
+];
+
+/** A licence reissued after it was lost or damaged: the request and what remains of the licence. */
+const ALCOHOL_REISSUE_PAPERS = [
+  { code: 'don-de-nghi', name: 'Đơn đề nghị cấp lại Giấy phép bán buôn rượu (theo mẫu)', copies: 1, original: true },
+  { code: 'giay-phep-cu', name: 'Bản gốc hoặc bản sao Giấy phép bán buôn rượu đã được cấp (nếu còn)', copies: 1 },
+];
+
+/** What the required papers of every demo procedure were not checked against. */
+const PAPERS_UNVERIFIED = 'required papers: shaped after the dossier the national portal lists for the procedure, not checked item by item against the decree or circular';
+
+/**
  * Procedures handled by a Sở Công Thương, as in force at the end of 2026, with their statutory time limits
  * in working days, the window for asking for a supplement and the fee. Codes with a national number are
  * national procedure codes (not checked against the national database, see `unverified`); the others are
@@ -80,9 +120,10 @@ export const DEMO_PROCEDURES: DemoProcedure[] = [
     workingDays: 14,
     fee: APPRAISAL_FEE,
     supplementWindowDays: null,
+    requiredPapers: ELECTRICITY_PAPERS,
     legalBasis:
       'Luật Điện lực ngày 30/11/2024, Điều 31–32; Nghị định 61/2025/NĐ-CP (04/3/2025), Điều 22 khoản 2: UBND cấp tỉnh cấp giấy phép bán lẻ điện trong một tỉnh và dưới 22 kV (từ 22 kV hoặc từ 02 tỉnh trở lên: Cục Điện lực, khoản 1 điểm d)',
-    unverified: ['national code and name', 'time limit of 14 working days (kept from the previous seed)', 'supplement window', 'fee: circular and amount'],
+    unverified: [PAPERS_UNVERIFIED, 'national code and name', 'time limit of 14 working days (kept from the previous seed)', 'supplement window', 'fee: circular and amount'],
   },
   {
     code: '1.013412',
@@ -91,9 +132,10 @@ export const DEMO_PROCEDURES: DemoProcedure[] = [
     workingDays: 14,
     fee: APPRAISAL_FEE,
     supplementWindowDays: null,
+    requiredPapers: ELECTRICITY_PAPERS,
     legalBasis:
       'Luật Điện lực ngày 30/11/2024, Điều 31–32; Nghị định 61/2025/NĐ-CP (04/3/2025), Điều 22 khoản 2: UBND cấp tỉnh cấp giấy phép bán buôn điện trong một tỉnh và dưới 22 kV (từ 22 kV hoặc từ 02 tỉnh trở lên: Cục Điện lực, khoản 1 điểm d)',
-    unverified: ['national code and name', 'time limit of 14 working days (kept from the previous seed)', 'supplement window', 'fee: circular and amount'],
+    unverified: [PAPERS_UNVERIFIED, 'national code and name', 'time limit of 14 working days (kept from the previous seed)', 'supplement window', 'fee: circular and amount'],
   },
   {
     code: '1.013417',
@@ -102,8 +144,9 @@ export const DEMO_PROCEDURES: DemoProcedure[] = [
     workingDays: 10,
     fee: APPRAISAL_FEE,
     supplementWindowDays: null,
+    requiredPapers: ELECTRICITY_PAPERS,
     legalBasis: 'Luật Điện lực ngày 30/11/2024, Điều 32; Nghị định 61/2025/NĐ-CP (04/3/2025), Điều 22 (thẩm quyền như khi cấp mới)',
-    unverified: ['national code and name', 'time limit of 10 working days (kept from the previous seed)', 'supplement window', 'whether an appraisal fee is charged for cấp lại, and its amount'],
+    unverified: [PAPERS_UNVERIFIED, 'national code and name', 'time limit of 10 working days (kept from the previous seed)', 'supplement window', 'whether an appraisal fee is charged for cấp lại, and its amount'],
   },
   {
     code: 'SCT.RUOU.BB',
@@ -112,9 +155,10 @@ export const DEMO_PROCEDURES: DemoProcedure[] = [
     workingDays: 15,
     fee: APPRAISAL_FEE,
     supplementWindowDays: 3,
+    requiredPapers: ALCOHOL_WHOLESALE_PAPERS,
     legalBasis:
       'Nghị định 105/2017/NĐ-CP, sửa đổi, bổ sung bởi Nghị định 17/2020/NĐ-CP, Điều 25: Sở Công Thương cấp; 15 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ; hồ sơ chưa hợp lệ thì yêu cầu bổ sung bằng văn bản trong 03 ngày làm việc kể từ ngày tiếp nhận. Phí thẩm định: Thông tư 168/2016/TT-BTC, nộp khi nộp hồ sơ',
-    unverified: ['fee circular (Thông tư 168/2016/TT-BTC, as amended) and amount (by area)'],
+    unverified: [PAPERS_UNVERIFIED, 'fee circular (Thông tư 168/2016/TT-BTC, as amended) and amount (by area)'],
   },
   {
     code: 'SCT.THUOCLA.BB',
@@ -124,9 +168,11 @@ export const DEMO_PROCEDURES: DemoProcedure[] = [
     fee: APPRAISAL_FEE,
     // Điều 28 khoản 2 điểm c as amended by Nghị định 106/2017/NĐ-CP says 07 working days, not 5.
     supplementWindowDays: 7,
+    requiredPapers: TOBACCO_WHOLESALE_PAPERS,
     legalBasis:
       'Nghị định 67/2013/NĐ-CP (sửa đổi, bổ sung bởi Nghị định 106/2017/NĐ-CP, 08/2018/NĐ-CP và 17/2020/NĐ-CP), Điều 28 theo Nghị định 106/2017/NĐ-CP: Sở Công Thương cấp Giấy phép bán buôn sản phẩm thuốc lá (khoản 1 điểm b); 15 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ (khoản 2 điểm b); hồ sơ chưa hợp lệ thì yêu cầu bổ sung trong vòng 07 ngày làm việc kể từ ngày tiếp nhận (khoản 2 điểm c). Phí thẩm định: Thông tư 168/2016/TT-BTC, nộp khi nộp hồ sơ',
     unverified: [
+      PAPERS_UNVERIFIED,
       'whether Nghị định 08/2018/NĐ-CP or 17/2020/NĐ-CP changed the 07-day supplement window of Điều 28 (the consolidated text read carries the 106/2017 wording)',
       'fee circular (Thông tư 168/2016/TT-BTC, as amended) and amount (by area)',
     ],
@@ -139,9 +185,10 @@ export const DEMO_PROCEDURES: DemoProcedure[] = [
     fee: APPRAISAL_FEE,
     supplementWindowDays: 3,
     leadReview: false,
+    requiredPapers: ALCOHOL_REISSUE_PAPERS,
     legalBasis:
       'Nghị định 105/2017/NĐ-CP, sửa đổi, bổ sung bởi Nghị định 17/2020/NĐ-CP, Điều 27: cấp lại do bị mất hoặc bị hỏng trong 07 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ; yêu cầu bổ sung trong 03 ngày làm việc (cấp lại do hết hiệu lực: hồ sơ, thủ tục như cấp mới). Phí thẩm định: Thông tư 168/2016/TT-BTC',
-    unverified: ['whether the appraisal fee applies to cấp lại of a bán buôn licence (the national portal lists it for cấp lại of a bán lẻ licence)'],
+    unverified: [PAPERS_UNVERIFIED, 'whether the appraisal fee applies to cấp lại of a bán buôn licence (the national portal lists it for cấp lại of a bán lẻ licence)'],
   },
 ];
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICANT, buildProcedure, buildWorld, fireAs, type TestUser, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { attachResult } from '../support/papers.ts';
 
 /** The seven forms of the one-stop mechanism, produced from a dossier's data (Circular 03/2025/TT-VPCP). */
 let app: TestApp;
@@ -44,6 +45,7 @@ describe('forms of a dossier', () => {
     await fire(d, w.lead, 'ISSUE_APOLOGY', { reason: 'Cần xác minh thực địa', newDueAt: '2026-04-08T09:00:00+07:00' });
     await fire(d, w.lead, 'PROPOSE', { opinion: 'Đủ điều kiện', proposedResult: 'grant' });
     await fire(d, w.director, 'APPROVE');
+    await attachResult(w.http.baseUrl, d.id, w.onestop.token);
     await fire(d, w.onestop, 'RETURN_RESULT', { method: 'post' });
 
     const apology = await form(d.id, 'apology', w.director);
@@ -112,6 +114,7 @@ describe('the tracking sheet (issue 6 §3.17)', () => {
     app.clock.advance(60 * 60_000);
     const approved = await fire(d, w.director, 'APPROVE');
     app.clock.advance(2 * 60 * 60_000);
+    await attachResult(w.http.baseUrl, d.id, w.onestop.token);
     const returned = await fire(d, w.onestop, 'RETURN_RESULT', { method: 'counter' });
 
     const sheet = (await form(d.id, 'tracking-sheet')).body.fields;

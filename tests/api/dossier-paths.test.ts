@@ -5,6 +5,7 @@ import { fireDossierEvent } from '../../src/domain/dossiers/dossier.service.ts';
 import { APPLICANT, buildWorld, type TestUser, type World } from '../support/factories.ts';
 import { transitionPaths, VARIANTS, MODEL_AT } from '../support/dossier-model.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { attachResult } from '../support/papers.ts';
 import { verifyEventLog } from '../../src/domain/audit/event-log.ts';
 
 /**
@@ -103,6 +104,8 @@ async function fire(event: DossierEvent, d: Tracked) {
   if (event.type === 'SUPPLEMENT' || event.type === 'WITHDRAW') {
     return w.http.post(`/api/public/dossiers/${d.code}/events`, body, { headers: { 'x-tracking-secret': d.secret } });
   }
+  // An approval is handed back with its document (giấy phép), which the clerk attaches first.
+  if (event.type === 'RETURN_RESULT') await attachResult(w.http.baseUrl, d.id, w.onestop.token);
   return w.http.post(`/api/dossiers/${d.id}/events`, body, { token: staffFor(event.type, d).token });
 }
 

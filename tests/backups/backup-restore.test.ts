@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { notify } from '../../src/domain/notifications/notifications.service.ts'
 import { createLogger } from '../../src/logger.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { pdfWith, postPapers } from '../support/papers.ts';
 import { TEST_DB } from '../support/test-db.ts';
 import { ALL_TABLES, backupEnv, cleanupAll, corrupt, freshTarget, snapshotTables, tableRows, tempDir } from './backup-support.ts';
 
@@ -19,15 +21,19 @@ let app: TestApp;
 let w: World;
 const logger = createLogger('silent');
 const DB_FILE = TEST_DB === 'sqlite' ? 'database.sqlite' : 'database.dump';
+const PAPER = pdfWith('backed up');
+const PAPER_SHA = createHash('sha256').update(PAPER).digest('hex');
+const PAPER_PATH = `files/${PAPER_SHA.slice(0, 2)}/${PAPER_SHA}`;
 
 beforeAll(async () => {
   app = await startTestApp({ env: backupEnv({ BACKUP_RETENTION: '2' }) });
   w = await buildWorld(app);
-  // Something in every table: dossiers moved along (with an idempotency key), a calendar override, an API
-  // token, notifications and an audit checkpoint.
+  // Something in every table: dossiers moved along (with an idempotency key) and a paper, a calendar
+  // override, an API token, notifications and an audit checkpoint.
   for (let i = 0; i < 3; i++) {
     const created = await w.http.post('/api/dossiers', { procedureId: w.procedures.standard.id, applicant: APPLICANT }, { token: w.onestop.token });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
+    if (i === 0) expect((await postPapers(app.url, `/api/dossiers/${created.body.id}/papers`, [{ kind: 'other', name: 'Đơn.pdf', bytes: PAPER }], { authorization: `Bearer ${w.onestop.token}` })).status).toBe(201);
     const assigned = await w.http.post(
       `/api/dossiers/${created.body.id}/events`,
       { type: 'ASSIGN', version: created.body.version, assigneeId: w.specialist.id },
@@ -76,7 +82,8 @@ describe('backup and restore', () => {
     const manifest = JSON.parse(manifestText.toString('utf8'));
     // The row's checksum is the manifest's; the manifest holds every other file's.
     expect(backup.sha256).toBe((await import('node:crypto')).createHash('sha256').update(manifestText).digest('hex'));
-    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual([DB_FILE, 'files/2026/03/to-trinh.pdf', 'files/readme.txt']);
+    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual([DB_FILE, 'files/2026/03/to-trinh.pdf', PAPER_PATH, 'files/readme.txt'].sort());
+    // The store's tmp folder (uploads in flight) is no part of a backup.
     expect(manifest.skipped).toEqual([{ path: 'files/link-out', reason: 'symbolic link (not followed)' }]);
     expect(fs.existsSync(path.join(dir, 'files', 'link-out'))).toBe(false);
     expect(manifest.database).toMatchObject({ client: TEST_DB === 'sqlite' ? 'sqlite' : 'pg', file: DB_FILE });
@@ -90,7 +97,7 @@ describe('backup and restore', () => {
   it('restores into a fresh database whose every table equals the original at the backup instant, and the file store', async () => {
     const target = await freshTarget(app.deps.config.backup.dir);
     const result = await restoreBackup(target.config, backup.name as string, logger);
-    expect(result).toMatchObject({ name: backup.name, files: 2, catalogChecked: false });
+    expect(result).toMatchObject({ name: backup.name, files: 3, catalogChecked: false });
     const restored = await snapshotTables(target.open());
     // At the backup instant the source held what it held before, plus this backup's row, then running.
     const source = await snapshotTables(app.deps.db);
@@ -227,7 +234,7 @@ describe('backup and restore', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(config.backup.dir, second.name as string, 'manifest.json'), 'utf8'));
     expect(first.status).toBe('succeeded');
     expect(manifest.skipped).toContainEqual({ path: 'files/backups', reason: 'the backup directory itself' });
-    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual([DB_FILE, 'files/2026/03/to-trinh.pdf', 'files/readme.txt']);
+    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual([DB_FILE, 'files/2026/03/to-trinh.pdf', PAPER_PATH, 'files/readme.txt'].sort());
     fs.rmSync(config.backup.dir, { recursive: true });
   });
 

@@ -5,6 +5,7 @@ import { createMachineRegistry } from '../../src/domain/machines.ts';
 import { MachineRegistry, UnknownMachineError, definitionHash } from '../../src/domain/workflow/machine-registry.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { attachResult } from '../support/papers.ts';
 
 /**
  * The hash of the published dossier machine. A test failure here means the machine's structure changed:
@@ -88,6 +89,7 @@ describe('a dossier persisted under an older definition', () => {
       ['APPROVE', w.director.token, {}],
       ['RETURN_RESULT', w.onestop.token, { method: 'counter' }],
     ] as const) {
+      if (type === 'RETURN_RESULT') await attachResult(w.http.baseUrl, old.body.id, w.onestop.token);
       const res = await w.http.post(`/api/dossiers/${old.body.id}/events`, { type, version, ...extra }, { token });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       version = res.body.version;

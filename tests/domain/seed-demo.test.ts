@@ -33,7 +33,10 @@ describe(`seed-demo on ${TEST_DB}`, () => {
         inspection: declared.inspection ?? false,
         // Only a fee collected with the result holds the result back.
         hasFee: declared.fee?.collectedAt === 'result',
+        // The papers a dossier of the procedure must contain, checked off on the receipt.
+        requiredPapers: declared.requiredPapers ?? [],
       });
+      expect(created.rules.requiredPapers.length, declared.code).toBeGreaterThan(0);
     }
   });
 

@@ -5,6 +5,7 @@ import { login } from '../../src/domain/accounts/sessions.service.ts';
 import { createUser } from '../../src/domain/accounts/users.service.ts';
 import { createProcedure, type NewProcedure, type ProcedureView } from '../../src/domain/procedures/procedures.service.ts';
 import { Http } from './http.ts';
+import { attachResult } from './papers.ts';
 import { ADMIN_PASSWORD, type TestApp } from './test-app.ts';
 
 const SYSTEM = { kind: 'system' } as const;
@@ -168,7 +169,14 @@ export async function buildDossier(
   route.leadershipApproval = toApproval;
   route.awaitingPayment = [...toApproval, () => step(w.director, 'APPROVE')];
   route.readyForReturn = [...route.awaitingPayment, () => step(w.onestop, 'PAYMENT_RECEIVED', { receiptNumber: 'BL-000123' })];
-  route.completed = [...route.readyForReturn, () => step(w.onestop, 'RETURN_RESULT', { method: 'counter' })];
+  route.completed = [
+    ...route.readyForReturn,
+    // An approval is handed back as a document: the clerk attaches the giấy phép first.
+    async () => {
+      await attachResult(w.http.baseUrl, d.id, w.onestop.token);
+    },
+    () => step(w.onestop, 'RETURN_RESULT', { method: 'counter' }),
+  ];
   const steps = route[state];
   if (!steps) throw new Error(`buildDossier knows no route to ${state}`);
   for (const s of steps) await s();

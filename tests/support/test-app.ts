@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { AppDeps } from '../../src/api/deps.ts';
@@ -33,6 +36,8 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new TestClock();
+  // Its own data folder (the file store lives there), unless the test names one.
+  const dataDir = options.env?.DATA_DIR ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'idesk-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     IDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
@@ -41,6 +46,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOGIN_PER_IP_PER_MINUTE: '10000',
     PUBLIC_SUBMIT_PER_IP_PER_MINUTE: '10000',
     IDESK_AGENCY_ID: 'H37.26',
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
     ...(database.database.client === 'pg' ? { DATABASE_URL: database.database.url } : { DATABASE_URL: `sqlite:${database.database.filename}` }),
     ...(options.queues ? { QUEUE_PREFIX: `t${randomBytes(6).toString('hex')}` } : {}),
     ...options.env,
@@ -61,6 +67,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (options.queues) await closeQueues(deps);
       await deps.databaseLock?.release();
       await database.drop();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -69,6 +69,8 @@ export const TABLES = [
   'backups',
   'login_throttles',
   'login_devices',
+  'stored_files',
+  'dossier_papers',
 ];
 
 /**

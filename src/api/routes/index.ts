@@ -5,6 +5,7 @@ import { backupRoutes } from './backups/backups.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { departmentRoutes } from './departments/departments.routes.ts';
 import { dossierRoutes } from './dossiers/dossiers.routes.ts';
+import { paperRoutes } from './dossiers/papers.routes.ts';
 import { notificationRoutes } from './notifications/notifications.routes.ts';
 import { procedureRoutes } from './procedures/procedures.routes.ts';
 import { publicRoutes } from './public/public.routes.ts';
@@ -19,6 +20,7 @@ export const routes: AnyRouteDef[] = [
   ...apiTokenRoutes,
   ...procedureRoutes,
   ...dossierRoutes,
+  ...paperRoutes,
   ...notificationRoutes,
   ...publicRoutes,
   ...calendarRoutes,

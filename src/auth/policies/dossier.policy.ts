@@ -10,11 +10,13 @@ export interface DossierSubject {
 }
 
 /**
- * What may be done to a dossier: `view`, `create` (receive at the counter), `list` (work with
- * dossiers at all; the list is then scoped by `view`), `keepLogBook` (read the one-stop's Sổ theo dõi
- * hồ sơ), and every event of the machine by its name.
+ * What may be done to a dossier: `view` (its data and papers), `create` (receive at the counter), `list`
+ * (work with dossiers at all; the list is then scoped by `view`), `keepLogBook` (read the one-stop's Sổ
+ * theo dõi hồ sơ), `attachPaper` (add a paper the applicant hands in), `attachResult` (add the result
+ * document, giấy phép), and every event of the machine by its name. Whether the dossier's state takes
+ * papers is the papers service's rule, not the policy's.
  */
-export type DossierAction = 'view' | 'create' | 'list' | 'keepLogBook' | DossierEventType;
+export type DossierAction = 'view' | 'create' | 'list' | 'keepLogBook' | 'attachPaper' | 'attachResult' | DossierEventType;
 
 type Rule = (principal: Principal, dossier: DossierSubject) => boolean;
 
@@ -85,6 +87,11 @@ export function dossierPolicy(actor: Actor, action: string, dossier: DossierSubj
   if (action === 'list') return actor.kind === 'user' && hasRole(actor.principal, ...DOSSIER_ROLES);
   // The book is kept at the one-stop unit; the director and the IT officer read it.
   if (action === 'keepLogBook') return actor.kind === 'user' && hasRole(actor.principal, 'onestop', 'director', 'admin');
+  // Papers are handed in at the one-stop counter (scans at intake, a supplement brought in person) and the
+  // result is handed back there (Decree 118/2025: the one-stop unit receives and returns); the applicant
+  // adds papers to their own online submission with the tracking secret.
+  if (action === 'attachPaper') return actor.kind === 'applicant' || (actor.kind === 'user' && hasRole(actor.principal, 'onestop'));
+  if (action === 'attachResult') return actor.kind === 'user' && hasRole(actor.principal, 'onestop');
   if (actor.kind === 'system') return SYSTEM_EVENTS.has(action);
   if (actor.kind === 'applicant') return APPLICANT_EVENTS.has(action);
   const rule = STAFF_RULES[action as DossierEventType];

@@ -9,6 +9,7 @@ import { getDossier } from './dossier.service.ts';
 import type { DossierDeps } from './dossier-deps.ts';
 import type { DossierView } from './dossier-presenter.ts';
 import { dossierStatesTagged } from './dossier-rows.ts';
+import { OTHER_PAPER } from './dossier-papers.ts';
 import type { TimelineEntry } from '../workflow/timeline.ts';
 
 /**
@@ -72,6 +73,26 @@ function bookSequence(code: string, systemCode: string): number {
 }
 
 /**
+ * The papers the receipt lists (Mẫu 01: thành phần hồ sơ đã nhận): each paper the procedure requires,
+ * received or not, then every other paper handed in; the result document is not the applicant's.
+ */
+function receiptPapers(dossier: DossierView) {
+  const papers = dossier.papers ?? [];
+  const required = (dossier.checklist ?? []).map((item) => ({
+    code: item.code as string | null,
+    name: item.name,
+    copies: item.copies ?? null,
+    original: item.original ?? null,
+    received: item.received,
+    files: papers.filter((p) => item.paperIds.includes(p.id)).map((p) => p.name),
+  }));
+  const others = papers
+    .filter((p) => p.kind === OTHER_PAPER)
+    .map((p) => ({ code: null, name: p.name, copies: null, original: null, received: true, files: [p.name] }));
+  return [...required, ...others];
+}
+
+/**
  * One form of one dossier.
  * @throws NotFoundError NOT_FOUND when the caller may not see the dossier; FORM_NOT_AVAILABLE when what
  *   the form records has not happened (no refusal, no apology…).
@@ -108,6 +129,7 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
         resultPlace: deps.settings.serviceCentreName,
         logBookSequence: bookSequence(dossier.code, deps.settings.systemCode),
         receivedBy: received.actor.name,
+        papers: receiptPapers(dossier),
       });
     }
     case 'supplement-request': {

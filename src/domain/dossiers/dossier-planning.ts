@@ -91,6 +91,21 @@ function checkApologyDate(calendar: WorkingTime, rules: ProcedureRulesView, snap
   }
 }
 
+/**
+ * A licence granted is handed back as a document: RETURN_RESULT needs the result paper (kind `result`,
+ * the giấy phép the one-stop clerk attaches) when the director approved. A refusal is told by its
+ * decision and the reason, and needs none.
+ */
+function checkResultDocument(snapshot: AnyMachineSnapshot, event: StampedEvent, attached: boolean): void {
+  const context = snapshot.context as DossierContext;
+  // Refused for what it is only when the state would take the event; otherwise INVALID_TRANSITION says why.
+  if (attached || context.result !== 'grant' || !snapshot.can(event)) return;
+  throw new RuleViolationError('RESULT_DOCUMENT_MISSING', 'Attach the result document (giấy phép) as a paper of kind `result` before returning the result', {
+    kind: 'result',
+    result: context.result,
+  });
+}
+
 /** Fields the service computes (from the calendar) or checks (against other records) before the machine sees the event. */
 async function enrichEvent(trx: Executor, calendar: WorkingTime, row: DossierRow, rules: ProcedureRulesView, context: DossierContext, event: DossierEvent, now: Date): Promise<DossierEvent> {
   const appointment = (dueAt: Date) => ({ dueAt: dueAt.toISOString(), apologyBy: calendar.subtractWorkingDays(dueAt, 1).toISOString() });
@@ -239,9 +254,11 @@ export function dossierRecordType(deps: DossierDeps): RecordType<DossierRow> {
       return async (trx, row, stamped, now): Promise<EventPlan> => {
         const event = stamped as DossierEvent;
         const rules = await loadRules(deps.db, trx, row.procedure_rule_id);
+        const hasResultDocument = event.type === 'RETURN_RESULT' ? (await trx('dossier_papers').where({ dossier_id: row.id, kind: 'result' }).first('id')) !== undefined : null;
         return {
           precheck: (snapshot) => {
             if (event.type === 'ISSUE_APOLOGY') checkApologyDate(calendar, rules, snapshot, event);
+            if (event.type === 'RETURN_RESULT') checkResultDocument(snapshot, event, hasResultDocument === true);
           },
           enrich: (snapshot) => enrichEvent(trx, calendar, row, rules, snapshot.context as DossierContext, event, now),
           effects: (next, previous) => effectsOf(deps, calendar, row, rules, event, next, previous),

@@ -6,6 +6,7 @@ import { streamEvents } from '../audit/event-log.ts';
 import { allowedEvents } from '../workflow/fire-event.ts';
 import type { RecordType } from '../workflow/record-type.ts';
 import type { TimelineEntry } from '../workflow/timeline.ts';
+import type { ChecklistItem, PaperView } from './dossier-papers.ts';
 import { contextOf, type DossierRow } from './dossier-rows.ts';
 
 export interface Applicant {
@@ -50,6 +51,9 @@ export interface DossierView {
   machine: { id: string; version: number };
   allowedEvents: string[];
   timeline?: TimelineEntry[];
+  /** On the single dossier: its papers and the procedure's checklist. */
+  papers?: PaperView[];
+  checklist?: ChecklistItem[];
 }
 
 /** A dossier as staff see it, with the events this actor may fire now. */

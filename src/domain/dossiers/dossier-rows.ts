@@ -4,6 +4,8 @@ import { can } from '../../auth/authorize.ts';
 import type { DossierSubject } from '../../auth/policies/dossier.policy.ts';
 import type { Executor } from '../../db/db.ts';
 import { json } from '../../lib/rows.ts';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../../lib/crypto.ts';
 import { finalStates, statesTagged } from '../workflow/machine-graph.ts';
 import type { MachineRow } from '../workflow/record-type.ts';
 
@@ -83,3 +85,21 @@ export async function findVisibleRow(db: Executor, actor: Actor, id: number): Pr
 export function contextOf(row: DossierRow): DossierContext {
   return row.snapshot.context as unknown as DossierContext;
 }
+
+/** What a wrong code or a wrong tracking secret is told (the same: codes cannot be probed). */
+export const NOT_FOUND = 'No dossier with this code and tracking secret';
+
+function secretMatches(row: DossierRow, secret: string): boolean {
+  if (!row.tracking_secret_hash) return false;
+  const a = Buffer.from(row.tracking_secret_hash, 'hex');
+  const b = Buffer.from(sha256Hex(secret), 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The dossier with this code whose tracking secret this is; null otherwise (the two cases look alike). */
+export async function findByCodeAndSecret(trx: Executor, code: string, secret: string): Promise<DossierRow | null> {
+  const row = await findRow(trx, { 'd.code': code });
+  // An unknown code and a wrong secret answer the same, so codes cannot be probed.
+  return row && secretMatches(row, secret) ? row : null;
+}
+

@@ -10,6 +10,7 @@ import type { IdempotentRequest, StoredResponse } from '../idempotency/idempoten
 import { fireEvent, type EventBody } from '../workflow/fire-event.ts';
 import { timelineOf } from '../workflow/timeline.ts';
 import type { DossierDeps } from './dossier-deps.ts';
+import { papersOfRow } from './dossier-papers.ts';
 import { dossierRecordType } from './dossier-planning.ts';
 import { toView, type DossierView } from './dossier-presenter.ts';
 import { DOSSIER_COLUMNS, dossierStatesTagged, findRow, findVisibleRow, loadRow, subjectOf } from './dossier-rows.ts';
@@ -32,7 +33,7 @@ export async function fireDossierEvent(deps: DossierDeps, actor: Actor, id: numb
 }
 
 /**
- * A dossier with its timeline and the events the caller may fire now.
+ * A dossier with its timeline, its papers against the procedure's checklist, and the events the caller may fire now.
  * @throws NotFoundError when it does not exist or the caller may not see it.
  */
 export async function getDossier(deps: DossierDeps, principal: Principal, id: number): Promise<DossierView> {
@@ -40,7 +41,13 @@ export async function getDossier(deps: DossierDeps, principal: Principal, id: nu
   const row = await findRow(deps.db, { 'd.id': id });
   if (!row || !can(actor, 'view', subjectOf(row))) throw new NotFoundError('NOT_FOUND', `No dossier ${id}`);
   const record = dossierRecordType(deps);
-  return { ...toView(record, row, actor, deps.clock().toISOString()), timeline: await timelineOf(deps.db, record.aggregate.streamType, id) };
+  const papers = await papersOfRow(deps, row);
+  return {
+    ...toView(record, row, actor, deps.clock().toISOString()),
+    timeline: await timelineOf(deps.db, record.aggregate.streamType, id),
+    papers: papers.items,
+    checklist: papers.checklist,
+  };
 }
 
 export type DossierSort = 'newest' | 'oldest' | 'due';

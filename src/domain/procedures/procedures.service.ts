@@ -15,8 +15,25 @@ export interface Fee {
   amount: number | null;
 }
 
+/**
+ * A paper the procedure requires (thành phần hồ sơ), as the procedure's published dossier list names it:
+ * `code` is what an uploaded paper's `kind` names; `copies` how many sets; `original` whether the
+ * original (bản chính) is required rather than a copy.
+ */
+export interface RequiredPaper {
+  code: string;
+  name: string;
+  copies?: number;
+  original?: boolean;
+}
+
+/** Kinds every dossier's papers may have besides the procedure's codes: any other paper, and the result (giấy phép). */
+export const RESERVED_PAPER_KINDS = ['other', 'result'] as const;
+
 export interface ProcedureRulesInput {
   workingDays: number;
+  /** The papers the dossier must contain (an empty list when absent). */
+  requiredPapers?: RequiredPaper[];
   stepAllocation?: StepAllocation | null;
   /** The result waits for a fee (national status 6). Implied by `fee`; alone it means a fee "theo quy định" at the result. */
   hasFee?: boolean;
@@ -48,6 +65,7 @@ export interface ProcedureRulesView {
   leadReview: boolean;
   inspection: boolean;
   supplementClock: DossierRules['supplementClock'];
+  requiredPapers: RequiredPaper[];
 }
 
 export interface ProcedureView {
@@ -73,12 +91,21 @@ export function toRulesView(r: Record<string, unknown>): ProcedureRulesView {
     leadReview: bool(r.lead_review),
     inspection: bool(r.inspection),
     supplementClock: r.supplement_clock as DossierRules['supplementClock'],
+    requiredPapers: r.required_papers == null ? [] : json<RequiredPaper[]>(r.required_papers),
   };
 }
 
 function checkRules(input: ProcedureRulesInput): void {
   const problems = input.stepAllocation ? allocationProblems(input.workingDays, input.stepAllocation) : [];
   if (problems.length > 0) throw new ValidationError('INVALID_STEP_ALLOCATION', `Step allocation: ${problems.join('; ')}`, { problems });
+  const codes = new Set<string>();
+  for (const paper of input.requiredPapers ?? []) {
+    // A paper's code is the kind an uploaded paper names: it must say which paper, once.
+    if ((RESERVED_PAPER_KINDS as readonly string[]).includes(paper.code) || codes.has(paper.code)) {
+      throw new ValidationError('INVALID_REQUIRED_PAPERS', `Required paper code ${paper.code} is used twice or reserved (${RESERVED_PAPER_KINDS.join(', ')})`, { field: 'requiredPapers', code: paper.code });
+    }
+    codes.add(paper.code);
+  }
   if (input.fee !== undefined && input.hasFee !== undefined && input.hasFee !== (input.fee?.collectedAt === 'result')) {
     throw new ValidationError('FEE_CONFLICT', 'hasFee says whether the result waits for the fee: it must agree with fee.collectedAt (or be left out)', { field: 'hasFee' });
   }
@@ -105,6 +132,7 @@ async function insertRules(trx: Executor, procedureId: number, input: ProcedureR
     inspection: input.inspection ?? false,
     // The full limit runs again after a complete resubmission: the rule for electronic dossiers (DOMAIN §1.3).
     supplement_clock: input.supplementClock ?? 'restart',
+    required_papers: toJson((input.requiredPapers ?? []).map((p) => ({ code: p.code, name: p.name, ...(p.copies !== undefined ? { copies: p.copies } : {}), ...(p.original !== undefined ? { original: p.original } : {}) }))),
     created_at: at,
   });
 }

@@ -54,7 +54,8 @@ export async function describeFile(root: string, relative: string): Promise<Mani
  * directories are copied: a symbolic link is never followed (it could lead out of the file store, to
  * anything the process may read), it is listed in `skipped` instead. The hash is taken of the copy, so
  * the manifest describes what the backup holds even if the source changes meanwhile.
- * `exclude` names paths not to copy (the backup directory, should it lie inside the store).
+ * `exclude` names paths not to copy (the backup directory, should it lie inside the store); `ignore`
+ * names paths left out without a word (the store's tmp folder: uploads in flight are no files yet).
  * @returns the copied files (paths relative to `destRoot`) and the skipped entries; empty when `source` does not exist.
  */
 export async function copyTree(
@@ -62,8 +63,10 @@ export async function copyTree(
   destRoot: string,
   destPrefix: string,
   exclude: string[] = [],
+  ignore: string[] = [],
 ): Promise<{ files: ManifestFile[]; skipped: BackupManifest['skipped'] }> {
   const excluded = new Set(exclude.map((p) => path.resolve(p)));
+  const ignored = new Set(ignore.map((p) => path.resolve(p)));
   const files: ManifestFile[] = [];
   const skipped: BackupManifest['skipped'] = [];
   await fs.promises.mkdir(path.join(destRoot, destPrefix), { recursive: true });
@@ -85,6 +88,7 @@ export async function copyTree(
       const from = path.join(source, ...rel.split('/'));
       const to = path.join(destRoot, destPrefix, ...rel.split('/'));
       // Dirent types come from lstat: a link is reported as a link, never as what it points to.
+      if (ignored.has(path.resolve(from))) continue;
       if (excluded.has(path.resolve(from))) skipped.push({ path: `${destPrefix}/${rel}`, reason: 'the backup directory itself' });
       else if (entry.isSymbolicLink()) skipped.push({ path: `${destPrefix}/${rel}`, reason: 'symbolic link (not followed)' });
       else if (entry.isDirectory()) {

@@ -10,6 +10,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { lockDatabaseForRestore } from '../../db/database-locks.ts';
 import { jobIdStamp, writeOutbox, type AddJob } from '../../domain/outbox/outbox.ts';
 import { backupPath, findBackup, reconcileBackupCatalog } from './backup-catalog.ts';
+import { TMP_DIR } from '../../files/file-store.ts';
 import { checkBackupFiles, copyTree, describeFile, FILES_DIR, isSafeRelativePath, writeManifest, type BackupManifest } from './backup-files.ts';
 import { dumpPostgres, listPostgresArchive, postgresCatalogSha256, redactSecrets, restoreIntoScratch, restorePostgres } from './postgres-backup.ts';
 import { checkSqliteCopy, copySqliteOnline, countSqliteRows, restoreSqliteFile, sqliteCatalogSha256 } from './sqlite-backup.ts';
@@ -250,7 +251,7 @@ export async function runBackup(deps: BackupDeps, request: BackupRequest, now: D
       rowCounts = await dumpPostgres(db, config.database.url, path.join(workDir, dbFile));
     }
     const dbEntry = await describeFile(workDir, dbFile);
-    const store = await copyTree(config.filesDir, workDir, FILES_DIR, [config.backup.dir]);
+    const store = await copyTree(config.filesDir, workDir, FILES_DIR, [config.backup.dir], [path.join(config.filesDir, TMP_DIR)]);
     for (const skipped of store.skipped) logger.warn({ backupId: id, ...skipped }, 'backup: file store entry not copied');
     const manifest: BackupManifest = {
       format: 'idesk-backup/1',

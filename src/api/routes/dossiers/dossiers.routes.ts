@@ -42,7 +42,7 @@ export const dossierRoutes = [
     method: 'get',
     path: '/api/dossiers/:id',
     tag: 'dossiers',
-    summary: 'A dossier with its timeline and the events you may fire',
+    summary: 'A dossier with its timeline, its papers against the procedure’s checklist, and the events you may fire',
     auth: DOSSIER_ROLES,
     params: IdParams,
     response: { status: 200, schema: Dossier, description: 'The dossier' },
@@ -64,7 +64,7 @@ export const dossierRoutes = [
     errorCodes: {
       400: ['UNKNOWN_EVENT', 'INVALID_ASSIGNEE', 'CALENDAR_NO_WORKING_TIME'],
       409: ['STALE_VERSION', 'IDEMPOTENCY_KEY_REUSED'],
-      422: ['INVALID_TRANSITION', 'APOLOGY_DATE_NOT_LATER', 'APOLOGY_DATE_TOO_LATE'],
+      422: ['INVALID_TRANSITION', 'APOLOGY_DATE_NOT_LATER', 'APOLOGY_DATE_TOO_LATE', 'RESULT_DOCUMENT_MISSING'],
     },
     errors: [400, 401, 403, 404, 409, 413, 415, 422],
     idempotent: true,
@@ -100,7 +100,7 @@ export const dossierRoutes = [
             {
               additionalProperties: true,
               description:
-                'What the form states, by form: receipt → subject, channel, workingDays, receivedAt, appointmentAt, resultPlace, logBookSequence, receivedBy; ' +
+                'What the form states, by form: receipt → subject, channel, workingDays, receivedAt, appointmentAt, resultPlace, logBookSequence, receivedBy, papers (the procedure’s required papers, each received or not, then any other paper handed in: code, name, copies, original, received, files); ' +
                 'supplement-request → items (one line each), afterReceipt, guide; refusal → reason, refusedBy; apology → receivedAt, originalAppointmentAt, reason, newAppointmentAt, issuedBy; ' +
                 'stop-notice → grounds (applicant-request, agency-decision, supplement-not-received), reason, requestedBy, stateWhenStopped; tracking-sheet → handovers (at, event, givingUnit, givenBy, receivingUnit, …)',
             },

@@ -127,7 +127,54 @@ const dossierFields = {
   allowedEvents: Type.Array(Type.String(), { description: 'Events the caller may fire now' }),
 };
 
-export const Dossier = Type.Object({ ...dossierFields, timeline: Type.Optional(Type.Array(TimelineEntry)) }, { additionalProperties: false, title: 'Dossier' });
+/** A paper of a dossier (thành phần hồ sơ, or the result document). */
+export const Paper = Type.Object(
+  {
+    id: Id,
+    kind: Type.String({ description: 'A required paper’s code (see the procedure’s requiredPapers), `other`, or `result` (the giấy phép handed back)' }),
+    name: Type.String({ description: 'The filename given at upload, cleaned (NFC, no control characters or path)' }),
+    mediaType: Type.String({ description: 'Sniffed from the content at upload' }),
+    size: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    attachedAt: Instant,
+    attachedBy: Type.Object(
+      { kind: Type.Union([Type.Literal('user'), Type.Literal('applicant')]), id: Nullable(Id), name: Nullable(Type.String()) },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, title: 'Paper' },
+);
+
+/** One required paper of the procedure, received or not. */
+export const ChecklistItem = Type.Object(
+  {
+    code: Type.String(),
+    name: Type.String(),
+    copies: Type.Optional(Type.Integer()),
+    original: Type.Optional(Type.Boolean()),
+    received: Type.Boolean(),
+    paperIds: Type.Array(Id),
+  },
+  { additionalProperties: false },
+);
+
+export const DossierPapers = Type.Object(
+  {
+    items: Type.Array(Paper),
+    checklist: Type.Array(ChecklistItem, { description: 'The procedure’s required papers (the rules the dossier was received under), each marked received or not' }),
+  },
+  { additionalProperties: false },
+);
+
+export const Dossier = Type.Object(
+  {
+    ...dossierFields,
+    timeline: Type.Optional(Type.Array(TimelineEntry)),
+    papers: Type.Optional(Type.Array(Paper, { description: 'On the single dossier: its papers' })),
+    checklist: Type.Optional(Type.Array(ChecklistItem, { description: 'On the single dossier: the procedure’s required papers, received or not' })),
+  },
+  { additionalProperties: false, title: 'Dossier' },
+);
 
 export const DossierPage = Type.Object(
   {

@@ -14,7 +14,7 @@ export const procedureRoutes = [
     auth: ['admin'],
     body: NewProcedureBody,
     response: { status: 201, schema: Procedure, description: 'The procedure with the rules in force' },
-    errorCodes: { 400: ['UNKNOWN_REFERENCE', 'INVALID_STEP_ALLOCATION', 'FEE_CONFLICT'], 409: ['DUPLICATE'] },
+    errorCodes: { 400: ['UNKNOWN_REFERENCE', 'INVALID_STEP_ALLOCATION', 'FEE_CONFLICT', 'INVALID_REQUIRED_PAPERS'], 409: ['DUPLICATE'] },
     errors: [400, 401, 403, 409],
     idempotent: true,
     handler: ({ body, principal, deps, idempotency }) =>
@@ -30,7 +30,7 @@ export const procedureRoutes = [
     params: IdParams,
     body: ProcedureRulesBody,
     response: { status: 201, schema: Procedure, description: 'The procedure with the rules in force now' },
-    errorCodes: { 400: ['INVALID_STEP_ALLOCATION', 'FEE_CONFLICT'], 409: ['DUPLICATE'] },
+    errorCodes: { 400: ['INVALID_STEP_ALLOCATION', 'FEE_CONFLICT', 'INVALID_REQUIRED_PAPERS'], 409: ['DUPLICATE'] },
     errors: [400, 401, 403, 404, 409],
     idempotent: true,
     handler: ({ params, body, principal, deps, idempotency }) =>

@@ -30,7 +30,18 @@ const Fee = Type.Object(
   { additionalProperties: false },
 );
 
+export const RequiredPaper = Type.Object(
+  {
+    code: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', description: 'What an uploaded paper names as its `kind` (not `other` or `result`)' }),
+    name: Text(500),
+    copies: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Sets required (số lượng bộ)' })),
+    original: Type.Optional(Type.Boolean({ description: 'The original (bản chính) is required, not a copy' })),
+  },
+  { additionalProperties: false, title: 'RequiredPaper' },
+);
+
 const ruleFields = {
+  requiredPapers: Type.Optional(Type.Array(RequiredPaper, { maxItems: 50, description: 'The papers a dossier must contain (thành phần hồ sơ); none when absent' })),
   workingDays: Type.Number({ exclusiveMinimum: 0, maximum: 365, description: 'Statutory time limit in working days' }),
   stepAllocation: Type.Optional(Nullable(StepAllocation)),
   hasFee: Type.Optional(Type.Boolean({ description: 'The result waits for a fee; implied by `fee`, alone it means a fee "theo quy định" at the result' })),
@@ -66,6 +77,7 @@ export const ProcedureRules = Type.Object(
     leadReview: Type.Boolean(),
     inspection: Type.Boolean(),
     supplementClock: SupplementClock,
+    requiredPapers: Type.Array(RequiredPaper),
   },
   { additionalProperties: false },
 );

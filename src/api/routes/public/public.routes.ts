@@ -5,14 +5,15 @@ import { listProcedures } from '../../../domain/procedures/procedures.service.ts
 import { NotFoundError } from '../../../domain/errors.ts';
 import { dossierDeps } from '../../deps.ts';
 import { defineRoute } from '../../route.ts';
+import { RequiredPaper } from '../procedures/procedures.schema.ts';
 import { ApplicantEventBody, NewDossierBody, PublicDossier } from '../dossiers/dossiers.schema.ts';
 import type Koa from 'koa';
 
-const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9.]{1,40}-[0-9]{6}-[0-9]{4,}$' }) }, { additionalProperties: false });
-const SecretQuery = Type.Object({ secret: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
-const secretHeader = { name: 'X-Tracking-Secret', description: 'The tracking secret issued at submission (or the `secret` query parameter)' };
+export const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9.]{1,40}-[0-9]{6}-[0-9]{4,}$' }) }, { additionalProperties: false });
+export const SecretQuery = Type.Object({ secret: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
+export const secretHeader = { name: 'X-Tracking-Secret', description: 'The tracking secret issued at submission (or the `secret` query parameter)' };
 
-function secretOf(ctx: Koa.Context, query?: { secret?: string }): string {
+export function secretOf(ctx: Koa.Context, query?: { secret?: string }): string {
   const secret = ctx.get('x-tracking-secret') || query?.secret || '';
   if (!secret) throw new NotFoundError('NOT_FOUND', 'No dossier with this code and tracking secret');
   return secret;
@@ -27,14 +28,21 @@ export const publicRoutes = [
     auth: 'public',
     response: {
       status: 200,
-      schema: Type.Object({ items: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), workingDays: Type.Number() }, { additionalProperties: false })) }),
+      schema: Type.Object({
+        items: Type.Array(
+          Type.Object(
+            { id: Type.Integer(), code: Type.String(), name: Type.String(), workingDays: Type.Number(), requiredPapers: Type.Array(RequiredPaper, { description: 'The papers to upload, each with its code as `kind`' }) },
+            { additionalProperties: false },
+          ),
+        ),
+      }),
       description: 'Procedures',
     },
     errors: [],
     handler: async ({ deps }) => ({
       items: (await listProcedures(deps.db, deps.clock()))
         .filter((p) => p.active)
-        .map((p) => ({ id: p.id, code: p.code, name: p.name, workingDays: p.rules.workingDays })),
+        .map((p) => ({ id: p.id, code: p.code, name: p.name, workingDays: p.rules.workingDays, requiredPapers: p.rules.requiredPapers })),
     }),
   }),
   defineRoute({
