@@ -76,6 +76,9 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
   }
   const fields: MultipartBody['fields'] = options.fields ?? [];
   const files: UploadedFile[] = [];
+  /** For each entry of `files`, the position of its part among the request's files. */
+  const arrival: number[] = [];
+  let fileParts = 0;
   const temps: TempFile[] = [];
   const tasks: Array<Promise<void>> = [];
   let failure: Error | null = null;
@@ -87,7 +90,11 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
       if (failure) {
         await Promise.all(temps.map((t) => store.discard(t)));
         reject(failure);
-      } else resolve({ fields, files });
+      } else {
+        // In the order the files came, not the order their writing finished: the i-th `kind` names the i-th file.
+        const ordered = files.map((f, i) => ({ f, at: arrival[i] as number })).sort((a, b) => a.at - b.at).map((x) => x.f);
+        resolve({ fields, files: ordered });
+      }
     };
     const fail = (err: Error) => {
       if (failure) return;
@@ -116,6 +123,7 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
         return;
       }
       const name = cleanFileName(info.filename ?? '');
+      const position = fileParts++;
       tasks.push(
         (async () => {
           let temp: TempFile;
@@ -138,6 +146,7 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
             });
           }
           files.push({ field, name, mediaType: sniffed.mediaType, temp });
+          arrival.push(position);
         })().catch((err: Error) => fail(err)),
       );
     });
