@@ -23,6 +23,11 @@ export interface Config {
    */
   serviceCentreName: string;
   /**
+   * The address citizens reach the portal at (IDESK_PUBLIC_URL, an origin like https://dichvucong.example.gov.vn):
+   * the receipt's QR code links there. Null: the address the clerk's browser used.
+   */
+  publicUrl: string | null;
+  /**
    * Two digits identifying a nationally centralised system that issues dossier codes (Circular 04/2025/TT-VPCP),
    * placed before the day's sequence; empty (the default) for a provincial system.
    */
@@ -98,6 +103,13 @@ function originsVar(env: NodeJS.ProcessEnv, name: string): string[] {
   return origins;
 }
 
+function publicUrlOf(raw: string | undefined): string | null {
+  if (!raw) return null;
+  const origin = raw.replace(/\/+$/, '');
+  if (!/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$/.test(origin)) throw new ConfigError(`IDESK_PUBLIC_URL: "${raw}" is not an origin like https://dichvucong.example.gov.vn`);
+  return origin;
+}
+
 /**
  * Parses the environment into a frozen config.
  * @throws ConfigError naming the variable that is wrong.
@@ -143,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     agencyName: env.IDESK_AGENCY_NAME || 'Sở Công Thương',
     province: env.IDESK_PROVINCE || null,
     serviceCentreName: env.IDESK_SERVICE_CENTRE_NAME || 'Trung tâm Phục vụ hành chính công tỉnh',
+    publicUrl: publicUrlOf(env.IDESK_PUBLIC_URL),
     systemCode,
     officeHours,
     supplementWaitDays: intVar(env, 'SUPPLEMENT_WAIT_DAYS', 15, 1),

@@ -29,6 +29,20 @@ export interface MultipartBody {
   files: UploadedFile[];
 }
 
+/** How a caller reads a multipart body besides its limits. */
+export interface MultipartOptions {
+  /**
+   * An HTML form's file input left empty is sent as a part with an empty filename and no bytes (HTML's
+   * form submission algorithm): skip such parts instead of refusing them as an unknown type.
+   */
+  skipEmptyFileInputs?: boolean;
+  /**
+   * Receives the text fields as they arrive, also when the request is then refused: a page shows the form
+   * again with what was typed (its text fields come before its file inputs).
+   */
+  fields?: MultipartBody['fields'];
+}
+
 /** The media types papers may have, for refusals and the API document. */
 export const ALLOWED_TYPES_TEXT = Object.keys(ALLOWED_MEDIA_TYPES).join(', ');
 
@@ -43,7 +57,7 @@ export const ALLOWED_TYPES_TEXT = Object.keys(ALLOWED_MEDIA_TYPES).join(', ');
  *   UNSUPPORTED_FILE_TYPE naming the detected type; ValidationError MALFORMED_MULTIPART, INVALID_FILE_NAME
  *   (a filename that names a path).
  */
-export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, store: FileStore, limits: UploadLimits): Promise<MultipartBody> {
+export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, store: FileStore, limits: UploadLimits, options: MultipartOptions = {}): Promise<MultipartBody> {
   if (!/^multipart\/form-data\s*;/i.test(headers['content-type'] ?? '')) {
     return Promise.reject(new UnsupportedMediaTypeError('UNSUPPORTED_MEDIA_TYPE', 'Send the papers as multipart/form-data, one `kind` field per file'));
   }
@@ -60,8 +74,11 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
   } catch {
     return Promise.reject(new ValidationError('MALFORMED_MULTIPART', 'The multipart body has no usable boundary'));
   }
-  const fields: MultipartBody['fields'] = [];
+  const fields: MultipartBody['fields'] = options.fields ?? [];
   const files: UploadedFile[] = [];
+  /** For each entry of `files`, the position of its part among the request's files. */
+  const arrival: number[] = [];
+  let fileParts = 0;
   const temps: TempFile[] = [];
   const tasks: Array<Promise<void>> = [];
   let failure: Error | null = null;
@@ -73,7 +90,11 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
       if (failure) {
         await Promise.all(temps.map((t) => store.discard(t)));
         reject(failure);
-      } else resolve({ fields, files });
+      } else {
+        // In the order the files came, not the order their writing finished: the i-th `kind` names the i-th file.
+        const ordered = files.map((f, i) => ({ f, at: arrival[i] as number })).sort((a, b) => a.at - b.at).map((x) => x.f);
+        resolve({ fields, files: ordered });
+      }
     };
     const fail = (err: Error) => {
       if (failure) return;
@@ -91,7 +112,7 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
       // The stream may fail (a body cut short) before the store reads it: that error reaches the store's
       // pipeline through the stream's state, never as an unhandled event.
       stream.on('error', () => undefined);
-      if (failure) {
+      if (failure || (options.skipEmptyFileInputs && !info.filename)) {
         stream.resume();
         return;
       }
@@ -102,6 +123,7 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
         return;
       }
       const name = cleanFileName(info.filename ?? '');
+      const position = fileParts++;
       tasks.push(
         (async () => {
           let temp: TempFile;
@@ -109,7 +131,7 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
             temp = await store.writeTemp(stream, limits.maxBytes);
           } catch (err) {
             if (err instanceof FileTooLargeError) {
-              throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `${name} is larger than ${limits.maxBytes} bytes`, { limit: limits.maxBytes, file: name });
+              throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `${name} is larger than ${limits.maxBytes} bytes`, { limit: limits.maxBytes, file: name, field });
             }
             throw err;
           }
@@ -118,11 +140,13 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
           if (!sniffed.ok) {
             throw new RefusedContentError('UNSUPPORTED_FILE_TYPE', `${name} is ${sniffed.detected}; papers may be ${ALLOWED_TYPES_TEXT}`, {
               file: name,
+              field,
               detected: sniffed.detected,
               allowed: Object.keys(ALLOWED_MEDIA_TYPES),
             });
           }
           files.push({ field, name, mediaType: sniffed.mediaType, temp });
+          arrival.push(position);
         })().catch((err: Error) => fail(err)),
       );
     });

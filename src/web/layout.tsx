@@ -21,6 +21,11 @@ function navFor(page: PageContext): NavItem[] {
     items.push({ href: '/workspace', label: 'Việc của tôi' });
     items.push({ href: '/dossiers', label: 'Danh sách hồ sơ' });
   }
+  if (hasRole(p, 'onestop')) {
+    items.push({ href: '/counter', label: 'Một cửa' });
+    items.push({ href: '/counter/intake', label: 'Tiếp nhận hồ sơ' });
+  }
+  if (hasRole(p, 'onestop', 'director', 'admin')) items.push({ href: '/counter/log-book', label: 'Sổ theo dõi' });
   items.push({ href: '/sessions', label: 'Phiên đăng nhập' });
   items.push({ href: '/password', label: 'Đổi mật khẩu' });
   return items;
@@ -33,6 +38,11 @@ function navFor(page: PageContext): NavItem[] {
 export function Layout({ page, title, children }: { page: PageContext; title: string; children?: ComponentChildren }) {
   const p = page.principal;
   const nav = navFor(page);
+  // The item the page belongs to: the longest address it is at or under (/counter/intake is not /counter).
+  const current = nav
+    .map((i) => i.href)
+    .filter((href) => page.path === href || page.path.startsWith(`${href}/`))
+    .sort((a, b) => b.length - a.length)[0];
   const roles = p ? p.roles.filter((r) => r !== 'staff' || p.roles.length === 1).map((r) => ROLE_LABELS[r]).join(', ') : '';
   return (
     <html lang="vi">
@@ -67,7 +77,7 @@ export function Layout({ page, title, children }: { page: PageContext; title: st
               <ul>
                 {nav.map((item) => (
                   <li>
-                    <a href={item.href} aria-current={page.path === item.href || page.path.startsWith(`${item.href}/`) ? 'page' : undefined}>{item.label}</a>
+                    <a href={item.href} aria-current={item.href === current ? 'page' : undefined}>{item.label}</a>
                   </li>
                 ))}
               </ul>

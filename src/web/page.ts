@@ -29,6 +29,8 @@ export interface PageInput<P extends TSchema | undefined, Auth> {
   page: PageContext;
   ctx: Koa.Context;
   deps: AppDeps;
+  /** Which anti-forgery token this request's forms carry (a multipart page checks it with readMultipartForm). */
+  csrfKind: 'session' | 'anonymous';
 }
 
 /**
@@ -46,6 +48,12 @@ export interface PageDef<P extends TSchema | undefined = undefined, A extends 'p
   /** Ends or changes credentials: cached principals are dropped (as on the API). */
   changesCredentials?: boolean;
   params?: P;
+  /**
+   * A form with files (multipart/form-data): the body is left unread for the handler, which reads it
+   * with `readMultipartForm` (multipart-form.ts) — that checks the anti-forgery token before anything is
+   * done with the form; the files read meanwhile wait in the store's tmp folder and are removed.
+   */
+  multipart?: boolean;
   handler(input: PageInput<P, A extends 'public' ? Principal | null : Principal>): Promise<PageResult>;
 }
 
@@ -63,7 +71,7 @@ export function sendPage(ctx: Koa.Context, view: VNode, status = 200): void {
   ctx.body = renderPage(view);
 }
 
-function firstValues(entries: Iterable<[string, unknown]>): Record<string, string> {
+export function firstValues(entries: Iterable<[string, unknown]>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of entries) {
     const v = Array.isArray(value) ? value[0] : value;
@@ -102,8 +110,24 @@ function pageContext(ctx: Koa.Context, deps: AppDeps, principal: Principal | nul
   return { principal, csrf, sessionCsrf, path: ctx.path, now: deps.clock(), requestId: ctx.state.requestId as string | undefined };
 }
 
+/** A form whose anti-forgery token is missing or wrong: thrown before anything is done with it. */
+export class ForgedFormError extends Error {
+  constructor() {
+    super('anti-forgery token missing or wrong');
+  }
+}
+
+function refuseForgedForm(ctx: Koa.Context, deps: AppDeps, page: PageContext): void {
+  (ctx.state.logger ?? deps.logger).warn({ event: 'CSRF_REFUSED', path: ctx.path, userId: page.principal?.userId ?? null }, 'form refused: anti-forgery token missing or wrong');
+  sendPage(ctx, ErrorPage({ page, status: 403, detail: 'Biểu mẫu đã hết hiệu lực hoặc không được gửi từ trang của hệ thống. Hãy tải lại trang và thử lại.' }), 403);
+}
+
 /** Answers a page request that failed: a Vietnamese error page, or the login page for a lost session. */
 function answerError(ctx: Koa.Context, deps: AppDeps, page: PageContext, err: unknown): void {
+  if (err instanceof ForgedFormError) {
+    refuseForgedForm(ctx, deps, page);
+    return;
+  }
   if (err instanceof DomainError) {
     if (err.status === 401) {
       ctx.status = 303;
@@ -151,12 +175,11 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void 
         }
       }
       let form: Record<string, string> = {};
-      if (def.method === 'post') {
+      if (def.method === 'post' && !def.multipart) {
         form = await readForm(ctx, deps.config.bodyLimitBytes);
         // Before anything else is read or done: a forged or stale form changes nothing.
         if (!csrfMatches(ctx, kind, form[CSRF_FIELD])) {
-          (ctx.state.logger ?? deps.logger).warn({ event: 'CSRF_REFUSED', path: ctx.path, userId: principal?.userId ?? null }, 'form refused: anti-forgery token missing or wrong');
-          sendPage(ctx, ErrorPage({ page, status: 403, detail: 'Biểu mẫu đã hết hiệu lực hoặc không được gửi từ trang của hệ thống. Hãy tải lại trang và thử lại.' }), 403);
+          refuseForgedForm(ctx, deps, page);
           return;
         }
         delete form[CSRF_FIELD];
@@ -182,6 +205,7 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void 
         page,
         ctx,
         deps,
+        csrfKind: kind,
       });
       if (def.changesCredentials) deps.principals.clear();
       if ('redirect' in result) {

@@ -4,7 +4,7 @@ import type { Router } from '@koa/router';
 import { sha256Hex } from '../lib/crypto.ts';
 
 const DIR = path.join(import.meta.dirname, 'static');
-const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon' };
+const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon' };
 
 interface Asset {
   body: Buffer;

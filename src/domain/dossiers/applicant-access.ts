@@ -31,3 +31,8 @@ export async function getPublicDossier(deps: DossierDeps, code: string, secret: 
   if (!row) throw new NotFoundError('NOT_FOUND', NOT_FOUND);
   return toPublicView(dossierRecordType(deps), deps.db, row, deps.clock().toISOString());
 }
+
+/** Whether this is the tracking secret of the dossier with this code (a receipt printed at intake shows it once). */
+export async function isTrackingSecret(deps: Pick<DossierDeps, 'db'>, code: string, secret: string): Promise<boolean> {
+  return (await findByCodeAndSecret(deps.db, code, secret)) !== null;
+}

@@ -111,12 +111,21 @@ async function numberDossier(deps: DossierDeps, trx: Executor, id: number, pendi
 
 /**
  * Counter intake (tiếp nhận trực tiếp, Điều 11): the one-stop clerk enters a complete dossier, which is
- * received at once — it gets its code, its appointment and its first step.
+ * received at once — it gets its code, its appointment and its first step. Like an online submission it
+ * gets a tracking secret, returned once beside the answer (never in the stored, replayable body; only its
+ * hash is kept): the receipt printed at the counter carries it, so the applicant can follow the dossier
+ * and download the result on the portal.
  * @throws ForbiddenError unless the caller is a one-stop clerk; ValidationError for an unknown procedure;
  *   ConflictError IDEMPOTENCY_KEY_REUSED.
  */
-export async function receiveCounterDossier(deps: DossierDeps, principal: Principal, input: NewDossier, idempotency?: IdempotentRequest): Promise<StoredResponse<DossierView>> {
+export async function receiveCounterDossier(
+  deps: DossierDeps,
+  principal: Principal,
+  input: NewDossier,
+  idempotency?: IdempotentRequest,
+): Promise<StoredResponse<DossierView> & { trackingSecret?: string }> {
   const actor = userActor(principal);
+  const trackingSecret = randomToken(18);
   authorize(actor, 'create', { kind: 'dossier', departmentId: 0, assigneeId: null });
   const now = deps.clock();
   const record = dossierRecordType(deps);
@@ -126,7 +135,7 @@ export async function receiveCounterDossier(deps: DossierDeps, principal: Princi
   let submitted: string | null = null;
   const answer = await idempotentTransaction(deps.db, idempotency, now.toISOString(), 201, async (trx) => {
     const pending = new PendingEvents();
-    const { row } = await insertDossier(deps, trx, calendar, { ...input, channel: 'counter', actor: actorRef(actor), trackingSecretHash: null }, now, pending);
+    const { row } = await insertDossier(deps, trx, calendar, { ...input, channel: 'counter', actor: actorRef(actor), trackingSecretHash: sha256Hex(trackingSecret) }, now, pending);
     const receive = { type: 'RECEIVE', at: now.toISOString(), ...(input.note ? { note: input.note } : {}) } as DossierEvent;
     await applyEvent(trx, record, planner, row, actor, receive, 1, now, pending);
     submitted = row.state;
@@ -136,6 +145,7 @@ export async function receiveCounterDossier(deps: DossierDeps, principal: Princi
   if (submitted !== null) {
     deps.onTransition?.({ subject: 'dossier', type: 'SUBMIT', from: null, to: submitted });
     deps.onTransition?.({ subject: 'dossier', type: 'RECEIVE', from: submitted, to: answer.body.state });
+    return { ...answer, trackingSecret };
   }
   return answer;
 }

@@ -6,15 +6,23 @@ import type { Principal } from '../../auth/principal.ts';
 import { DOSSIER_ROLES } from '../../auth/policies/dossier.policy.ts';
 import { listUsers } from '../../domain/accounts/users.service.ts';
 import { fireDossierEvent, getDossier } from '../../domain/dossiers/dossier.service.ts';
-import { ConflictError, InvalidTransitionError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
+import { attachPapers, prepareAttach } from '../../domain/dossiers/dossier-papers.ts';
+import { ConflictError, ForbiddenError, InvalidTransitionError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
+import { availableForms } from '../counter/print.views.tsx';
+import { uploadRefusal } from '../counter/upload-refusal.ts';
+import { FlowDiagram } from '../flow/flow-diagram.tsx';
+import { prepareFlowLayout } from '../flow/flow-layout.ts';
+import { discardFiles, readMultipartForm } from '../multipart-form.ts';
 import type { Option } from '../components/field.tsx';
 import { formErrorsOf } from '../form-errors.ts';
 import { formatDateTime } from '../format.ts';
+import { Layout } from '../layout.tsx';
 import { eventActionLabel, stateLabel } from '../labels.ts';
 import { definePage } from '../page.ts';
 import type { PageContext } from '../page-context.ts';
 import { DossierDetailView, type DossierDetailProps } from './dossier.views.tsx';
 import { eventBodyFromForm } from './event-forms.ts';
+import { PapersPanel, type PaperUploadFailure } from './papers.views.tsx';
 
 /** The department's active specialists: whom an assignment may name, and the names the timeline shows. */
 async function staffOf(deps: AppDeps, departmentId: number): Promise<Option[]> {
@@ -22,11 +30,62 @@ async function staffOf(deps: AppDeps, departmentId: number): Promise<Option[]> {
   return page.items.map((u) => ({ value: String(u.id), label: u.fullName }));
 }
 
-async function detail(deps: AppDeps, principal: Principal, page: PageContext, id: number, extra: Pick<DossierDetailProps, 'notice' | 'failed'> = {}) {
+/** The kinds of paper this user may attach to the dossier now; none when they may not (the form is then not shown). */
+async function attachableKinds(deps: AppDeps, principal: Principal, id: number): Promise<string[]> {
+  try {
+    return (await prepareAttach(dossierDeps(deps), { kind: 'staff', actor: userActor(principal), dossierId: id })).kinds;
+  } catch (err) {
+    if (err instanceof ForbiddenError || err instanceof RuleViolationError) return [];
+    throw err;
+  }
+}
+
+async function detail(
+  deps: AppDeps,
+  principal: Principal,
+  page: PageContext,
+  id: number,
+  extra: Pick<DossierDetailProps, 'notice' | 'failed'> & { paperFailure?: PaperUploadFailure } = {},
+) {
+  const { paperFailure, ...rest } = extra;
   const dossier = await getDossier(dossierDeps(deps), principal, id);
   const staff = await staffOf(deps, dossier.departmentId);
-  return DossierDetailView({ page, dossier: { ...dossier, timeline: dossier.timeline ?? [] }, staff, ...extra });
+  const timeline = dossier.timeline ?? [];
+  const kinds = await attachableKinds(deps, principal, id);
+  // The drawing is laid out once per machine version (ELK), then drawn per dossier.
+  await prepareFlowLayout(dossier.machine.id, dossier.machine.version);
+  const papers = PapersPanel({
+    page,
+    dossierId: dossier.id,
+    papers: dossier.papers ?? [],
+    checklist: dossier.checklist ?? [],
+    kinds,
+    forms: availableForms(timeline, dossier.receivedAt),
+    failed: paperFailure,
+    maxBytes: deps.config.upload.maxBytes,
+  });
+  const flow = (
+    <>
+      <div class="flow-wrap">
+        <FlowDiagram machineId={dossier.machine.id} version={dossier.machine.version} currentState={dossier.state} taken={timeline} />
+      </div>
+      <p>
+        <a href={`/dossiers/${dossier.id}/flow`}>Xem sơ đồ khổ lớn</a>
+      </p>
+    </>
+  );
+  return DossierDetailView({ page, dossier: { ...dossier, timeline }, staff, papers, flow, ...rest });
 }
+
+/** What the page says after papers were attached, or when the scans of an intake could not be. */
+const PAPER_NOTICES: Record<string, DossierDetailProps['notice']> = {
+  added: { kind: 'ok', text: 'Đã đính kèm giấy tờ.' },
+  failed: {
+    kind: 'error',
+    title: 'Hồ sơ đã được tiếp nhận nhưng chưa đính kèm được bản quét',
+    text: 'Do lỗi hệ thống, các tệp đã chọn chưa được lưu. Hãy tải lên lại các bản quét ở mục Giấy tờ bên dưới.',
+  },
+};
 
 /** Why a rule of the flow refused an action, said beside its field. */
 const RULE_FIELDS: Record<string, { field: string; text: string }> = {
@@ -45,7 +104,7 @@ export const dossierPages = [
     params: IdParams,
     handler: async ({ params, principal, page, query, deps }) => {
       const done = query.done ? eventActionLabel(query.done) : null;
-      const notice = done && done !== query.done ? { kind: 'ok' as const, text: `Đã thực hiện: ${done}.` } : undefined;
+      const notice = done && done !== query.done ? { kind: 'ok' as const, text: `Đã thực hiện: ${done}.` } : PAPER_NOTICES[query.papers ?? ''];
       return { view: await detail(deps, principal, page, params.id, { notice }) };
     },
   }),
@@ -86,6 +145,8 @@ export const dossierPages = [
           const errors = formErrorsOf(err, 'body');
           const rule = RULE_FIELDS[err.code];
           if (rule) errors.fields[rule.field] = rule.text;
+          // An approval is handed back as a document (Decree 118/2025): the licence must be attached first.
+          if (err.code === 'RESULT_DOCUMENT_MISSING') errors.form = 'Chưa có kết quả giải quyết (giấy phép) đính kèm: hãy tải lên ở mục Giấy tờ trước khi trả kết quả.';
           const stray = Object.keys(errors.fields).filter((f) => f === 'version' || f === 'type');
           if (stray.length > 0 || (Object.keys(errors.fields).length === 0 && !errors.form)) errors.form = 'Biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.';
           const notice = { kind: 'error' as const, text: 'Chưa thực hiện được: hãy sửa các ô được đánh dấu bên dưới.' };
@@ -95,5 +156,62 @@ export const dossierPages = [
       }
     },
   }),
+  definePage({
+    method: 'post',
+    path: '/dossiers/:id/papers',
+    auth: DOSSIER_ROLES,
+    params: IdParams,
+    multipart: true,
+    handler: async (input) => {
+      const { params, principal, page, deps } = input;
+      const target = { kind: 'staff' as const, actor: userActor(principal), dossierId: params.id };
+      // Who may attach what is known before a byte is read (as the API): a refusal stores nothing.
+      await prepareAttach(dossierDeps(deps), target);
+      const { form, files, refused, store } = await readMultipartForm(input);
+      const kind = form.kind ?? '';
+      const again = async (failure: PaperUploadFailure, status: number) => ({ view: await detail(deps, principal, page, params.id, { paperFailure: failure }), status });
+      if (refused) {
+        const why = uploadRefusal(refused);
+        return again({ kind, ...(why.field ? { fileError: why.text } : { formError: why.text }) }, refused.status);
+      }
+      const uploads = files.filter((f) => f.field === 'file').map((f) => ({ kind, name: f.name, mediaType: f.mediaType, temp: f.temp }));
+      await discardFiles(store, files.filter((f) => f.field !== 'file'));
+      if (uploads.length === 0) return again({ kind, fileError: 'Hãy chọn ít nhất một tệp.' }, 400);
+      try {
+        // attachPapers consumes the temporary files, attached or not.
+        await attachPapers(dossierDeps(deps), target, uploads);
+      } catch (err) {
+        if (err instanceof ValidationError && err.code === 'UNKNOWN_PAPER_KIND') return again({ kind, kindError: 'Hãy chọn một loại giấy tờ trong danh sách.' }, 400);
+        if (err instanceof RuleViolationError && err.code === 'PAPERS_NOT_ACCEPTED') {
+          return again({ kind, formError: 'Hồ sơ ở trạng thái hiện tại không nhận thêm loại giấy tờ này (có thể hồ sơ vừa được người khác xử lý).' }, 422);
+        }
+        if (err instanceof ForbiddenError) return again({ kind, kindError: 'Bạn không được đính kèm loại giấy tờ này.' }, 403);
+        throw err;
+      }
+      return { redirect: `/dossiers/${params.id}?papers=added#giay-to` };
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/dossiers/:id/flow',
+    auth: DOSSIER_ROLES,
+    params: IdParams,
+    handler: async ({ params, principal, page, deps }) => {
+      // The drawing at its own size, for a reader the detail's narrow column is too small for.
+      const dossier = await getDossier(dossierDeps(deps), principal, params.id);
+      await prepareFlowLayout(dossier.machine.id, dossier.machine.version);
+      return {
+        view: (
+          <Layout page={page} title={`Sơ đồ quy trình — hồ sơ ${dossier.code}`}>
+            <p>
+              <a href={`/dossiers/${dossier.id}`}>← Hồ sơ {dossier.code}</a> · Trạng thái hiện tại: <strong>{stateLabel(dossier.state)}</strong>
+            </p>
+            <div class="flow-wrap flow-large panel">
+              <FlowDiagram machineId={dossier.machine.id} version={dossier.machine.version} currentState={dossier.state} taken={dossier.timeline ?? []} />
+            </div>
+          </Layout>
+        ),
+      };
+    },
+  }),
 ];
-

@@ -1,0 +1,223 @@
+import { Type } from '@sinclair/typebox';
+import { dossierDeps } from '../../api/deps.ts';
+import { NewDossierBody } from '../../api/routes/dossiers/dossiers.schema.ts';
+import { LocalDate, Page as PageNumber } from '../../api/schemas/common.ts';
+import { validate } from '../../api/validation.ts';
+import { userActor } from '../../auth/actor.ts';
+import type { Principal } from '../../auth/principal.ts';
+import { attachPapers, OTHER_PAPER, type PaperUpload } from '../../domain/dossiers/dossier-papers.ts';
+import { listDossiers } from '../../domain/dossiers/dossier.service.ts';
+import { logBook } from '../../domain/dossiers/dossier-forms.ts';
+import { receiveCounterDossier, type NewDossier } from '../../domain/dossiers/dossier-intake.ts';
+import { ConflictError, DomainError, ValidationError } from '../../domain/errors.ts';
+import { requestHash } from '../../domain/idempotency/idempotency.ts';
+import { listProcedures, type ProcedureView } from '../../domain/procedures/procedures.service.ts';
+import type { UploadedFile } from '../../files/multipart-upload.ts';
+import { randomToken } from '../../lib/crypto.ts';
+import { vietnameseProblem, type FormErrors } from '../form-errors.ts';
+import { formatDate } from '../format.ts';
+import { discardFiles, readMultipartForm } from '../multipart-form.ts';
+import { definePage, type PageInput } from '../page.ts';
+import { IntakeView, LogBookView, QueueView, type QueueItem } from './counter.views.tsx';
+import { uploadRefusal } from './upload-refusal.ts';
+import { rememberReceiptSecret } from './receipt-secret.ts';
+
+/** The check of an online submission is a step of its own, due 8 working hours after submission (Điều 11; DESIGN §3). */
+const QUEUE_SIZE = 100;
+
+/** The procedures offered at the counter: active, with rules in force. */
+async function offered(input: Pick<PageInput<undefined, Principal>, 'deps'>): Promise<ProcedureView[]> {
+  return (await listProcedures(input.deps.db, input.deps.clock())).filter((p) => p.active);
+}
+
+/** The intake form's fields as the API's body: empty fields left out, for the API's own schema to judge. */
+function intakeBody(form: Record<string, string>): Record<string, unknown> {
+  const text = (name: string) => {
+    const v = (form[name] ?? '').trim();
+    return v === '' ? undefined : v;
+  };
+  const applicant: Record<string, unknown> = { name: form['applicant.name']?.trim() ?? '' };
+  for (const f of ['idNumber', 'phone', 'email', 'address']) {
+    const v = text(`applicant.${f}`);
+    if (v !== undefined) applicant[f] = v;
+  }
+  const id = form.procedureId ?? '';
+  return {
+    procedureId: /^[1-9][0-9]{0,9}$/.test(id) ? Number(id) : id,
+    applicant,
+    ...(text('subject') !== undefined ? { subject: text('subject') } : {}),
+    ...(text('note') !== undefined ? { note: text('note') } : {}),
+  };
+}
+
+/** The validator's problems by the form's field names (`body/applicant/name` → `applicant.name`). */
+function intakeErrors(err: DomainError): FormErrors {
+  const problems = (err.details as { problems?: Array<{ path: string; message: string }> } | null)?.problems ?? [];
+  const fields: Record<string, string> = {};
+  for (const p of problems) {
+    const name = p.path.replace(/^body\/?/, '').split('/').slice(0, 2).join('.');
+    const key = name === '' || name === 'applicant' ? 'applicant.name' : name;
+    if (!(key in fields)) fields[key] = vietnameseProblem(p.message);
+  }
+  const field = (err.details as { field?: string } | null)?.field;
+  if (problems.length === 0 && field) fields[field] = err.code === 'PROCEDURE_NOT_IN_FORCE' ? 'Thủ tục chưa có quy định đang có hiệu lực.' : 'Thủ tục không tồn tại hoặc không còn được áp dụng.';
+  if (Object.keys(fields).length === 0) return { fields, form: 'Hồ sơ chưa được tiếp nhận. Hãy kiểm tra lại và thử lại.' };
+  return { fields };
+}
+
+/**
+ * The papers of an intake form: each file's input names its kind (`paper.<code>`), one of the chosen
+ * procedure's required papers or `other`.
+ * @throws ValidationError for an input no paper of the procedure has (a form not made by this page).
+ */
+function papersOf(files: UploadedFile[], procedure: ProcedureView): PaperUpload[] {
+  const order = [...procedure.rules.requiredPapers.map((p) => p.code), OTHER_PAPER];
+  const codes = new Set(order);
+  // In the checklist's order (the files are written in parallel and finish in any order).
+  const sorted = [...files].sort((a, b) => order.indexOf(a.field.slice('paper.'.length)) - order.indexOf(b.field.slice('paper.'.length)));
+  return sorted.map((f) => {
+    const kind = f.field.startsWith('paper.') ? f.field.slice('paper.'.length) : '';
+    if (!codes.has(kind)) throw new ValidationError('UNKNOWN_PAPER_KIND', `No paper of kind ${kind.slice(0, 60)} in this procedure`, { field: f.field });
+    return { kind, name: f.name, mediaType: f.mediaType, temp: f.temp };
+  });
+}
+
+export const counterPages = [
+  definePage({
+    method: 'get',
+    path: '/counter',
+    auth: ['onestop'],
+    handler: async ({ principal, page, deps }) => {
+      const d = dossierDeps(deps);
+      const list = await listDossiers(d, principal, { state: 'submitted', channel: 'online', sort: 'oldest', page: 1, pageSize: QUEUE_SIZE });
+      const calendar = await d.calendar.current();
+      const now = deps.clock();
+      const items: QueueItem[] = list.items.map((dossier) => {
+        if (!dossier.stepDueAt) return { dossier, minutesLeft: null };
+        const due = new Date(dossier.stepDueAt);
+        const minutesLeft = due > now ? calendar.workingMinutesBetween(now, due) : -calendar.workingMinutesBetween(due, now);
+        return { dossier, minutesLeft };
+      });
+      return { view: QueueView({ page, items, total: list.total }) };
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/counter/intake',
+    auth: ['onestop'],
+    handler: async ({ principal, page, query, deps }) => {
+      const procedures = await offered({ deps });
+      const chosen = procedures.find((p) => String(p.id) === query.procedureId) ?? null;
+      const errors: FormErrors = { fields: {} };
+      if (query.procedureId !== undefined && !chosen) errors.fields.procedureId = 'Hãy chọn một thủ tục trong danh sách.';
+      return {
+        view: IntakeView({ page, procedures, chosen, values: {}, errors, intakeKey: randomToken(16), maxBytes: deps.config.upload.maxBytes }),
+        status: query.procedureId !== undefined && !chosen ? 400 : 200,
+      };
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/counter/intake',
+    auth: ['onestop'],
+    multipart: true,
+    handler: async (input) => {
+      const { principal, page, deps, ctx } = input;
+      const { form, files, refused, store } = await readMultipartForm(input);
+      const procedures = await offered({ deps });
+      const chosen = procedures.find((p) => String(p.id) === form.procedureId) ?? null;
+      const intakeKey = /^[A-Za-z0-9_-]{16,64}$/.test(form.intakeKey ?? '') ? (form.intakeKey as string) : randomToken(16);
+      const again = (errors: FormErrors, status: number) => ({
+        view: IntakeView({ page, procedures, chosen, values: form, errors, intakeKey, maxBytes: deps.config.upload.maxBytes }),
+        status,
+      });
+      let attached = false;
+      try {
+        // Everything the clerk's input can make fail is checked before the dossier is created: the files
+        // (read, sniffed, sized), the applicant's details (the API's schema), the procedure and the kinds.
+        if (refused) {
+          const why = uploadRefusal(refused);
+          return again({ fields: why.field ? { [why.field]: why.text } : {}, form: why.field ? undefined : why.text }, refused.status);
+        }
+        if (!chosen) return again({ fields: { procedureId: 'Hãy chọn một thủ tục trong danh sách.' } }, 400);
+        const raw = intakeBody(form);
+        let body: NewDossier;
+        try {
+          body = validate<NewDossier>(NewDossierBody, raw, 'body');
+        } catch (err) {
+          if (err instanceof ValidationError) return again(intakeErrors(err), 400);
+          throw err;
+        }
+        let uploads: PaperUpload[];
+        try {
+          uploads = papersOf(files, chosen);
+        } catch (err) {
+          if (err instanceof ValidationError) return again({ fields: {}, form: 'Biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.' }, 400);
+          throw err;
+        }
+        // The form's key makes a second press of the button (or a reload of the answer) receive it once.
+        const idempotency = { scope: `web:${principal.userId}:counter-intake`, key: intakeKey, requestHash: requestHash('POST', '/counter/intake', raw) };
+        let answer;
+        try {
+          answer = await receiveCounterDossier(dossierDeps(deps), principal, body, idempotency);
+        } catch (err) {
+          if (err instanceof ConflictError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
+            return again({ fields: {}, form: 'Biểu mẫu này đã được dùng để tiếp nhận một hồ sơ khác. Hãy mở lại trang tiếp nhận để nhập hồ sơ mới.' }, 409);
+          }
+          if (err instanceof ValidationError) return again(intakeErrors(err), 400);
+          throw err;
+        }
+        const id = answer.body.id;
+        if (answer.replayed) {
+          // Received already by the first press: its papers were attached then.
+          return { redirect: `/dossiers/${id}/forms/receipt` };
+        }
+        if (answer.trackingSecret) rememberReceiptSecret(ctx, deps, id, answer.trackingSecret);
+        if (uploads.length > 0) {
+          attached = true;
+          try {
+            // attachPapers consumes the temporary files whatever happens.
+            await attachPapers(dossierDeps(deps), { kind: 'staff', actor: userActor(principal), dossierId: id }, uploads);
+          } catch (err) {
+            // The dossier is received (its code is taken and its intake is in the audit chain: it cannot be
+            // undone); only an infrastructure failure reaches here, every input having been checked above.
+            (ctx.state.logger ?? deps.logger).error({ err, dossierId: id }, 'counter intake: the dossier was received but its scans could not be attached');
+            return { redirect: `/dossiers/${id}?papers=failed#giay-to` };
+          }
+        }
+        return { redirect: `/dossiers/${id}/forms/receipt` };
+      } finally {
+        if (!attached) await discardFiles(store, files);
+      }
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/counter/log-book',
+    auth: ['onestop', 'director', 'admin'],
+    handler: async ({ principal, page, query, deps }) => {
+      const today = new Date(deps.clock().getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+      const values = { from: query.from ?? today, to: query.to ?? today };
+      const errors: FormErrors = { fields: {} };
+      let parsed: { from: string; to: string; page: number };
+      try {
+        parsed = validate(Type.Object({ from: LocalDate, to: LocalDate, page: PageNumber }), { from: values.from, to: values.to, page: query.page ?? '1' }, 'query');
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        const problems = (err.details as { problems?: Array<{ path: string; message: string }> } | null)?.problems ?? [];
+        for (const p of problems) {
+          const name = p.path.replace(/^query\//, '');
+          errors.fields[name === 'page' ? 'from' : name] ??= name === 'page' ? 'Trang không hợp lệ.' : vietnameseProblem(p.message);
+        }
+        return { view: LogBookView({ page, values, errors, items: [], pageNo: 1, hasMore: false }), status: 400 };
+      }
+      if (parsed.to < parsed.from) {
+        errors.fields.to = `Không được trước ngày bắt đầu (${formatDate(`${parsed.from}T12:00:00+07:00`)}).`;
+        return { view: LogBookView({ page, values, errors, items: [], pageNo: 1, hasMore: false }), status: 400 };
+      }
+      const book = await logBook(dossierDeps(deps), principal, { from: parsed.from, to: parsed.to, page: parsed.page, pageSize: 50 });
+      return { view: LogBookView({ page, values, errors, items: book.items, pageNo: parsed.page, hasMore: book.hasMore }) };
+    },
+  }),
+];
+
