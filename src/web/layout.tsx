@@ -21,6 +21,7 @@ function navFor(page: PageContext): NavItem[] {
     items.push({ href: '/workspace', label: 'Việc của tôi' });
     items.push({ href: '/dossiers', label: 'Danh sách hồ sơ' });
   }
+  if (hasRole(p, 'admin')) items.push({ href: '/admin', label: 'Quản trị' });
   items.push({ href: '/sessions', label: 'Phiên đăng nhập' });
   items.push({ href: '/password', label: 'Đổi mật khẩu' });
   return items;

@@ -102,6 +102,12 @@ function pageContext(ctx: Koa.Context, deps: AppDeps, principal: Principal | nul
   return { principal, csrf, sessionCsrf, path: ctx.path, now: deps.clock(), requestId: ctx.state.requestId as string | undefined };
 }
 
+/** Answers the Vietnamese error page outside a page definition (the queue board's door, src/web/admin). */
+export function sendErrorPage(ctx: Koa.Context, deps: AppDeps, principal: Principal | null, status: number): void {
+  const csrf = principal ? csrfToken(ctx, deps.config.secureCookies, 'session') : '';
+  sendPage(ctx, ErrorPage({ page: pageContext(ctx, deps, principal, csrf), status }), status);
+}
+
 /** Answers a page request that failed: a Vietnamese error page, or the login page for a lost session. */
 function answerError(ctx: Koa.Context, deps: AppDeps, page: PageContext, err: unknown): void {
   if (err instanceof DomainError) {

@@ -1,5 +1,6 @@
 import type { Router } from '@koa/router';
 import type { AppDeps } from '../api/deps.ts';
+import { adminPages } from './admin/admin.pages.tsx';
 import { authPages } from './auth/auth.pages.tsx';
 import { dossierPages } from './dossiers/dossier.pages.tsx';
 import { mountPage, type AnyPageDef } from './page.ts';
@@ -7,7 +8,7 @@ import { mountStatic } from './static.ts';
 import { workspacePages } from './workspace/workspace.pages.tsx';
 
 /** Every page, by area; the counter, portal and admin areas add their lists here. */
-export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages];
+export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages, ...adminPages];
 
 /** Mounts the static files and every page on the app's router. */
 export function mountWeb(router: Router, deps: AppDeps): void {

@@ -37,7 +37,7 @@ export const authPages = [
     handler: async ({ principal }) => {
       if (!principal) return { redirect: '/login' };
       if (principal.mustChangePassword) return { redirect: '/password' };
-      return { redirect: hasRole(principal, ...DOSSIER_ROLES) ? '/workspace' : '/sessions' };
+      return { redirect: hasRole(principal, ...DOSSIER_ROLES) ? '/workspace' : hasRole(principal, 'admin') ? '/admin' : '/sessions' };
     },
   }),
   definePage({
