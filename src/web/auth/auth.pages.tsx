@@ -37,7 +37,9 @@ export const authPages = [
     handler: async ({ principal }) => {
       if (!principal) return { redirect: '/login' };
       if (principal.mustChangePassword) return { redirect: '/password' };
-      return { redirect: hasRole(principal, ...DOSSIER_ROLES) ? '/workspace' : hasRole(principal, 'admin') ? '/admin' : '/sessions' };
+      // The IT officer's work is the admin pages (they may also read dossiers, from the navigation).
+      if (hasRole(principal, 'admin')) return { redirect: '/admin' };
+      return { redirect: hasRole(principal, ...DOSSIER_ROLES) ? '/workspace' : '/sessions' };
     },
   }),
   definePage({
