@@ -75,7 +75,8 @@ function crossSite(ctx: Koa.Context): boolean {
   const site = ctx.get('sec-fetch-site');
   if (site) return site !== 'same-origin';
   const origin = ctx.get('origin');
-  return Boolean(origin) && origin !== ctx.origin;
+  // Not `ctx.origin`: Koa 3 answers the request's Origin header there, which would always agree.
+  return Boolean(origin) && origin !== `${ctx.protocol}://${ctx.host}`;
 }
 
 /** The Content-Security-Policy of the board's pages (everything else keeps the API's `default-src 'none'`). */

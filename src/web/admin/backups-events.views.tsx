@@ -168,7 +168,7 @@ export function EventsView({ page, filters, result, actors, errors, pageNumber }
             columns={[
               { header: 'Thời điểm', cell: (e) => formatDateTime(e.at), class: 'nowrap' },
               { header: 'Sự kiện', cell: (e) => <>{EVENT_NAMES[e.type] ?? e.type} <span class="muted small">{e.type}</span></> },
-              { header: 'Đối tượng', cell: (e) => <Stream e={e} /> },
+              { header: 'Đối tượng', cell: (e) => <Stream e={e} />, class: 'nowrap' },
               {
                 header: 'Người thực hiện',
                 cell: (e) => (e.actorKind === 'user' && e.actorId !== null ? <a href={`/admin/users/${e.actorId}`}>{actors.get(e.actorId) ?? `#${e.actorId}`}</a> : e.actorKind === 'applicant' ? 'Người nộp hồ sơ' : 'Hệ thống'),

@@ -75,8 +75,13 @@ export function CalendarView({ page, year, yearText, yearError, schedule, daysOf
   return (
     <AdminLayout page={page} title={`Lịch làm việc năm ${year}`}>
       <AdminFlash code={msg} />
+      {Object.keys(errors.fields).length > 0 && (
+        <Notice kind="error">
+          Chưa lưu được ngày điều chỉnh: <a href="#them-ngay">xem lỗi ở biểu mẫu bên dưới</a>.
+        </Notice>
+      )}
       <WarningList warnings={warnings} />
-      <form method="get" action="/admin/calendar" class="panel row-form" aria-label="Chọn năm" novalidate>
+      <form method="get" action="/admin/calendar" class="panel row-form form-narrow" aria-label="Chọn năm" novalidate>
         <Field name="year" label="Năm" type="number" value={yearText} error={yearError} />
         <button type="submit">Xem</button>
       </form>
@@ -160,7 +165,7 @@ export function CalendarView({ page, year, yearText, yearError, schedule, daysOf
             ]}
           />
         )}
-        <h3>Thêm ngày điều chỉnh</h3>
+        <h3 id="them-ngay">Thêm ngày điều chỉnh</h3>
         {errors.form && <Notice kind="error">{errors.form}</Notice>}
         <form method="post" action="/admin/calendar/overrides" class="form-narrow" novalidate>
           <CsrfField token={page.csrf} />
