@@ -25,7 +25,7 @@ describe('PATCH /api/departments/:id', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: dept.id, code: 'KTAT', name: 'Phòng Kỹ thuật an toàn – Môi trường' });
     const event = await app.deps.db('events').where({ stream_type: 'department', stream_id: String(dept.id), type: 'DEPARTMENT_RENAMED' }).first();
-    expect(JSON.parse(event.payload)).toEqual({ name: 'Phòng Kỹ thuật an toàn – Môi trường', previous: { name: 'Phòng Kỹ thuật an toàn' } });
+    expect(typeof event.payload === 'string' ? JSON.parse(event.payload) : event.payload).toEqual({ name: 'Phòng Kỹ thuật an toàn – Môi trường', previous: { name: 'Phòng Kỹ thuật an toàn' } });
   });
 
   it('refuses a non-admin, a blank name, a code change and an unknown department, changing nothing', async () => {

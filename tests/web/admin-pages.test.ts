@@ -41,7 +41,8 @@ async function submit(page: Page, name: string) {
   await navigating(page, () => page.getByRole('button', { name, exact: true }).click());
 }
 
-describe('accounts', () => {
+// Long journeys through several browsers: more room than the default on a shared, loaded machine.
+describe('accounts', { timeout: 180_000 }, () => {
   it('an admin creates a user, who logs in with the initial password and must change it; the admin resets it, disables and enables the account', async () => {
     const { page } = await asAdmin();
     expect(path(page)).toBe('/admin');
@@ -150,7 +151,7 @@ describe('accounts', () => {
   });
 });
 
-describe('departments and procedures', () => {
+describe('departments and procedures', { timeout: 180_000 }, () => {
   it('creates and renames a department, with errors beside the fields', async () => {
     const { page, context } = await asAdmin();
     await page.goto('/admin/departments');
@@ -213,7 +214,7 @@ describe('departments and procedures', () => {
     expect(await mainText(page)).toContain('10 ngày làm việc');
     const rules = await app.deps.db('procedure_rules').where({ procedure_id: proc.id }).orderBy('id');
     expect(rules.map((r) => Number(r.working_days))).toEqual([7, 10]);
-    expect(JSON.parse(rules[1].required_papers)).toEqual([
+    expect(typeof rules[1].required_papers === 'string' ? JSON.parse(rules[1].required_papers) : rules[1].required_papers).toEqual([
       { code: 'don-de-nghi', name: 'Đơn đề nghị cấp giấy phép', copies: 1, original: true },
       { code: 'chat-luong', name: 'Bản công bố chất lượng sản phẩm rượu' },
     ]);
@@ -228,7 +229,7 @@ describe('departments and procedures', () => {
   });
 });
 
-describe('calendar, backups, events, queues', () => {
+describe('calendar, backups, events, queues', { timeout: 180_000 }, () => {
   it('adds a calendar override, sees it in the list and removes it; a bad date shows beside its field', async () => {
     const { page, context } = await asAdmin();
     await page.goto('/admin/calendar?year=2026');
@@ -303,7 +304,7 @@ describe('calendar, backups, events, queues', () => {
   });
 });
 
-describe('everyone but the admin', () => {
+describe('everyone but the admin', { timeout: 180_000 }, () => {
   it('gets the 403 page on every admin address, and a refused form changes nothing', async () => {
     const { page, context } = await newPerson(browser, app.url);
     await logIn(page, specialist.username, specialist.password);
