@@ -11,6 +11,7 @@ import { createAppMetrics } from './api/ops/app-metrics.ts';
 import { bullBoard } from './api/ops/bull-board.ts';
 import { mountRoute } from './api/route.ts';
 import { routes } from './api/routes/index.ts';
+import { queueBoardDoor } from './web/admin/queue-board-door.ts';
 import { pageNotFound } from './web/page.ts';
 import { mountWeb } from './web/pages.ts';
 
@@ -32,7 +33,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware());
   app.use(publicCors(deps.config.corsOrigins));
   const board = bullBoard(deps);
-  if (board) app.use(board);
+  if (board) {
+    // Browsers opening the board's page: login, the password form or the 403 page instead of JSON.
+    app.use(queueBoardDoor(deps));
+    app.use(board);
+  }
   const router = new Router();
   for (const route of routes) mountRoute(router, deps, route);
   // The pages (src/web): the same chain as the API, answering HTML with their own headers and error pages.

@@ -26,6 +26,7 @@ function navFor(page: PageContext): NavItem[] {
     items.push({ href: '/counter/intake', label: 'Tiếp nhận hồ sơ' });
   }
   if (hasRole(p, 'onestop', 'director', 'admin')) items.push({ href: '/counter/log-book', label: 'Sổ theo dõi' });
+  if (hasRole(p, 'admin')) items.push({ href: '/admin', label: 'Quản trị' });
   items.push({ href: '/sessions', label: 'Phiên đăng nhập' });
   items.push({ href: '/password', label: 'Đổi mật khẩu' });
   return items;

@@ -122,6 +122,12 @@ function refuseForgedForm(ctx: Koa.Context, deps: AppDeps, page: PageContext): v
   sendPage(ctx, ErrorPage({ page, status: 403, detail: 'Biểu mẫu đã hết hiệu lực hoặc không được gửi từ trang của hệ thống. Hãy tải lại trang và thử lại.' }), 403);
 }
 
+/** Answers the Vietnamese error page outside a page definition (the queue board's door, src/web/admin). */
+export function sendErrorPage(ctx: Koa.Context, deps: AppDeps, principal: Principal | null, status: number): void {
+  const csrf = principal ? csrfToken(ctx, deps.config.secureCookies, 'session') : '';
+  sendPage(ctx, ErrorPage({ page: pageContext(ctx, deps, principal, csrf), status }), status);
+}
+
 /** Answers a page request that failed: a Vietnamese error page, or the login page for a lost session. */
 function answerError(ctx: Koa.Context, deps: AppDeps, page: PageContext, err: unknown): void {
   if (err instanceof ForgedFormError) {

@@ -1,5 +1,6 @@
 import type { Router } from '@koa/router';
 import type { AppDeps } from '../api/deps.ts';
+import { adminPages } from './admin/admin.pages.tsx';
 import { authPages } from './auth/auth.pages.tsx';
 import { counterPages } from './counter/counter.pages.tsx';
 import { printPages } from './counter/print.pages.tsx';
@@ -9,7 +10,7 @@ import { mountStatic } from './static.ts';
 import { workspacePages } from './workspace/workspace.pages.tsx';
 
 /** Every page, by area; the counter, portal and admin areas add their lists here. */
-export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages, ...counterPages, ...printPages];
+export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages, ...counterPages, ...printPages, ...adminPages];
 
 /** Mounts the static files and every page on the app's router. */
 export function mountWeb(router: Router, deps: AppDeps): void {

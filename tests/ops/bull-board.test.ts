@@ -1,3 +1,4 @@
+import { request as nodeRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../src/queues/queues.ts';
 import { buildUser, loginAs, type TestUser } from '../support/factories.ts';
@@ -99,6 +100,52 @@ describe('Bull Board access', () => {
     const encoded = await http.get('/admin/%71ueues/api/queues', { token: specialist.token });
     expect(encoded.status).toBe(404);
     expect(encoded.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('Bull Board from a browser session', () => {
+  const html = (extra: Record<string, string> = {}) => ({ headers: { accept: 'text/html,application/xhtml+xml', ...extra } });
+
+  it('sends a browser without a session to the login page and back, a non-admin to the 403 page; API and assets keep the JSON answers', async () => {
+    const anonymous = await fetch(`${app.url}/admin/queues/queue/deadlines`, { headers: html().headers, redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/login?next=%2Fadmin%2Fqueues%2Fqueue%2Fdeadlines');
+    const refused = await http.get('/admin/queues', html({ cookie: `idesk_session=${specialist.token}` }));
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(refused.body).toContain('Không có quyền truy cập');
+    // What a browser fetches behind the page is still the API's.
+    const api = await http.get('/admin/queues/api/queues', html({ cookie: `idesk_session=${specialist.token}` }));
+    expect(api.status).toBe(403);
+    expect(api.body.error.code).toBe('FORBIDDEN');
+    const opened = await http.get('/admin/queues', html({ cookie: `idesk_session=${admin.token}` }));
+    expect(opened.status).toBe(200);
+    expect(opened.body).toContain('<div id="root"');
+  });
+
+  it("refuses the board's actions on the session cookie from another origin, changing nothing; its own pages may act", async () => {
+    const deadlines = app.deps.queues!.deadlines;
+    const sites: Array<Record<string, string>> = [{ 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'cross-site' }];
+    for (const headers of sites) {
+      const res = await http.request('PUT', '/admin/queues/api/queues/deadlines/pause', undefined, { headers: { cookie: `idesk_session=${admin.token}`, ...headers } });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(res.body.error.code).toBe('CROSS_SITE');
+    }
+    // An older browser without Fetch metadata still names its Origin (fetch() may not set it: node:http does).
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = nodeRequest(`${app.url}/admin/queues/api/queues/deadlines/pause`, { method: 'PUT', headers: { cookie: `idesk_session=${admin.token}`, origin: 'http://evil.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+    expect(await deadlines.isPaused()).toBe(false);
+    const own = await http.request('PUT', '/admin/queues/api/queues/deadlines/pause', undefined, { headers: { cookie: `idesk_session=${admin.token}`, 'sec-fetch-site': 'same-origin', origin: app.url } });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(await deadlines.isPaused()).toBe(true);
+    await deadlines.resume();
   });
 });
 

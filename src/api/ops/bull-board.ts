@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors.ts';
 import { QUEUE_NAMES } from '../../queues/queues.ts';
 import type { AppDeps } from '../deps.ts';
 import { requireRole } from '../middlewares/require-role.ts';
@@ -44,6 +44,11 @@ export function bullBoard(deps: AppDeps): Koa.Middleware | null {
     if (!isBullBoardPath(ctx.path)) return next();
     ctx.state.metricsRoute = `${BULL_BOARD_PATH}/*`;
     await requireRole(ctx, deps, ['admin']);
+    if (!SAFE_METHODS.has(ctx.method) && !ctx.get('authorization') && crossSite(ctx)) {
+      // The board's actions (retry, remove, pause) ride on the session cookie when an admin's browser
+      // opens it: SameSite=Strict keeps other sites out, and this keeps out sibling origins of the same site.
+      throw new ForbiddenError('CROSS_SITE', 'The queue board acts only on requests from its own pages');
+    }
     if (deps.redis && deps.redis.status !== 'ready' && ctx.path.startsWith(`${BULL_BOARD_PATH}/api/`)) {
       // The connection would hold the board's commands until Redis returns: say so instead of hanging.
       ctx.status = 503;
@@ -61,6 +66,17 @@ export function bullBoard(deps: AppDeps): Koa.Middleware | null {
     // network, and tells no third party when an admin opens it.
     if (ctx.response.is('html')) ctx.set('Content-Security-Policy', BOARD_CSP);
   };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Whether the browser says the request comes from another origin (the Fetch metadata, or else its Origin). */
+function crossSite(ctx: Koa.Context): boolean {
+  const site = ctx.get('sec-fetch-site');
+  if (site) return site !== 'same-origin';
+  const origin = ctx.get('origin');
+  // Not `ctx.origin`: Koa 3 answers the request's Origin header there, which would always agree.
+  return Boolean(origin) && origin !== `${ctx.protocol}://${ctx.host}`;
 }
 
 /** The Content-Security-Policy of the board's pages (everything else keeps the API's `default-src 'none'`). */

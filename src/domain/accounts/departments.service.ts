@@ -1,7 +1,7 @@
 import type { Db, Executor } from '../../db/db.ts';
 import { iso } from '../../lib/rows.ts';
 import { appendEvent, type ActorRef } from '../audit/event-log.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { isUniqueViolation } from '../../db/unique-violation.ts';
 
 export interface DepartmentView {
@@ -56,4 +56,20 @@ export async function createDepartment(db: Db, actor: ActorRef, input: NewDepart
 
 export async function listDepartments(db: Executor): Promise<DepartmentView[]> {
   return (await db('departments').orderBy('id')).map(toView);
+}
+
+/**
+ * Renames a department (a reorganisation keeps its code, its staff and its procedures). Audited as
+ * DEPARTMENT_RENAMED with the previous name, in the same transaction.
+ * @throws NotFoundError for an unknown department.
+ */
+export async function renameDepartment(db: Db, actor: ActorRef, id: number, input: { name: string }, now: Date): Promise<DepartmentView> {
+  const at = now.toISOString();
+  return db.transaction(async (trx) => {
+    const row = await trx('departments').where({ id }).first();
+    if (!row) throw new NotFoundError('NOT_FOUND', `Department ${id} does not exist`);
+    await trx('departments').where({ id }).update({ name: input.name });
+    await appendEvent(trx, { streamType: 'department', streamId: id, type: 'DEPARTMENT_RENAMED', actor, at, payload: { name: input.name, previous: { name: row.name } } });
+    return toView(await trx('departments').where({ id }).first());
+  });
 }

@@ -214,3 +214,22 @@ export async function listProcedures(db: Executor, now: Date): Promise<Procedure
   const rows = await db('procedures').orderBy('code').select('id');
   return Promise.all(rows.map((r) => getProcedure(db, r.id, now)));
 }
+
+/**
+ * Opens or closes a procedure to new dossiers: an inactive one is neither offered on the portal nor
+ * received at the counter; dossiers already received go on under their rules. Audited as
+ * PROCEDURE_ACTIVATED or PROCEDURE_DEACTIVATED, only when it changes.
+ * @throws NotFoundError for an unknown procedure.
+ */
+export async function setProcedureActive(db: Db, actor: ActorRef, id: number, active: boolean, now: Date): Promise<ProcedureView> {
+  const at = now.toISOString();
+  return db.transaction(async (trx) => {
+    const row = await trx('procedures').where({ id }).first('active');
+    if (!row) throw new NotFoundError('NOT_FOUND', `Procedure ${id} does not exist`);
+    if (bool(row.active) !== active) {
+      await trx('procedures').where({ id }).update({ active });
+      await appendEvent(trx, { streamType: 'procedure', streamId: id, type: active ? 'PROCEDURE_ACTIVATED' : 'PROCEDURE_DEACTIVATED', actor, at, payload: {} });
+    }
+    return getProcedure(trx, id, now);
+  });
+}

@@ -37,6 +37,8 @@ export const authPages = [
     handler: async ({ principal }) => {
       if (!principal) return { redirect: '/login' };
       if (principal.mustChangePassword) return { redirect: '/password' };
+      // The IT officer's work is the admin pages (they may also read dossiers, from the navigation).
+      if (hasRole(principal, 'admin')) return { redirect: '/admin' };
       return { redirect: hasRole(principal, ...DOSSIER_ROLES) ? '/workspace' : '/sessions' };
     },
   }),

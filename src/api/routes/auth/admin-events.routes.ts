@@ -6,7 +6,7 @@ import { Id, Instant, Nullable } from '../../schemas/common.ts';
 
 const EVENT_TYPE = '[A-Z][A-Z_]{0,39}';
 
-const EventQuery = Type.Object(
+export const EventQuery = Type.Object(
   {
     streamType: Type.Optional(Type.String({ pattern: '^[a-z][a-z_]{0,31}$', description: 'e.g. user, dossier, api_token' })),
     streamId: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z_.-]{1,64}$' })),

@@ -28,7 +28,11 @@ const Warning = Type.Object(
   },
   { additionalProperties: false, title: 'CalendarWarning' },
 );
-const DateParams = Type.Object({ date: LocalDate }, { additionalProperties: false });
+export const DateParams = Type.Object({ date: LocalDate }, { additionalProperties: false });
+export const OverrideBody = Type.Object(
+  { kind: Type.Union([Type.Literal('holiday'), Type.Literal('workday')]), name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
+  { additionalProperties: false },
+);
 /**
  * Removing takes any date-shaped key, in range or not: a row stored outside the range (before it was
  * validated on the way in) must be removable by the admin the calendar warns.
@@ -37,11 +41,11 @@ const StoredDateParams = Type.Object(
   { date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'The date as stored (YYYY-MM-DD), even outside the accepted range' }) },
   { additionalProperties: false },
 );
-const Year = Type.Integer({ minimum: CALENDAR_MIN_YEAR, maximum: CALENDAR_MAX_YEAR });
-const YearQuery = Type.Object({ year: Type.Optional(Year) }, { additionalProperties: false });
+export const Year = Type.Integer({ minimum: CALENDAR_MIN_YEAR, maximum: CALENDAR_MAX_YEAR });
+export const YearQuery = Type.Object({ year: Type.Optional(Year) }, { additionalProperties: false });
 const RANGE = `Dates, instants and years are accepted from ${CALENDAR_MIN_YEAR}-01-01 to ${CALENDAR_MAX_YEAR}-12-31 (Asia/Ho_Chi_Minh); outside, or when the due instant would fall outside, 400 CALENDAR_OUT_OF_RANGE.`;
 
-const localYear = (now: Date) => new Date(now.getTime() + VN_UTC_OFFSET_MINUTES * 60_000).getUTCFullYear();
+export const localYear = (now: Date) => new Date(now.getTime() + VN_UTC_OFFSET_MINUTES * 60_000).getUTCFullYear();
 
 export const calendarRoutes = [
   defineRoute({
@@ -170,10 +174,7 @@ export const calendarRoutes = [
     description: `For a schedule not shipped with idesk yet, or a local decision: days off and make-up Saturdays. ${RANGE}`,
     auth: ['admin'],
     params: DateParams,
-    body: Type.Object(
-      { kind: Type.Union([Type.Literal('holiday'), Type.Literal('workday')]), name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
-      { additionalProperties: false },
-    ),
+    body: OverrideBody,
     response: { status: 200, schema: Override, description: 'The override' },
     errors: [400, 401, 403],
     errorCodes: { 400: ['INVALID_DATE'] },

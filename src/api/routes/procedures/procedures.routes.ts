@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { addProcedureRules, createProcedure, getProcedure, listProcedures } from '../../../domain/procedures/procedures.service.ts';
+import { addProcedureRules, createProcedure, getProcedure, listProcedures, setProcedureActive } from '../../../domain/procedures/procedures.service.ts';
 import { idempotentTransaction } from '../../../domain/idempotency/idempotency.ts';
 import { defineRoute } from '../../route.ts';
 import { IdParams } from '../../schemas/common.ts';
-import { NewProcedureBody, Procedure, ProcedureRulesBody } from './procedures.schema.ts';
+import { NewProcedureBody, Procedure, ProcedureChangeBody, ProcedureRulesBody } from './procedures.schema.ts';
 
 export const procedureRoutes = [
   defineRoute({
@@ -58,5 +58,18 @@ export const procedureRoutes = [
     response: { status: 200, schema: Procedure, description: 'The procedure' },
     errors: [400, 401, 404],
     handler: ({ params, deps }) => getProcedure(deps.db, params.id, deps.clock()),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/procedures/:id',
+    tag: 'procedures',
+    summary: 'Open or close a procedure to new dossiers (admin)',
+    description: 'An inactive procedure is neither offered on the portal nor received at the counter; dossiers already received go on. Audited as PROCEDURE_ACTIVATED or PROCEDURE_DEACTIVATED.',
+    auth: ['admin'],
+    params: IdParams,
+    body: ProcedureChangeBody,
+    response: { status: 200, schema: Procedure, description: 'The procedure' },
+    errors: [400, 401, 403, 404],
+    handler: ({ params, body, principal, deps }) => setProcedureActive(deps.db, { kind: 'user', id: principal.userId }, params.id, body.active, deps.clock()),
   }),
 ];

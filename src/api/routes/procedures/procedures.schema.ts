@@ -86,3 +86,8 @@ export const Procedure = Type.Object(
   { id: Id, code: Type.String(), name: Type.String(), departmentId: Id, active: Type.Boolean(), createdAt: Instant, rules: ProcedureRules },
   { additionalProperties: false, title: 'Procedure' },
 );
+
+export const ProcedureChangeBody = Type.Object(
+  { active: Type.Boolean({ description: 'Whether new dossiers may be submitted and received under it' }) },
+  { additionalProperties: false },
+);
