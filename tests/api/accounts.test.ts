@@ -176,6 +176,8 @@ describe('API tokens, admin routes and duplicates', () => {
       { template: 'post /api/users/:id/password', method: 'post', path: () => `/api/users/${w.specialist2.id}/password`, body: () => ({}), ok: 200 },
       { template: 'post /api/admin/backups', method: 'post', path: () => '/api/admin/backups', ok: 202 },
       { template: 'get /api/admin/backups', method: 'get', path: () => '/api/admin/backups', ok: 200 },
+      { template: 'patch /api/departments/:id', method: 'patch', path: () => `/api/departments/${w.departmentId}`, body: () => ({ name: 'Phòng Quản lý thương mại' }), ok: 200 },
+      { template: 'patch /api/procedures/:id', method: 'patch', path: () => `/api/procedures/${w.procedures.noFee.id}`, body: () => ({ active: true }), ok: 200 },
     ];
 
     function send(c: Case, options: RequestOptions): Promise<Answer> {
