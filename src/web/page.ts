@@ -16,8 +16,11 @@ import { renderPage } from './render.ts';
 
 type Maybe<T extends TSchema | undefined> = T extends TSchema ? Static<T> : undefined;
 
-/** What a page handler answers: a page to show (with its status), or where to go next (303 See Other). */
-export type PageResult = { view: VNode; status?: number } | { redirect: string };
+/**
+ * What a page handler answers: a page to show (with its status), where to go next (303 See Other), or
+ * `sent` when the handler answered itself (a file download streamed to `ctx`).
+ */
+export type PageResult = { view: VNode; status?: number } | { redirect: string } | { sent: true };
 
 export interface PageInput<P extends TSchema | undefined, Auth> {
   params: Maybe<P>;
@@ -25,6 +28,11 @@ export interface PageInput<P extends TSchema | undefined, Auth> {
   query: Record<string, string>;
   /** A posted form's fields (first value of each), the anti-forgery token already checked and removed. */
   form: Record<string, string>;
+  /**
+   * Whether a token sent with a multipart form is this request's anti-forgery token. A `multipart` page
+   * reads its own body and must call it before it keeps any file (the other pages are checked for it).
+   */
+  csrfOk(sent: string | undefined): boolean;
   principal: Auth;
   page: PageContext;
   ctx: Koa.Context;
@@ -46,6 +54,11 @@ export interface PageDef<P extends TSchema | undefined = undefined, A extends 'p
   /** Ends or changes credentials: cached principals are dropped (as on the API). */
   changesCredentials?: boolean;
   params?: P;
+  /**
+   * The form is multipart/form-data (uploads): it is left unread for the handler to stream, and the
+   * handler checks the anti-forgery field with `csrfOk` before it keeps any file.
+   */
+  multipart?: boolean;
   handler(input: PageInput<P, A extends 'public' ? Principal | null : Principal>): Promise<PageResult>;
 }
 
@@ -151,7 +164,7 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void 
         }
       }
       let form: Record<string, string> = {};
-      if (def.method === 'post') {
+      if (def.method === 'post' && !def.multipart) {
         form = await readForm(ctx, deps.config.bodyLimitBytes);
         // Before anything else is read or done: a forged or stale form changes nothing.
         if (!csrfMatches(ctx, kind, form[CSRF_FIELD])) {
@@ -178,12 +191,18 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void 
         params: params as Maybe<TSchema>,
         query: firstValues(Object.entries(ctx.query)),
         form,
+        csrfOk: (sent) => {
+          const ok = csrfMatches(ctx, kind, sent);
+          if (!ok) (ctx.state.logger ?? deps.logger).warn({ event: 'CSRF_REFUSED', path: ctx.path, userId: principal?.userId ?? null }, 'form refused: anti-forgery token missing or wrong');
+          return ok;
+        },
         principal: principal as Principal,
         page,
         ctx,
         deps,
       });
       if (def.changesCredentials) deps.principals.clear();
+      if ('sent' in result) return;
       if ('redirect' in result) {
         ctx.status = 303;
         ctx.redirect(result.redirect);

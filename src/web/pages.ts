@@ -3,11 +3,12 @@ import type { AppDeps } from '../api/deps.ts';
 import { authPages } from './auth/auth.pages.tsx';
 import { dossierPages } from './dossiers/dossier.pages.tsx';
 import { mountPage, type AnyPageDef } from './page.ts';
+import { portalPages } from './portal/portal.pages.tsx';
 import { mountStatic } from './static.ts';
 import { workspacePages } from './workspace/workspace.pages.tsx';
 
 /** Every page, by area; the counter, portal and admin areas add their lists here. */
-export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages];
+export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages, ...portalPages];
 
 /** Mounts the static files and every page on the app's router. */
 export function mountWeb(router: Router, deps: AppDeps): void {
