@@ -102,7 +102,7 @@ async function uploadKinds(deps: AppDeps, code: string, secret: string): Promise
 /** Whether the applicant uploaded papers since the last supplement request: SUPPLEMENT may then go without a new file. */
 function suppliedSinceRequest(dossier: PublicDossierView, papers: DossierPapers): boolean {
   const request = [...dossier.timeline].reverse().find((e) => e.type === 'REQUEST_SUPPLEMENT');
-  return Boolean(request) && papers.items.some((p) => p.attachedBy.kind === 'applicant' && p.attachedAt >= (request as { at: string }).at);
+  return Boolean(request) && papers.items.some((p) => p.attachedBy.kind === 'applicant' && p.attachedAt > (request as { at: string }).at);
 }
 
 async function trackingView(
