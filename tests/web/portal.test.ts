@@ -256,6 +256,43 @@ describe('tracking a completed dossier on a phone', () => {
   }, 120_000);
 });
 
+describe('refused submissions', () => {
+  it('a forged form (no or a wrong anti-forgery token) is 403 and stores nothing; a file over the limit comes back with the form', async () => {
+    const small = await startTestApp({ env: { IDESK_UPLOAD_MAX_BYTES: '2048' } });
+    try {
+      const sw = await buildWorld(small);
+      const proc = await buildProcedure(small, sw.departmentId, { requiredPapers: REQUIRED, hasFee: false });
+      const p = await newPerson(browser, small.url);
+      await p.page.goto(`/thu-tuc/${proc.id}/nop-ho-so`);
+      const token = await p.page.locator('input[name=_csrf]').inputValue();
+      const before = await fingerprint(small.deps.db);
+      const files = () => listStore(small.deps.config.filesDir);
+      const storeBefore = files();
+      const paper = { name: 'don.pdf', mimeType: 'application/pdf', buffer: pdfWith('forged') };
+      for (const csrf of [undefined, `${token.slice(0, -1)}0`]) {
+        const multipart = { ...(csrf === undefined ? {} : { _csrf: csrf }), name: 'Kẻ giả mạo', 'giay-to-don-de-nghi': paper };
+        const res = await p.context.request.post(`/thu-tuc/${proc.id}/nop-ho-so`, { multipart, maxRedirects: 0 });
+        expect(res.status(), String(csrf)).toBe(403);
+      }
+      expect(await fingerprint(small.deps.db)).toEqual(before);
+      expect(files()).toEqual(storeBefore);
+
+      // Over the limit: 413, the typed name back in the form, the reason beside the file, nothing kept.
+      const big = { name: 'scan lớn.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([pdfWith('big'), Buffer.alloc(4096, 0x20)]) };
+      const res = await p.context.request.post(`/thu-tuc/${proc.id}/nop-ho-so`, { multipart: { _csrf: token, name: 'Hộ kinh doanh Trần Thị Bình', 'giay-to-don-de-nghi': big }, maxRedirects: 0 });
+      expect(res.status()).toBe(413);
+      const html = await res.text();
+      expect(html).toContain('value="Hộ kinh doanh Trần Thị Bình"');
+      expect(html).toContain('Tệp “scan lớn.pdf” lớn hơn mức cho phép');
+      expect(await fingerprint(small.deps.db)).toEqual(before);
+      expect(files()).toEqual(storeBefore);
+      await p.context.close();
+    } finally {
+      await small.close();
+    }
+  }, 120_000);
+});
+
 describe('throttling the tracking form', () => {
   it('refuses tries over the public API’s per-address budget with 429', async () => {
     const small = await startTestApp({ env: { PUBLIC_SUBMIT_PER_IP_PER_MINUTE: '3' } });

@@ -58,7 +58,7 @@ export function uploadProblem(err: DomainError, limits: AppDeps['config']['uploa
  * (receiveMultipart); a file input names its paper's kind, which must be one of `kinds`. Any refusal
  * leaves no temporary file and answers with the typed text, for the form to come back filled in.
  * On success the caller owns the temporary files (attachPapers consumes them; {@link discardUploads} otherwise).
- * @throws ForbiddenError CSRF_REFUSED for a forged or stale form; UnsupportedMediaTypeError for another body.
+ * @throws ForbiddenError FORBIDDEN for a forged or stale form; UnsupportedMediaTypeError for another body.
  */
 export async function readPortalForm(ctx: Koa.Context, deps: AppDeps, csrfOk: (sent: string | undefined) => boolean, kinds: readonly string[]): Promise<PortalForm> {
   const store = fileStoreAt(deps.config.filesDir);
@@ -75,7 +75,7 @@ export async function readPortalForm(ctx: Koa.Context, deps: AppDeps, csrfOk: (s
       {
         beforeFiles: (fields) => {
           seen = fields;
-          if (!csrfOk(fields.find((f) => f.name === CSRF_FIELD)?.value)) throw new ForbiddenError('CSRF_REFUSED', 'The anti-forgery token is missing or wrong');
+          if (!csrfOk(fields.find((f) => f.name === CSRF_FIELD)?.value)) throw new ForbiddenError('FORBIDDEN', 'The anti-forgery token is missing or wrong');
         },
       },
     );

@@ -453,7 +453,8 @@ export function TrackingView(props: TrackingViewProps) {
       <section class="panel" aria-labelledby="giay-to">
         <h2 id="giay-to">Giấy tờ và kết quả</h2>
         <PaperList papers={papers} code={dossier.code} />
-        {papers.checklist.length > 0 && (
+        {/* While the applicant may still add papers, what is missing; afterwards the agency's check has spoken. */}
+        {papers.checklist.length > 0 && uploadKinds.length > 0 && (
           <>
             <h3>Thành phần hồ sơ theo quy định</h3>
             <Checklist papers={papers} />
