@@ -22,6 +22,16 @@ export interface UploadedFile {
   temp: TempFile;
 }
 
+/** What a caller may check while the body streams in. */
+export interface MultipartOptions {
+  /**
+   * Called with the text fields received so far (the live list: later fields join it) before the first
+   * file is written, or at the end when no file came; what it throws refuses the request. A form puts its
+   * anti-forgery field first, so a forged upload is refused before any byte of a file is stored.
+   */
+  beforeFiles?(fields: MultipartBody['fields']): void;
+}
+
 export interface MultipartBody {
   /** Text fields in the order they came. */
   fields: Array<{ name: string; value: string }>;
@@ -83,6 +93,7 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
   const tasks: Array<Promise<void>> = [];
   let failure: Error | null = null;
   let parsed = false;
+  let checked = !options.beforeFiles;
 
   return new Promise<MultipartBody>((resolve, reject) => {
     const settle = async () => {
@@ -108,18 +119,36 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
         void settle();
       }
     };
+    /** Runs the caller's check once; false when it refused the request. */
+    const check = (): boolean => {
+      if (checked) return true;
+      checked = true;
+      try {
+        options.beforeFiles?.(fields);
+        return true;
+      } catch (err) {
+        fail(err as Error);
+        return false;
+      }
+    };
     parser.on('file', (field, stream, info) => {
       // The stream may fail (a body cut short) before the store reads it: that error reaches the store's
       // pipeline through the stream's state, never as an unhandled event.
       stream.on('error', () => undefined);
-      if (failure || (options.skipEmptyFileInputs && !info.filename)) {
+      if (failure || !check()) {
+        stream.resume();
+        return;
+      }
+      // A browser sends a file input left empty as a part with no filename and no bytes: no paper (always
+      // skipped; `skipEmptyFileInputs` says so explicitly for the pages).
+      if (!info.filename) {
         stream.resume();
         return;
       }
       // A name is metadata, never a path: one that names directories is an attack or a broken client.
       if (/[/\\]/.test(info.filename ?? '')) {
         stream.resume();
-        fail(new ValidationError('INVALID_FILE_NAME', 'Send the file’s name, not a path (no / or \\)', { file: (info.filename ?? '').slice(0, 200) }));
+        fail(new ValidationError('INVALID_FILE_NAME', 'Send the file’s name, not a path (no / or \\)', { file: (info.filename ?? '').slice(0, 200), field }));
         return;
       }
       const name = cleanFileName(info.filename ?? '');
@@ -159,6 +188,8 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
     parser.on('partsLimit', () => fail(new PayloadTooLargeError('TOO_MANY_FIELDS', `At most ${limits.maxFiles + limits.maxFields} parts per request`, { limit: limits.maxFiles + limits.maxFields })));
     parser.on('error', (err: Error) => fail(new ValidationError('MALFORMED_MULTIPART', `The multipart body could not be read: ${err.message}`)));
     parser.on('close', () => {
+      if (parsed) return;
+      check();
       if (parsed) return;
       parsed = true;
       void settle();

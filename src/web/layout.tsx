@@ -14,7 +14,11 @@ interface NavItem {
 /** The navigation a user gets: only what their roles may open. */
 function navFor(page: PageContext): NavItem[] {
   const p = page.principal;
-  if (!p) return [];
+  // A citizen (no login): the public portal.
+  if (!p) return [
+    { href: '/thu-tuc', label: 'Thủ tục hành chính' },
+    { href: '/tra-cuu', label: 'Tra cứu hồ sơ' },
+  ];
   if (p.mustChangePassword) return [{ href: '/password', label: 'Đổi mật khẩu' }];
   const items: NavItem[] = [];
   if (hasRole(p, ...DOSSIER_ROLES)) {

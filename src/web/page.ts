@@ -16,8 +16,11 @@ import { renderPage } from './render.ts';
 
 type Maybe<T extends TSchema | undefined> = T extends TSchema ? Static<T> : undefined;
 
-/** What a page handler answers: a page to show (with its status), or where to go next (303 See Other). */
-export type PageResult = { view: VNode; status?: number } | { redirect: string };
+/**
+ * What a page handler answers: a page to show (with its status), where to go next (303 See Other), or
+ * `sent` when the handler answered itself (a file download streamed to `ctx`).
+ */
+export type PageResult = { view: VNode; status?: number } | { redirect: string } | { sent: true };
 
 export interface PageInput<P extends TSchema | undefined, Auth> {
   params: Maybe<P>;
@@ -25,6 +28,11 @@ export interface PageInput<P extends TSchema | undefined, Auth> {
   query: Record<string, string>;
   /** A posted form's fields (first value of each), the anti-forgery token already checked and removed. */
   form: Record<string, string>;
+  /**
+   * Whether a token sent with a multipart form is this request's anti-forgery token. A `multipart` page
+   * reads its own body and must call it before it keeps any file (the other pages are checked for it).
+   */
+  csrfOk(sent: string | undefined): boolean;
   principal: Auth;
   page: PageContext;
   ctx: Koa.Context;
@@ -52,6 +60,7 @@ export interface PageDef<P extends TSchema | undefined = undefined, A extends 'p
    * A form with files (multipart/form-data): the body is left unread for the handler, which reads it
    * with `readMultipartForm` (multipart-form.ts) — that checks the anti-forgery token before anything is
    * done with the form; the files read meanwhile wait in the store's tmp folder and are removed.
+   * (Or the handler streams it itself and checks the anti-forgery field with `csrfOk` before it keeps a file.)
    */
   multipart?: boolean;
   handler(input: PageInput<P, A extends 'public' ? Principal | null : Principal>): Promise<PageResult>;
@@ -207,6 +216,11 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void 
         params: params as Maybe<TSchema>,
         query: firstValues(Object.entries(ctx.query)),
         form,
+        csrfOk: (sent) => {
+          const ok = csrfMatches(ctx, kind, sent);
+          if (!ok) (ctx.state.logger ?? deps.logger).warn({ event: 'CSRF_REFUSED', path: ctx.path, userId: principal?.userId ?? null }, 'form refused: anti-forgery token missing or wrong');
+          return ok;
+        },
         principal: principal as Principal,
         page,
         ctx,
@@ -214,6 +228,7 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void 
         csrfKind: kind,
       });
       if (def.changesCredentials) deps.principals.clear();
+      if ('sent' in result) return;
       if ('redirect' in result) {
         ctx.status = 303;
         ctx.redirect(result.redirect);
