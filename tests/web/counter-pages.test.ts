@@ -211,7 +211,22 @@ describe('the counter', () => {
     expect(await clerk.page.locator('article.slip tbody tr').count()).toBeGreaterThanOrEqual(5);
     await checkPage(clerk.page, 'tracking-sheet-print-view');
 
-    for (const p of [clerk, lead, specialist, director]) await p.context.close();
+    // The citizen, on a phone, with the code and the secret printed on the receipt: completed, and the
+    // licence the clerk attached is theirs to download.
+    const citizen = await person(PHONE);
+    await citizen.page.goto(`/tra-cuu?ma=${encodeURIComponent(row.code)}`);
+    await citizen.page.getByLabel('Mã bí mật tra cứu').fill(secret);
+    await navigating(citizen.page, () => citizen.page.getByRole('button', { name: 'Tra cứu' }).click());
+    const tracked = (await citizen.page.locator('main').textContent()) ?? '';
+    expect(tracked).toContain(row.code);
+    expect(tracked).toContain('Đã trả kết quả');
+    await checkPage(citizen.page, 'counter-dossier-tracked-phone');
+    const [licence] = await Promise.all([citizen.page.waitForEvent('download'), citizen.page.getByRole('link', { name: 'Tải kết quả: Giấy phép bán lẻ rượu.pdf' }).click()]);
+    expect(licence.suggestedFilename()).toBe('Giấy phép bán lẻ rượu.pdf');
+    expect(fs.readFileSync(await licence.path())).toEqual(pdfWith(`giay-phep-${id}`));
+    expect(citizen.urls.filter((u) => u.includes(secret))).toEqual([]);
+
+    for (const p of [clerk, lead, specialist, director, citizen]) await p.context.close();
   }, 2 * SLOW);
 
   it('a refused upload at intake says why beside the file, keeps what was typed, and leaves no dossier, paper or file', async () => {

@@ -38,10 +38,8 @@ afterAll(async () => {
 /** A person's browser, recording every URL it asks for (the secret must be in none). */
 async function person(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; urls: string[] }> {
   const p = await newPerson(browser, app.url, viewport);
-  const urls: string[] = [];
-  p.page.on('request', (r) => urls.push(r.url()));
   expect(p.blocked).toEqual([]);
-  return { context: p.context, page: p.page, urls };
+  return { context: p.context, page: p.page, urls: p.urls };
 }
 
 function storeFiles(): string[] {

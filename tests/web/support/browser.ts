@@ -42,7 +42,7 @@ export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
 
 /** A browser context (its own cookies: one person) that may reach only the test server; anything else is aborted. */
-export async function newPerson(browser: Browser, baseUrl: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; blocked: string[] }> {
+export async function newPerson(browser: Browser, baseUrl: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; blocked: string[]; urls: string[] }> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   const blocked: string[] = [];
   await context.route('**/*', (route) => {
@@ -52,7 +52,10 @@ export async function newPerson(browser: Browser, baseUrl: string, viewport = DE
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
-  return { context, page, blocked };
+  // Every address the page asked for, so that a test can show a secret went in none.
+  const urls: string[] = [];
+  page.on('request', (r) => urls.push(r.url()));
+  return { context, page, blocked, urls };
 }
 
 /** An axe-core scan of the page as it is: no serious or critical violation. */
