@@ -254,6 +254,63 @@ describe('tracking a completed dossier on a phone', () => {
   }, 120_000);
 });
 
+describe('a submission sent twice', () => {
+  it('makes one dossier with its papers once, and both answers show the same code and secret, which tracks it', async () => {
+    const citizen = await person();
+    const { page } = citizen;
+    await page.goto(`/thu-tuc/${procedure.id}/nop-ho-so`);
+    const form = page.locator(`form[action="/thu-tuc/${procedure.id}/nop-ho-so"]`);
+    const hidden = Object.fromEntries(await form.locator('input[type=hidden]').evaluateAll((els) => els.map((e) => [(e as HTMLInputElement).name, (e as HTMLInputElement).value])));
+    expect(hidden.submissionKey).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    const multipart = {
+      ...hidden,
+      name: 'Hộ kinh doanh Trần Thị Bình',
+      phone: '0912 345 678',
+      subject: 'Cấp giấy phép bán lẻ rượu',
+      [`giay-to-${REQUIRED[0]!.code}`]: { name: 'don.pdf', mimeType: 'application/pdf', buffer: pdfWith('don-hai-lan') },
+    };
+    const count = async (table: string) => Number((await app.deps.db(table).count({ n: '*' }).first())?.n);
+    const [dossiersBefore, papersBefore] = [await count('dossiers'), await count('dossier_papers')];
+    const answers: { code: string; secret: string }[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await citizen.context.request.post(`/thu-tuc/${procedure.id}/nop-ho-so`, { multipart });
+      expect(res.status()).toBe(200);
+      const html = await res.text();
+      answers.push({ code: /H37\.26-\d{6}-\d{4}/.exec(html)?.[0] ?? '', secret: /id="tracking-secret">([^<]+)</.exec(html)?.[1] ?? '' });
+    }
+    expect(answers[0]!.code).not.toBe('');
+    expect(answers[0]!.secret).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(await count('dossiers')).toBe(dossiersBefore + 1);
+    expect(await count('dossier_papers')).toBe(papersBefore + 1);
+
+    // The same form with other details is not a replay: refused, asking to submit anew, nothing made.
+    const edited = await citizen.context.request.post(`/thu-tuc/${procedure.id}/nop-ho-so`, { multipart: { ...multipart, name: 'Hộ kinh doanh Lê Văn Cường' } });
+    expect(edited.status()).toBe(409);
+    expect(await edited.text()).toContain('đã được dùng để nộp một hồ sơ khác');
+    expect(await count('dossiers')).toBe(dossiersBefore + 1);
+
+    // Another browser, the same form key: another secret, another dossier.
+    const other = await person();
+    await other.page.goto(`/thu-tuc/${procedure.id}/nop-ho-so`);
+    const otherCsrf = await other.page.locator('input[name=_csrf]').inputValue();
+    const res = await other.context.request.post(`/thu-tuc/${procedure.id}/nop-ho-so`, { multipart: { ...multipart, _csrf: otherCsrf } });
+    expect(res.status()).toBe(200);
+    expect(/id="tracking-secret">([^<]+)</.exec(await res.text())?.[1]).not.toBe(answers[0]!.secret);
+    expect(await count('dossiers')).toBe(dossiersBefore + 2);
+    await other.context.close();
+
+    // The secret shown tracks the dossier.
+    await citizen.context.clearCookies();
+    await page.goto(`/tra-cuu?ma=${answers[0]!.code}`);
+    await page.getByLabel('Mã bí mật tra cứu').fill(answers[0]!.secret);
+    await navigating(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
+    expect(new URL(page.url()).pathname).toBe(`/tra-cuu/${answers[0]!.code}`);
+    expect(await page.locator('main').textContent()).toContain('don.pdf');
+    await citizen.context.close();
+  }, 120_000);
+});
+
 describe('refused submissions', () => {
   it('a forged form (no or a wrong anti-forgery token) is 403 and stores nothing; a file over the limit comes back with the form', async () => {
     const small = await startTestApp({ env: { IDESK_UPLOAD_MAX_BYTES: '2048' } });

@@ -159,9 +159,13 @@ export async function submitOnlineDossier(
   deps: DossierDeps,
   input: NewDossier,
   idempotency?: IdempotentRequest,
+  /**
+   * The applicant's tracking secret when the caller derives it (the portal derives it from the browser and
+   * the form, so that a replayed submission can show it again); a fresh random one otherwise.
+   */
+  trackingSecret: string = randomToken(18),
 ): Promise<StoredResponse<PublicDossierView & { trackingSecret?: string }>> {
   const now = deps.clock();
-  const trackingSecret = randomToken(18);
   const calendar = await deps.calendar.current();
   const record = dossierRecordType(deps);
   let created: string | null = null;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type Koa from 'koa';
 import { dossierDeps, type AppDeps } from '../../api/deps.ts';
@@ -10,8 +11,11 @@ import { submitOnlineDossier, type NewDossier } from '../../domain/dossiers/doss
 import { attachPapers, listPapers, openPaper, prepareAttach, type DossierPapers } from '../../domain/dossiers/dossier-papers.ts';
 import type { PublicDossierView } from '../../domain/dossiers/dossier-presenter.ts';
 import { ConflictError, DomainError, InvalidTransitionError, NotFoundError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
+import { requestHash, type IdempotentRequest } from '../../domain/idempotency/idempotency.ts';
 import { getProcedure, listProcedures, type ProcedureView } from '../../domain/procedures/procedures.service.ts';
 import { contentDisposition } from '../../files/file-name.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { ANON_COOKIE } from '../csrf.ts';
 import { formErrorsOf, vietnameseProblem } from '../form-errors.ts';
 import { definePage, type PageResult } from '../page.ts';
 import type { PageContext } from '../page-context.ts';
@@ -123,6 +127,21 @@ async function trackingView(
   });
 }
 
+const SUBMISSION_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * What makes a submission happen once. A citizen presses the button twice, or reloads the answer: the
+ * browser shows the answer to the last request, so a replay must show the same dossier and the same
+ * secret — but only the secret's hash is stored. The secret is therefore derived from what only this
+ * browser holds: its random HttpOnly form cookie (the anti-forgery check has just required it) and the
+ * form's random key. Another browser, or another form, gets another secret and another dossier.
+ */
+function submissionOf(ctx: Koa.Context, key: string, hash: string): { idempotency: IdempotentRequest; secret: string } {
+  const browser = ctx.cookies.get(ANON_COOKIE) ?? randomToken(24);
+  const secret = createHash('sha256').update(`portal-tracking-secret:${browser}:${key}`).digest().subarray(0, 18).toString('base64url');
+  return { idempotency: { scope: `public:portal:${sha256Hex(browser).slice(0, 32)}`, key, requestHash: hash }, secret };
+}
+
 const DONE_NOTICES: Record<string, { title: string; text: string }> = {
   'bo-sung': { title: 'Đã gửi bổ sung hồ sơ', text: 'Bộ phận Một cửa đã nhận phần bổ sung và sẽ tiếp tục giải quyết hồ sơ.' },
   'tai-len': { title: 'Đã tải lên giấy tờ', text: 'Các giấy tờ đã được thêm vào hồ sơ.' },
@@ -150,7 +169,7 @@ export const portalPages = [
     path: '/thu-tuc/:id/nop-ho-so',
     auth: 'public',
     params: IdParams,
-    handler: async ({ params, page, deps }) => ({ view: SubmitFormView({ page, procedure: await offeredProcedure(deps, params.id) }) }),
+    handler: async ({ params, page, deps }) => ({ view: SubmitFormView({ page, procedure: await offeredProcedure(deps, params.id), submissionKey: randomToken(16) }) }),
   }),
   definePage({
     method: 'post',
@@ -173,8 +192,10 @@ export const portalPages = [
       deps.limiters.publicSubmit.hit(ctx.ip);
       const kinds = [...procedure.rules.requiredPapers.map((p) => p.code), 'other'];
       const read = await readPortalForm(ctx, deps, csrfOk, kinds);
-      if (!read.ok) return { view: SubmitFormView({ page, procedure, values: read.fields, upload: read.error }), status: read.error.status };
+      const keyOf = (fields: Record<string, string>) => (SUBMISSION_KEY.test(fields.submissionKey ?? '') ? (fields.submissionKey as string) : randomToken(16));
+      if (!read.ok) return { view: SubmitFormView({ page, procedure, values: read.fields, upload: read.error, submissionKey: keyOf(read.fields) }), status: read.error.status };
       const { fields, uploads } = read;
+      const submissionKey = keyOf(fields);
       let handedOver = false;
       try {
         const input = newDossierFrom(procedure.id, fields);
@@ -186,15 +207,24 @@ export const portalPages = [
           errors = submissionErrors(err);
         }
         if (procedure.rules.requiredPapers.length > 0 && uploads.length === 0) errors.papers = 'Hãy đính kèm các giấy tờ trong thành phần hồ sơ.';
-        if (Object.keys(errors).length > 0) return { view: SubmitFormView({ page, procedure, values: fields, errors }), status: 400 };
+        if (Object.keys(errors).length > 0) return { view: SubmitFormView({ page, procedure, values: fields, errors, submissionKey }), status: 400 };
 
         const dd = dossierDeps(deps);
-        const answer = await submitOnlineDossier(dd, input);
+        const { idempotency, secret } = submissionOf(ctx, submissionKey, requestHash('POST', `/thu-tuc/${procedure.id}/nop-ho-so`, input));
+        let answer;
+        try {
+          answer = await submitOnlineDossier(dd, input, idempotency, secret);
+        } catch (err) {
+          if (!(err instanceof ConflictError && err.code === 'IDEMPOTENCY_KEY_REUSED')) throw err;
+          // The same form sent again with other details (edited after going back): not the same dossier.
+          const form = 'Biểu mẫu này đã được dùng để nộp một hồ sơ khác. Hãy kiểm tra lại thông tin rồi bấm “Nộp hồ sơ” để nộp hồ sơ mới.';
+          return { view: SubmitFormView({ page, procedure, values: fields, upload: { input: null, message: form, status: 409 }, submissionKey: randomToken(16) }), status: 409 };
+        }
         const dossier = answer.body;
-        const secret = dossier.trackingSecret as string;
         const target = applicantTarget(dossier.code, secret);
         let attachFailed = false;
-        if (uploads.length > 0) {
+        // A replay (the button pressed twice, the answer reloaded) attaches nothing more: the first did.
+        if (uploads.length > 0 && !answer.replayed) {
           handedOver = true;
           try {
             await attachPapers(dd, target, uploads);

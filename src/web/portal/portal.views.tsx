@@ -125,6 +125,8 @@ export interface SubmitFormProps {
   errors?: Record<string, string>;
   /** A refused upload: why, and which paper's input (null: the form as a whole). */
   upload?: UploadProblem | null;
+  /** The form's own key: a second press of the button (or a reload of the answer) submits it once. */
+  submissionKey: string;
 }
 
 function FileInput({ name, label, hint, error, required }: { name: string; label: string; hint?: string; error?: string; required?: boolean }) {
@@ -148,7 +150,7 @@ function FileInput({ name, label, hint, error, required }: { name: string; label
  * one for other papers. After a refusal the typed details come back; the files must be chosen again (a
  * browser never refills a file input), which the notice says.
  */
-export function SubmitFormView({ page, procedure, values = {}, errors = {}, upload }: SubmitFormProps) {
+export function SubmitFormView({ page, procedure, values = {}, errors = {}, upload, submissionKey }: SubmitFormProps) {
   const v = (name: string) => values[name] ?? '';
   const hasErrors = Object.keys(errors).length > 0 || upload;
   return (
@@ -164,6 +166,7 @@ export function SubmitFormView({ page, procedure, values = {}, errors = {}, uplo
       )}
       <form method="post" action={`/thu-tuc/${procedure.id}/nop-ho-so`} enctype="multipart/form-data" novalidate>
         <CsrfField token={page.csrf} />
+        <input type="hidden" name="submissionKey" value={submissionKey} />
         <fieldset>
           <legend>Người nộp hồ sơ</legend>
           <Field name="name" label="Họ tên cá nhân hoặc tên tổ chức" value={v('name')} error={errors.name} required autocomplete="name" maxLength={200} />
