@@ -311,6 +311,38 @@ describe('a submission sent twice', () => {
   }, 120_000);
 });
 
+describe('withdrawing', () => {
+  it('the applicant withdraws from the tracking page with a reason; an empty reason is refused beside the field, changing nothing', async () => {
+    const submitted = await w.http.post('/api/public/dossiers', { procedureId: procedure.id, applicant: APPLICANT, subject: 'Cấp giấy phép' });
+    expect(submitted.status).toBe(201);
+    const { code, trackingSecret: secret, id } = submitted.body as { code: string; trackingSecret: string; id: number };
+    const citizen = await person(PHONE);
+    const { page } = citizen;
+    await page.goto(`/tra-cuu?ma=${code}`);
+    await page.getByLabel('Mã bí mật tra cứu').fill(secret);
+    await navigating(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
+
+    await page.getByText('Tôi muốn rút hồ sơ này').click();
+    const before = await fingerprint(app.deps.db);
+    await navigating(page, () => page.getByRole('button', { name: 'Rút hồ sơ' }).click());
+    expect(await page.locator('#rut-reason-error').textContent()).toContain('lý do');
+    expect(await fingerprint(app.deps.db)).toEqual(before);
+    await checkPage(page, 'portal-withdraw-refused-phone');
+
+    await page.getByLabel('Lý do rút hồ sơ').fill('Doanh nghiệp đổi địa điểm kinh doanh, sẽ nộp lại sau.');
+    await navigating(page, () => page.getByRole('button', { name: 'Rút hồ sơ' }).click());
+    expect(await page.getByRole('status').first().textContent()).toContain('Đã rút hồ sơ');
+    const row = await app.deps.db('dossiers').where({ id }).first('state');
+    expect(row.state).toBe('withdrawn');
+    const last = await app.deps.db('events').where({ stream_type: 'dossier', stream_id: String(id) }).orderBy('seq', 'desc').first('type', 'actor_kind', 'payload');
+    expect([last.type, last.actor_kind]).toEqual(['WITHDRAW', 'applicant']);
+    expect(JSON.stringify(last.payload)).toContain('đổi địa điểm kinh doanh');
+    // Nothing more to withdraw.
+    expect(await page.getByText('Tôi muốn rút hồ sơ này').count()).toBe(0);
+    await citizen.context.close();
+  }, 120_000);
+});
+
 describe('refused submissions', () => {
   it('a forged form (no or a wrong anti-forgery token) is 403 and stores nothing; a file over the limit comes back with the form', async () => {
     const small = await startTestApp({ env: { IDESK_UPLOAD_MAX_BYTES: '2048' } });

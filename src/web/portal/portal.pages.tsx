@@ -145,6 +145,7 @@ function submissionOf(ctx: Koa.Context, key: string, hash: string): { idempotenc
 const DONE_NOTICES: Record<string, { title: string; text: string }> = {
   'bo-sung': { title: 'Đã gửi bổ sung hồ sơ', text: 'Bộ phận Một cửa đã nhận phần bổ sung và sẽ tiếp tục giải quyết hồ sơ.' },
   'tai-len': { title: 'Đã tải lên giấy tờ', text: 'Các giấy tờ đã được thêm vào hồ sơ.' },
+  rut: { title: 'Đã rút hồ sơ', text: 'Yêu cầu rút hồ sơ đã được ghi nhận; cơ quan dừng giải quyết hồ sơ.' },
 };
 
 export const portalPages = [
@@ -375,6 +376,44 @@ export const portalPages = [
       const slip = slipsOf(access.dossier).find((s) => s.number === params.number);
       if (!slip) throw new NotFoundError('NOT_FOUND', `No slip ${params.number}`);
       return { view: SlipView({ page, dossier: access.dossier, slip, agencyName: deps.config.agencyName }) };
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/tra-cuu/:code/rut-ho-so',
+    auth: 'public',
+    params: TrackParams,
+    /**
+     * The applicant asks to stop their dossier (Decree 118/2025/NĐ-CP Art. 21.2, online: DOMAIN §1.3):
+     * WITHDRAW through the public API's domain function, with the reason they give. Offered only while the
+     * machine allows it (no decision yet); a dossier that moved on meanwhile is shown as it is now.
+     */
+    handler: async ({ params, page, form, ctx, deps }): Promise<PageResult> => {
+      const access = await tracked(ctx, deps, params.code);
+      if ('redirect' in access) return access;
+      deps.limiters.publicSubmit.hit(ctx.ip);
+      const { dossier, secret } = access;
+      let body: ReturnType<typeof ApplicantEventBody.validate>;
+      try {
+        const version = /^[1-9][0-9]{0,9}$/.test(form.version ?? '') ? Number(form.version) : form.version;
+        body = ApplicantEventBody.validate({ type: 'WITHDRAW', version, reason: (form.reason ?? '').trim() });
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        const fields = formErrorsOf(err, 'body').fields;
+        const reason = form.reason?.trim() ? (fields.reason ?? vietnameseProblem(err.message)) : 'Hãy ghi lý do rút hồ sơ.';
+        const errors = { withdrawReason: reason };
+        return { view: await trackingView(deps, page, access, { errors, values: { withdrawReason: form.reason ?? '' } }), status: 400 };
+      }
+      try {
+        await fireApplicantEvent(dossierDeps(deps), dossier.code, secret, body);
+      } catch (err) {
+        if (!(err instanceof ConflictError || err instanceof InvalidTransitionError)) throw err;
+        const now = await tracked(ctx, deps, params.code);
+        if ('redirect' in now) return now;
+        const notice = { kind: 'error' as const, title: 'Hồ sơ vừa được cập nhật', text: 'Chưa rút được hồ sơ vì hồ sơ vừa thay đổi. Hãy xem lại tình trạng hồ sơ bên dưới.' };
+        return { view: await trackingView(deps, page, now, { notice }), status: err.status };
+      }
+      return { redirect: `${trackingPath(dossier.code)}?msg=rut` };
     },
   }),
   definePage({

@@ -492,6 +492,22 @@ export function TrackingView(props: TrackingViewProps) {
         </ol>
       </section>
 
+      {dossier.allowedEvents.includes('WITHDRAW') && (
+        <section class="panel" aria-labelledby="rut-ho-so">
+          <h2 id="rut-ho-so">Rút hồ sơ</h2>
+          <details open={Boolean(errors.withdrawReason)}>
+            <summary>Tôi muốn rút hồ sơ này</summary>
+            <p>Hồ sơ đã rút sẽ không được tiếp tục giải quyết. Muốn làm lại, cần nộp hồ sơ mới.</p>
+            <form method="post" action={`${path}/rut-ho-so`} novalidate>
+              <CsrfField token={page.csrf} />
+              <input type="hidden" name="version" value={String(dossier.version)} />
+              <Field name="reason" idPrefix="rut" label="Lý do rút hồ sơ" type="textarea" required maxLength={2000} value={(props.values ?? {}).withdrawReason} error={errors.withdrawReason} />
+              <button class="button-danger" type="submit">Rút hồ sơ</button>
+            </form>
+          </details>
+        </section>
+      )}
+
       <form class="inline-form" method="post" action={`${path}/thoat`}>
         <CsrfField token={page.csrf} />
         <button class="button-secondary" type="submit">Kết thúc tra cứu</button>
