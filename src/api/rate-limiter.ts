@@ -13,6 +13,15 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Refuses a key already over its limit, without counting this request. @throws TooManyRequestsError */
+  check(key: string): void {
+    const window = this.windows.get(key);
+    const now = this.now();
+    if (window && now - window.start < this.windowMs && window.count >= this.limit) {
+      throw this.tooMany(window, now);
+    }
+  }
+
   /** @throws TooManyRequestsError with `retryAfterSeconds` when the key is over its limit. */
   hit(key: string): void {
     const now = this.now();
@@ -25,9 +34,11 @@ export class RateLimiter {
       this.windows.set(key, window);
     }
     window.count++;
-    if (window.count > this.limit) {
-      const retryAfterSeconds = Math.ceil((window.start + this.windowMs - now) / 1000);
-      throw new TooManyRequestsError('TOO_MANY_REQUESTS', 'Too many attempts; wait a little and try again', { retryAfterSeconds });
-    }
+    if (window.count > this.limit) throw this.tooMany(window, now);
+  }
+
+  private tooMany(window: { start: number }, now: number): TooManyRequestsError {
+    const retryAfterSeconds = Math.ceil((window.start + this.windowMs - now) / 1000);
+    return new TooManyRequestsError('TOO_MANY_REQUESTS', 'Too many attempts; wait a little and try again', { retryAfterSeconds });
   }
 }

@@ -10,7 +10,7 @@ import { uploadPapers } from '../../../files/paper-upload.ts';
 import { dossierDeps, type AppDeps } from '../../deps.ts';
 import { defineRoute } from '../../route.ts';
 import { Id, IdParams } from '../../schemas/common.ts';
-import { CodeParams, SecretQuery, secretHeader, secretOf } from '../public/public.routes.ts';
+import { CodeParams, guessCounted, SecretQuery, secretHeader, secretOf } from '../public/public.routes.ts';
 import { DossierPapers, Paper } from './dossiers.schema.ts';
 
 const PaperParams = Type.Object({ id: Id, paperId: Id }, { additionalProperties: false });
@@ -140,8 +140,9 @@ export const paperRoutes = [
     query: SecretQuery,
     headers: [secretHeader],
     response: { status: 200, schema: DossierPapers, description: 'Papers and the checklist' },
-    errors: [400, 404],
-    handler: ({ params, query, deps, ctx }) => listPapers(dossierDeps(deps), { kind: 'applicant', code: params.code, secret: secretOf(ctx, query) }),
+    errorCodes: { 429: ['TOO_MANY_REQUESTS'] },
+    errors: [400, 404, 429],
+    handler: ({ params, query, deps, ctx }) => guessCounted(ctx, deps, () => listPapers(dossierDeps(deps), { kind: 'applicant', code: params.code, secret: secretOf(ctx, query) })),
   }),
   defineRoute({
     method: 'get',
@@ -153,8 +154,9 @@ export const paperRoutes = [
     query: SecretQuery,
     headers: [secretHeader],
     response: DOWNLOAD,
-    errorCodes: { 404: ['PAPER_NOT_FOUND'] },
-    errors: [400, 404],
-    handler: async ({ params, query, deps, ctx }) => send(ctx, await openPaper(dossierDeps(deps), { kind: 'applicant', code: params.code, secret: secretOf(ctx, query) }, params.paperId)),
+    errorCodes: { 404: ['PAPER_NOT_FOUND'], 429: ['TOO_MANY_REQUESTS'] },
+    errors: [400, 404, 429],
+    handler: async ({ params, query, deps, ctx }) =>
+      send(ctx, await guessCounted(ctx, deps, () => openPaper(dossierDeps(deps), { kind: 'applicant', code: params.code, secret: secretOf(ctx, query) }, params.paperId))),
   }),
 ];
