@@ -160,6 +160,30 @@ describe('headers', () => {
   });
 });
 
+describe('a page that fails', () => {
+  it('answers the Vietnamese 500 page with the request id and no trace of the error, and the service keeps answering', async () => {
+    const lead = new FormClient(app.url);
+    await lead.login(w.lead.username, w.lead.password);
+    expect((await lead.get('/workspace')).res.status).toBe(200);
+    // A real failure under the page: the table its notifications are read from is gone for a moment.
+    await app.deps.db.schema.renameTable('notifications', 'notifications_away');
+    try {
+      const failed = await lead.get('/workspace');
+      expect(failed.res.status).toBe(500);
+      expect(failed.res.headers.get('content-type')).toContain('text/html');
+      expect(failed.text).toContain('Lỗi hệ thống');
+      const requestId = failed.res.headers.get('x-request-id') as string;
+      expect(requestId).toBeTruthy();
+      expect(failed.text).toContain(requestId);
+      for (const leak of ['notifications', 'SQLITE', 'relation', 'Error:', '.ts:']) expect(failed.text).not.toContain(leak);
+    } finally {
+      await app.deps.db.schema.renameTable('notifications_away', 'notifications');
+    }
+    expect((await lead.get('/workspace')).res.status).toBe(200);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
+
 describe('the login page', () => {
   it('never sends anyone to another site after logging in', async () => {
     for (const bad of ['//evil.example/x', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)']) expect(safeNext(bad), bad).toBeNull();
