@@ -293,6 +293,10 @@ describe('the counter', () => {
     await clerk.page.goto('/counter/log-book');
     expect(await clerk.page.locator('main').textContent()).toContain(received.code);
     await checkPage(clerk.page, 'log-book');
+    // Each entry opens its dossier.
+    await navigating(clerk.page, () => clerk.page.getByRole('link', { name: received.code }).click());
+    expect(new URL(clerk.page.url()).pathname).toBe(`/dossiers/${received.id}`);
+    await clerk.page.goto('/counter/log-book');
     await clerk.page.goto('/counter/log-book?from=2026-03-05&to=2026-03-01');
     expect(await clerk.page.locator('#to-error').textContent()).toContain('Không được trước ngày bắt đầu');
     expect(await clerk.page.locator('#from').inputValue()).toBe('2026-03-05');

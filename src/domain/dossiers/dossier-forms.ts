@@ -215,6 +215,7 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
 
 export interface LogBookEntry {
   sequence: number;
+  dossierId: number;
   dossierCode: string;
   procedure: string;
   applicant: string;
@@ -252,7 +253,7 @@ export async function logBook(
     .andWhere('d.received_at', '<', end)
     .orderBy('d.received_at')
     .orderBy('d.id')
-    .select('d.code', 'p.name as procedure_name', 'd.applicant_name', 'd.applicant_phone', 'd.applicant_address', 'dep.name as department_name', 'd.received_at', 'd.due_at', 'd.rescheduled_due_at', 'e.at as returned_at', 'e.payload as return_payload');
+    .select('d.id', 'd.code', 'p.name as procedure_name', 'd.applicant_name', 'd.applicant_phone', 'd.applicant_address', 'dep.name as department_name', 'd.received_at', 'd.due_at', 'd.rescheduled_due_at', 'e.at as returned_at', 'e.payload as return_payload');
   if (filter.procedureId !== undefined) query.where('d.procedure_id', filter.procedureId);
   // A page at a time (one more row tells whether another page follows): a year of a busy province is
   // tens of thousands of entries, never one answer.
@@ -263,6 +264,7 @@ export async function logBook(
     const payload = r.return_payload ? (typeof r.return_payload === 'string' ? JSON.parse(r.return_payload) : r.return_payload) : null;
     return {
       sequence: skip + i + 1,
+      dossierId: r.id,
       dossierCode: r.code,
       procedure: r.procedure_name,
       applicant: r.applicant_name,

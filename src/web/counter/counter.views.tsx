@@ -220,7 +220,7 @@ export function LogBookView({ page, values, errors, items, pageNo, hasMore }: Lo
           empty="Không có hồ sơ nào được tiếp nhận trong khoảng ngày này."
           columns={[
             { header: 'STT', cell: (r) => r.sequence },
-            { header: 'Mã hồ sơ', cell: (r) => r.dossierCode, class: 'nowrap' },
+            { header: 'Mã hồ sơ', cell: (r) => <a href={`/dossiers/${r.dossierId}`}>{r.dossierCode}</a>, class: 'nowrap' },
             { header: 'Thủ tục', cell: (r) => r.procedure },
             { header: 'Tổ chức, cá nhân', cell: (r) => <>{r.applicant}{r.contact && <><br /><span class="muted">{r.contact}</span></>}</> },
             { header: 'Cơ quan giải quyết', cell: (r) => r.processingUnit },

@@ -128,6 +128,7 @@ export const dossierRoutes = [
           Type.Object(
             {
               sequence: Type.Integer(),
+              dossierId: Id,
               dossierCode: Type.String(),
               procedure: Type.String(),
               applicant: Type.String(),
