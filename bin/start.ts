@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     await Promise.all([closeServer(server, config.shutdownGraceMs), workers.stop()]);
     await deps.queues?.close();
     deps.redis?.disconnect();
+    await deps.listThreads?.close();
     await deps.db.destroy();
     await deps.databaseLock?.release();
     await redis?.stop();

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppDeps } from './api/deps.ts';
+import { ListThreads } from './api/list-threads/list-threads.ts';
 import { PrincipalCache } from './api/principal-cache.ts';
 import { RateLimiter } from './api/rate-limiter.ts';
 import { configWarnings, type Config } from './config.ts';
@@ -63,6 +64,7 @@ export async function bootstrap(
     calendar: overrides.calendar ?? new DbCalendarProvider(db, config.officeHours, { clock, logger: overrides.logger ?? logger }),
     machines: overrides.machines ?? createMachineRegistry(),
     principals: overrides.principals ?? new PrincipalCache(5_000, () => clock().getTime()),
+    listThreads: overrides.listThreads ?? (config.readThreads > 0 ? new ListThreads(config, overrides.logger ?? logger, config.readThreads) : null),
     limiters: overrides.limiters ?? {
       login: new RateLimiter(config.login.perIpPerMinute, 60_000, () => clock().getTime()),
       publicSubmit: new RateLimiter(config.publicSubmitPerIpPerMinute, 60_000, () => clock().getTime()),

@@ -40,6 +40,12 @@ export interface Config {
   login: { maxFailures: number; lockMinutes: number; perIpPerMinute: number };
   /** Online submissions accepted per address and minute (the public form must not be floodable). */
   publicSubmitPerIpPerMinute: number;
+  /**
+   * Threads that answer the dossier lists on the embedded default, each with its own read-only SQLite
+   * connection (IDESK_READ_THREADS): better-sqlite3 is synchronous, so lists read on the main thread would
+   * make every transition wait behind them. 0 reads on the main thread (PostgreSQL, tests).
+   */
+  readThreads: number;
   /** scrypt cost; lowered only by tests. */
   scryptCost: number;
   adminPassword: string | undefined;
@@ -83,6 +89,15 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0)
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+/** One read thread by default on a SQLite file outside tests; at most 8; none on PostgreSQL (its reads do not block). */
+function readThreadsVar(env: NodeJS.ProcessEnv, database: Config['database'], nodeEnv: string): number {
+  const fallback = database.client === 'sqlite' && database.filename !== ':memory:' && nodeEnv !== 'test' ? 1 : 0;
+  const value = intVar(env, 'IDESK_READ_THREADS', fallback);
+  if (value > 8) throw new ConfigError(`IDESK_READ_THREADS must be at most 8, got "${env.IDESK_READ_THREADS}"`);
+  if (value > 0 && database.client !== 'sqlite') throw new ConfigError('IDESK_READ_THREADS is for the embedded SQLite database; PostgreSQL reads do not block the server');
   return value;
 }
 
@@ -167,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       perIpPerMinute: intVar(env, 'LOGIN_PER_IP_PER_MINUTE', 30, 1),
     },
     publicSubmitPerIpPerMinute: intVar(env, 'PUBLIC_SUBMIT_PER_IP_PER_MINUTE', 30, 1),
+    readThreads: readThreadsVar(env, database, nodeEnv),
     scryptCost: intVar(env, 'SCRYPT_COST', 2 ** 15, 2 ** 10),
     adminPassword: env.IDESK_ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),

@@ -82,5 +82,6 @@ export async function stopServer(server: Server, deps: AppDeps, graceMs = 10_000
   await closeServer(server, graceMs);
   await deps.queues?.close();
   deps.redis?.disconnect();
+  await deps.listThreads?.close();
   await deps.db.destroy();
 }

@@ -12,6 +12,8 @@ export function benchConfig(file: string) {
     DATA_DIR: `${file}.d`,
     IDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
     IDESK_AGENCY_ID: 'H37.26',
+    // The list threads: the default (one on SQLite) unless the run names a number (0: the main thread reads).
+    IDESK_READ_THREADS: process.env.IDESK_READ_THREADS ?? '',
   });
 }
 /** Intakes are spread over the 300 days before the build. */

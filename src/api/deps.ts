@@ -1,4 +1,5 @@
 import type { CoreDeps } from '../deps.ts';
+import type { ListThreads } from './list-threads/list-threads.ts';
 import type { PrincipalCache } from './principal-cache.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
@@ -9,4 +10,6 @@ export interface AppDeps extends CoreDeps {
   limiters: { login: RateLimiter; publicSubmit: RateLimiter };
   /** Credentials resolved recently; cleared by every account change made here. */
   principals: PrincipalCache;
+  /** The threads that answer dossier lists on the embedded database (IDESK_READ_THREADS); null: the main thread does. */
+  listThreads: ListThreads | null;
 }

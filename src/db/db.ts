@@ -28,8 +28,9 @@ interface SqliteConnection {
  * write lock at BEGIN: a deferred transaction that upgrades to a writer fails at once with SQLITE_BUSY
  * when another process writes, without waiting for the busy timeout.
  */
-function tuneSqliteConnection(conn: SqliteConnection): void {
-  conn.pragma('journal_mode = WAL');
+function tuneSqliteConnection(conn: SqliteConnection, readonly = false): void {
+  // A read-only connection cannot change the journal mode; the writer's connection has set it on the file.
+  if (!readonly) conn.pragma('journal_mode = WAL');
   conn.pragma('synchronous = FULL');
   conn.pragma('foreign_keys = ON');
   conn.pragma('busy_timeout = 5000');
@@ -77,6 +78,31 @@ export function createDb(database: Config['database']): Db {
       max: 10,
       afterCreate: (conn: pg.Client, done: (err: Error | null, conn: unknown) => void) => {
         conn.query("SET TIME ZONE 'UTC'", (err) => done(err, conn));
+      },
+    },
+  });
+}
+
+/**
+ * A read-only connection to the embedded SQLite file, for reads answered off the main thread (the list
+ * threads, src/api/list-threads). In WAL mode its reads never wait for the writer nor make it wait; each
+ * read sees what was committed when it began.
+ */
+export function createReadOnlyDb(filename: string): Db {
+  return knex({
+    client: 'better-sqlite3',
+    connection: { filename, options: { readonly: true } },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+        try {
+          tuneSqliteConnection(conn, true);
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
       },
     },
   });

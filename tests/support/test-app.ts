@@ -65,6 +65,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         server.closeAllConnections();
       });
       if (options.queues) await closeQueues(deps);
+      await deps.listThreads?.close();
       await deps.databaseLock?.release();
       await database.drop();
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { readDossierList } from '../../api/list-threads/read-dossier-list.ts';
 import { Type } from '@sinclair/typebox';
 import { dossierDeps } from '../../api/deps.ts';
 import { NewDossierBody } from '../../api/routes/dossiers/dossiers.schema.ts';
@@ -6,7 +7,6 @@ import { validate } from '../../api/validation.ts';
 import { userActor } from '../../auth/actor.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { attachPapers, OTHER_PAPER, type PaperUpload } from '../../domain/dossiers/dossier-papers.ts';
-import { listDossiers } from '../../domain/dossiers/dossier.service.ts';
 import { logBook } from '../../domain/dossiers/dossier-forms.ts';
 import { receiveCounterDossier, type NewDossier } from '../../domain/dossiers/dossier-intake.ts';
 import { ConflictError, DomainError, ValidationError } from '../../domain/errors.ts';
@@ -89,7 +89,7 @@ export const counterPages = [
     auth: ['onestop'],
     handler: async ({ principal, page, deps }) => {
       const d = dossierDeps(deps);
-      const list = await listDossiers(d, principal, { state: 'submitted', channel: 'online', sort: 'oldest', page: 1, pageSize: QUEUE_SIZE });
+      const list = await readDossierList(deps, principal, { state: 'submitted', channel: 'online', sort: 'oldest', page: 1, pageSize: QUEUE_SIZE });
       const calendar = await d.calendar.current();
       const now = deps.clock();
       const items: QueueItem[] = list.items.map((dossier) => {

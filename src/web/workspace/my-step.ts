@@ -1,7 +1,8 @@
+import type { AppDeps } from '../../api/deps.ts';
+import { readDossierList } from '../../api/list-threads/read-dossier-list.ts';
 import { hasRole, type Principal } from '../../auth/principal.ts';
-import type { DossierDeps } from '../../domain/dossiers/dossier-deps.ts';
 import type { DossierView } from '../../domain/dossiers/dossier-presenter.ts';
-import { listDossiers, type DossierFilter } from '../../domain/dossiers/dossier.service.ts';
+import type { DossierFilter } from '../../domain/dossiers/dossier.service.ts';
 import { isOverdue } from '../components/dossier-table.tsx';
 
 /**
@@ -35,13 +36,13 @@ export interface MyWork {
  * "Việc của tôi": the dossiers at a step this user moves on (an allowed event of the flow for them),
  * overdue ones first, then by their step's due instant. Read through the list the API serves.
  */
-export async function myWork(deps: DossierDeps, principal: Principal): Promise<MyWork> {
+export async function myWork(deps: AppDeps, principal: Principal): Promise<MyWork> {
   const now = deps.clock();
   const seen = new Map<number, DossierView>();
   let truncated = false;
   for (const filter of filtersFor(principal)) {
     for (const overdue of [true, false]) {
-      const page = await listDossiers(deps, principal, { ...filter, overdue, sort: 'due', page: 1, pageSize: CAP });
+      const page = await readDossierList(deps, principal, { ...filter, overdue, sort: 'due', page: 1, pageSize: CAP });
       if (page.nextAfter !== null) truncated = true;
       for (const d of page.items) if (d.allowedEvents.some((e) => !SIDE_EVENTS.has(e))) seen.set(d.id, d);
     }

@@ -1,8 +1,8 @@
-import { dossierDeps } from '../../api/deps.ts';
+import { readDossierList } from '../../api/list-threads/read-dossier-list.ts';
 import { DossierQuery } from '../../api/routes/dossiers/dossiers.schema.ts';
 import { isLocalDate, validate } from '../../api/validation.ts';
 import { DOSSIER_ROLES } from '../../auth/policies/dossier.policy.ts';
-import { listDossiers, type DossierFilter, type DossierPage } from '../../domain/dossiers/dossier.service.ts';
+import type { DossierFilter, DossierPage } from '../../domain/dossiers/dossier.service.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { listNotifications, markAllRead } from '../../domain/notifications/notifications.service.ts';
 import { formErrorsOf, type FormErrors } from '../form-errors.ts';
@@ -19,7 +19,7 @@ export const workspacePages = [
     path: '/workspace',
     auth: DOSSIER_ROLES,
     handler: async ({ principal, page, deps }) => {
-      const work = await myWork(dossierDeps(deps), principal);
+      const work = await myWork(deps, principal);
       const notifications = await listNotifications(deps.db, principal, { page: 1, pageSize: 10 });
       return { view: WorkspaceView({ page, work, notifications }) };
     },
@@ -54,7 +54,7 @@ export const workspacePages = [
       if (Object.keys(errors.fields).length === 0) {
         try {
           const q = validate<DossierFilter>(DossierQuery, text, 'query');
-          result = await listDossiers(dossierDeps(deps), principal, q);
+          result = await readDossierList(deps, principal, q);
         } catch (err) {
           if (!(err instanceof ValidationError)) throw err;
           Object.assign(errors, formErrorsOf(err, 'query'));

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { fireDossierEvent, getDossier, listDossiers } from '../../../domain/dossiers/dossier.service.ts';
+import { fireDossierEvent, getDossier } from '../../../domain/dossiers/dossier.service.ts';
+import { readDossierList } from '../../list-threads/read-dossier-list.ts';
 import { receiveCounterDossier } from '../../../domain/dossiers/dossier-intake.ts';
 import { userActor } from '../../../auth/actor.ts';
 import { DOSSIER_FORMS, dossierForm, logBook, type DossierFormName } from '../../../domain/dossiers/dossier-forms.ts';
@@ -36,7 +37,7 @@ export const dossierRoutes = [
     errors: [400, 401, 403],
     errorCodes: { 400: ['INVALID_CURSOR', 'PAGE_TOO_DEEP', 'UNKNOWN_STATE', 'INVALID_RANGE'] },
     handler: ({ query, principal, deps }) =>
-      listDossiers(dossierDeps(deps), principal, { ...query, assigneeId: query.assigneeId === 'me' ? principal.userId : query.assigneeId }),
+      readDossierList(deps, principal, { ...query, assigneeId: query.assigneeId === 'me' ? principal.userId : query.assigneeId }),
   }),
   defineRoute({
     method: 'get',
