@@ -50,6 +50,7 @@ export function answerClientError(err: Error & { code?: string; rawPacket?: Buff
 /** Listens on the configured port; resolves once listening. */
 export async function startServer(deps: AppDeps, port = deps.config.port, host = deps.config.host): Promise<Server> {
   const app = createApp(deps);
+  deps.listThreads?.warm();
   const server = app.listen(port, host);
   server.on('clientError', answerClientError);
   // Clients behind load balancers keep connections open; keep them a little longer than a typical 60 s LB idle timeout.

@@ -68,6 +68,12 @@ export class ListThreads {
     });
   }
 
+  /** Starts the threads now rather than at the first list (loading the domain's modules takes a second or so). */
+  warm(): void {
+    if (this.closed) return;
+    for (const thread of this.threads) thread.worker ??= this.start(thread);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(
@@ -115,6 +121,9 @@ export class ListThreads {
       this.logger.error({ err }, 'a list thread stopped; the lists it held failed, and it is started again');
       for (const p of thread.queue.splice(0)) p.reject(new Error(`a list thread stopped: ${err.message}`));
     };
+    // A thread never keeps a process alive by itself: the server's socket does, and a command that
+    // bootstrapped without serving exits as before.
+    worker.unref();
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
     return worker;
