@@ -7,6 +7,7 @@ import { BackupRefusedError, restoreBackup, runBackup, verifyBackup, type Backup
 import { notify } from '../../src/domain/notifications/notifications.service.ts';
 import { createLogger } from '../../src/logger.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
+import { attachDocFile, buildDocumentWorld, createDoc, fireDoc, INCOMING, OUTGOING, signedOutgoing } from '../support/documents.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { pdfWith, postPapers } from '../support/papers.ts';
 import { TEST_DB } from '../support/test-db.ts';
@@ -47,24 +48,18 @@ beforeAll(async () => {
   // A failed and a successful login over HTTP: the throttle's counters and a known browser.
   await w.http.post('/api/auth/login', { username: w.onestop.username, password: 'not-the-password-2026' });
   expect((await w.http.post('/api/auth/login', { username: w.onestop.username, password: w.onestop.password })).status).toBe(200);
-  // Documents: an incoming one directed to the department and forwarded, answered by an outgoing one sent
-  // to the department, with its scan (rows written directly until the documents' API exists).
+  // Documents: an incoming one with its scan, directed, distributed, forwarded and answered by an outgoing
+  // one sent to a department (which receives it as an incoming copy).
   {
-    const db = app.deps.db;
-    const at = app.clock.now().toISOString();
-    const doc = (direction: string, n: number) => ({
-      direction, state: 'registered', machine_id: 'document', machine_version: 1, machine_hash: 'x'.repeat(64), snapshot: JSON.stringify({ value: 'registered', context: {} }),
-      version: 1, chain_head: 'y'.repeat(64), register_year: 2026, register_number: n, type_code: 'QD', type_name: 'Quyết định', summary: 'Về việc sao lưu',
-      urgency: 1, search_text: 'quyet dinh ve viec sao luu', created_at: at, updated_at: at,
-    });
-    const [incoming] = (await db('documents').insert(doc('incoming', 1)).returning('id')).map((r: { id: number } | number) => (typeof r === 'object' ? r.id : r));
-    const [outgoing] = (await db('documents').insert(doc('outgoing', 1)).returning('id')).map((r: { id: number } | number) => (typeof r === 'object' ? r.id : r));
-    const [assignment] = (await db('document_assignments').insert({ document_id: incoming, department_id: w.departmentId, role: 'lead', assigned_at: at }).returning('id')).map((r: { id: number } | number) => (typeof r === 'object' ? r.id : r));
-    await db('document_forwards').insert({ document_id: incoming, assignment_id: assignment, user_id: w.specialist.id, forwarded_by: w.lead.id, forwarded_at: at });
-    await db('document_replies').insert({ incoming_id: incoming, outgoing_id: outgoing, linked_at: at });
-    await db('document_recipients').insert({ document_id: outgoing, kind: 'internal', department_id: w.departmentId, name: 'Phòng Quản lý Thương mại', sent_at: at });
-    await db('document_files').insert({ document_id: incoming, sha256: PAPER_SHA, kind: 'scan', name: 'scan.pdf', media_type: 'application/pdf', size: PAPER.length, attached_at: at });
-    await db('document_register_counters').insert([{ direction: 'incoming', year: 2026, last_number: 1 }, { direction: 'outgoing', year: 2026, last_number: 1 }]);
+    const dw = await buildDocumentWorld(app);
+    const incoming = await createDoc(dw.http, dw.clerk, INCOMING);
+    await attachDocFile(app, incoming.id, dw.clerk, 'scan', PAPER);
+    await fireDoc(dw.http, incoming, dw.director, 'DIRECT', { lead: { departmentId: dw.trade.id, dueAt: '2026-03-20T10:00:00.000Z' }, text: 'QLTM xử lý' });
+    await fireDoc(dw.http, incoming, dw.clerk, 'DISTRIBUTE');
+    await fireDoc(dw.http, incoming, dw.lead, 'FORWARD', { userId: dw.specialist.id });
+    const reply = await signedOutgoing(app, dw, { ...OUTGOING, typeCode: 'CV', recipients: { internal: [dw.energy.id] } }, PAPER);
+    await fireDoc(dw.http, reply, dw.clerk, 'ISSUE');
+    await fireDoc(dw.http, incoming, dw.specialist, 'ANSWER', { outgoingId: reply.id });
   }
   await createCheckpoint(app.deps.db, app.clock.now());
 

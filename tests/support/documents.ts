@@ -85,11 +85,11 @@ export async function attachDocFile(app: TestApp, documentId: number, user: Test
 }
 
 /** An outgoing document drafted by the specialist and taken through review and signature to awaitingIssue, with its signed scan. */
-export async function signedOutgoing(app: TestApp, w: DocumentWorld, body: Record<string, unknown> = OUTGOING) {
+export async function signedOutgoing(app: TestApp, w: DocumentWorld, body: Record<string, unknown> = OUTGOING, scan?: Buffer) {
   const d = await createDoc(w.http, w.specialist, body);
   await fireDoc(w.http, d, w.specialist, 'SUBMIT');
   await fireDoc(w.http, d, w.lead, 'APPROVE');
   await fireDoc(w.http, d, w.director, 'SIGN', { signerPosition: 'Giám đốc' });
-  await attachDocFile(app, d.id, w.clerk, 'signed');
+  await attachDocFile(app, d.id, w.clerk, 'signed', scan);
   return d as { id: number; version: number };
 }
