@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentDeps, dossierDeps } from '../../src/api/deps.ts';
 import { processDeadlineJob } from '../../workers/deadlines.worker.ts';
@@ -164,14 +166,36 @@ describe('an outgoing document', () => {
 
   it('writes the symbols of Decree 30/2020: 05/QĐ-SCT, 123/SCT-QLTM', async () => {
     // The register stands at 4, then at 122: the next numbers are 5 and 123.
-    await app.deps.db('document_register_counters').where({ direction: 'outgoing', year: 2026 }).update({ last_number: 4 });
+    const setCounter = (n: number) => app.deps.db('document_register_counters').insert({ direction: 'outgoing', year: 2026, last_number: n }).onConflict(['direction', 'year']).merge();
+    await setCounter(4);
     const decision = await signedOutgoing(app, w);
     expect((await fireDoc(w.http, decision, w.clerk, 'ISSUE')).symbol).toBe('05/QĐ-SCT');
-    await app.deps.db('document_register_counters').where({ direction: 'outgoing', year: 2026 }).update({ last_number: 122 });
+    await setCounter(122);
     const letter = await signedOutgoing(app, w, { ...OUTGOING, typeCode: 'CV' });
     expect((await fireDoc(w.http, letter, w.clerk, 'ISSUE')).symbol).toBe('123/SCT-QLTM');
     const proposal = await signedOutgoing(app, w, { ...OUTGOING, typeCode: 'TTR' });
     expect((await fireDoc(w.http, proposal, w.clerk, 'ISSUE')).symbol).toBe('124/TTr-SCT');
+  });
+
+  it('issues the regulation of the seed (Quy chế 80/QĐ-SCT) as a decision of agency SCT: N/QĐ-SCT', async () => {
+    const text = fs.readFileSync(path.join(import.meta.dirname, '../../../../shared/seed/quy-che-80-QD-SCT-2013.txt'), 'utf8');
+    const summary = text.split('\n').slice(7, 10).join(' ').replace(/\s+/g, ' ').trim();
+    expect(summary).toMatch(/^Về việc ban hành Quy chế quản lý, sử dụng/);
+    const d = await signedOutgoing(app, w, { ...OUTGOING, typeCode: 'QD', summary });
+    const issued = await fireDoc(w.http, d, w.clerk, 'ISSUE');
+    expect(issued.symbol).toBe(`${String(issued.number).padStart(2, '0')}/QĐ-SCT`);
+    expect(issued.symbol).toMatch(/^\d{2,}\/QĐ-SCT$/);
+  });
+
+  it('replays a creation sent again with the same Idempotency-Key, taking one number', async () => {
+    const headers = { 'Idempotency-Key': 'register-ubnd-314' };
+    const first = await w.http.post('/api/documents', { ...INCOMING, sourceSymbol: '314/UBND' }, { token: w.clerk.token, headers });
+    const again = await w.http.post('/api/documents', { ...INCOMING, sourceSymbol: '314/UBND' }, { token: w.clerk.token, headers });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(await app.deps.db('documents').where({ source_symbol: '314/UBND' }).count('* as n').first()).toMatchObject({ n: 1 });
+    expectError(await w.http.post('/api/documents', { ...INCOMING, sourceSymbol: '315/UBND' }, { token: w.clerk.token, headers }), 409, 'IDEMPOTENCY_KEY_REUSED');
   });
 
   it('refuses to draft a type the agency never issues', async () => {

@@ -19,6 +19,8 @@ import { localDate, nextRegisterNumber, registerYear } from './document-register
 import { documentSubject, loadDocument, type DocumentRow } from './document-rows.ts';
 import { documentType, issuable, type DocumentType } from './document-types.ts';
 import { documentSearchText, foldVietnamese } from './search-text.ts';
+import { DOCUMENT_FILE_STREAM, type DocumentUpload } from './document-files.ts';
+import { appendEvent } from '../audit/event-log.ts';
 
 /** Độ mật (Decree 30/2020 Art. 8.9; Law 29/2018/QH14 on state secrets: Mật, Tối mật, Tuyệt mật). */
 export const SECRECY_LEVELS = ['none', 'confidential', 'secret', 'top_secret'] as const;
@@ -130,7 +132,36 @@ function typeFor(input: NewDocument): DocumentType {
  *   UNKNOWN_DOCUMENT_TYPE, UNKNOWN_REFERENCE, INVALID_INSTANT; RuleViolationError TYPE_NOT_ISSUED_BY_AGENCY;
  *   ConflictError IDEMPOTENCY_KEY_REUSED.
  */
-export async function createDocument(deps: DocumentDeps, principal: Principal, input: NewDocument, idempotency?: IdempotentRequest): Promise<StoredResponse<DocumentView>> {
+export async function createDocument(
+  deps: DocumentDeps,
+  principal: Principal,
+  input: NewDocument,
+  idempotency?: IdempotentRequest,
+  uploads: DocumentUpload[] = [],
+): Promise<StoredResponse<DocumentView>> {
+  let promoted = 0;
+  try {
+    return await createWithFiles(deps, principal, input, idempotency, uploads, () => promoted++);
+  } finally {
+    // Whatever was not promoted is removed: a refusal leaves no file behind (Điều 4.2; issue 8 point 5).
+    for (const upload of uploads.slice(promoted)) await deps.files.discard(upload.temp);
+  }
+}
+
+/** The kind each file sent with a new document gets: the incoming scan, or the outgoing draft (signed, for Điều 8). */
+export function creationFileKind(input: NewDocument): 'scan' | 'draft' | 'signed' {
+  if (input.direction === 'incoming') return 'scan';
+  return input.alreadySigned ? 'signed' : 'draft';
+}
+
+async function createWithFiles(
+  deps: DocumentDeps,
+  principal: Principal,
+  input: NewDocument,
+  idempotency: IdempotentRequest | undefined,
+  uploads: DocumentUpload[],
+  onPromoted: () => void,
+): Promise<StoredResponse<DocumentView>> {
   refuseForbiddenContent(input);
   const actor = userActor(principal);
   const subject = { kind: 'document' as const, direction: input.direction, state: null, draftingDepartmentId: principal.departmentId, drafterId: principal.userId, leadDepartmentId: null, departmentIds: [], forwardedTo: [] };
@@ -157,6 +188,32 @@ export async function createDocument(deps: DocumentDeps, principal: Principal, i
     created_by: principal.userId,
     created_at: at,
     updated_at: at,
+  };
+  // Every check above passed: only now do the files join the store (a transaction that fails later leaves
+  // files no row names, which the orphan collector removes).
+  for (const upload of uploads) {
+    await deps.files.promote(upload.temp);
+    onPromoted();
+  }
+  const kind = creationFileKind(input);
+  const recordFiles = async (trx: Executor, id: number) => {
+    for (const upload of uploads) {
+      await trx('stored_files').insert({ sha256: upload.temp.sha256, size: upload.temp.size, media_type: upload.mediaType, created_at: at }).onConflict('sha256').ignore();
+      const [inserted] = await trx('document_files')
+        .insert({ document_id: id, sha256: upload.temp.sha256, kind, name: upload.name, media_type: upload.mediaType, size: upload.temp.size, attached_by: principal.userId, attached_at: at })
+        .returning('id');
+      const fileId: number = typeof inserted === 'object' ? inserted.id : inserted;
+      await appendEvent(trx, {
+        streamType: DOCUMENT_FILE_STREAM,
+        streamId: id,
+        type: 'FILE_ATTACHED',
+        actor: actorRef(actor),
+        at,
+        fromState: null,
+        toState: null,
+        payload: { fileId, kind, name: upload.name, mediaType: upload.mediaType, size: upload.temp.size, sha256: upload.temp.sha256 },
+      });
+    }
   };
   let created: { id: number; state: string } | null = null;
   const answer = await idempotentTransaction(deps.db, idempotency, at, 201, async (trx) => {
@@ -200,6 +257,7 @@ export async function createDocument(deps: DocumentDeps, principal: Principal, i
         event: { type: 'REGISTER', actor: actorRef(actor), at, payload: { ...input } },
       }, pending);
       created = { id, state };
+      await recordFiles(trx, id);
       // Last: the counter row of the year's register stays locked until commit (gap-free, unique).
       const year = registerYear(now);
       const number = await nextRegisterNumber(trx, 'incoming', year);
@@ -223,6 +281,7 @@ export async function createDocument(deps: DocumentDeps, principal: Principal, i
       event: { type: 'DRAFT', actor: actorRef(actor), at, payload: { ...input } },
     }, pending);
     created = { id, state };
+    await recordFiles(trx, id);
     for (const d of departments) await trx('document_recipients').insert({ document_id: id, kind: 'internal', department_id: d.id, name: d.name });
     for (const e of input.recipients?.external ?? []) await trx('document_recipients').insert({ document_id: id, kind: 'external', name: e.name, copies: e.copies ?? null });
     if (input.alreadySigned) {

@@ -5,7 +5,7 @@ import { openDocumentFile } from '../../../domain/documents/document-files.ts';
 import { DOCUMENT_TYPES } from '../../../domain/documents/document-types.ts';
 import { createDocument, fireDocumentEvent, getDocument } from '../../../domain/documents/document.service.ts';
 import { ALLOWED_MEDIA_TYPES } from '../../../files/content-type.ts';
-import { uploadDocumentFiles } from '../../../files/document-upload.ts';
+import { createDocumentFromMultipart, uploadDocumentFiles } from '../../../files/document-upload.ts';
 import { contentDisposition } from '../../../files/file-name.ts';
 import { fileStoreAt } from '../../../files/file-store.ts';
 import { documentDeps } from '../../deps.ts';
@@ -52,14 +52,32 @@ export const documentRoutes = [
     auth: 'user',
     body: NewDocumentBody,
     bodyValidator: validateNewDocument,
+    multipart: {
+      schema: {
+        type: 'object',
+        required: ['document'],
+        properties: {
+          document: { type: 'string', description: 'The document as the JSON body would carry it' },
+          file: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'Its files: the scan of an incoming document; the draft of an outgoing one (the signed scan with alreadySigned)' },
+        },
+      },
+      encoding: { file: { contentType: Object.keys(ALLOWED_MEDIA_TYPES).join(', ') } },
+      description:
+        'application/json, or multipart/form-data with the document as JSON in the `document` field and its files under `file` (curl: `-F document=@doc.json -F file=@scan.pdf`). Refused content stores nothing, not even the files, whatever the order of the parts. Idempotency-Key applies to JSON requests.',
+    },
     response: { status: 201, schema: DocumentSchema, description: 'The registered or drafted document' },
     errorCodes: {
-      400: ['UNKNOWN_DOCUMENT_TYPE', 'UNKNOWN_REFERENCE', 'INVALID_INSTANT', 'NO_DEPARTMENT'],
-      422: ['SECRET_DOCUMENT_REFUSED', 'COMPLAINT_REFUSED', 'TYPE_NOT_ISSUED_BY_AGENCY', 'ARRIVAL_IN_FUTURE'],
+      400: ['UNKNOWN_DOCUMENT_TYPE', 'UNKNOWN_REFERENCE', 'INVALID_INSTANT', 'NO_DEPARTMENT', 'MALFORMED_MULTIPART', 'INVALID_FILE_NAME', 'MALFORMED_JSON'],
+      413: ['PAYLOAD_TOO_LARGE', 'TOO_MANY_FILES', 'TOO_MANY_FIELDS'],
+      415: ['UNSUPPORTED_MEDIA_TYPE'],
+      422: ['SECRET_DOCUMENT_REFUSED', 'COMPLAINT_REFUSED', 'TYPE_NOT_ISSUED_BY_AGENCY', 'ARRIVAL_IN_FUTURE', 'UNSUPPORTED_FILE_TYPE'],
     },
     errors: [400, 401, 403, 413, 415, 422],
     idempotent: true,
-    handler: ({ body, principal, deps, idempotency }) => createDocument(documentDeps(deps), principal, body, idempotency),
+    handler: ({ body, principal, deps, idempotency, ctx }) =>
+      ctx.request.is('multipart/form-data')
+        ? createDocumentFromMultipart(documentDeps(deps), fileStoreAt(deps.config.filesDir), deps.config.upload, principal, validateNewDocument, { stream: ctx.req, headers: ctx.req.headers })
+        : createDocument(documentDeps(deps), principal, body, idempotency),
   }),
   defineRoute({
     method: 'get',
