@@ -143,7 +143,7 @@ export function mountRoute(router: Router, deps: AppDeps, def: AnyRouteDef): voi
     const query = def.query ? validate(def.query, { ...ctx.query }, 'query') : undefined;
     let body: unknown;
     // A route that takes JSON or, with files, multipart/form-data: the handler streams the multipart body itself.
-    const multipart = def.multipart !== undefined && ctx.request.is('multipart/form-data') !== false;
+    const multipart = def.multipart !== undefined && def.body !== undefined && ctx.request.is('multipart/form-data') === 'multipart/form-data';
     if (def.body && !multipart) {
       const raw = await readJsonBody(ctx, deps.config.bodyLimitBytes);
       body = def.bodyValidator ? def.bodyValidator(raw) : validate(def.body, raw, 'body');

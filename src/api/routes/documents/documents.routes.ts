@@ -75,7 +75,7 @@ export const documentRoutes = [
     errors: [400, 401, 403, 413, 415, 422],
     idempotent: true,
     handler: ({ body, principal, deps, idempotency, ctx }) =>
-      ctx.request.is('multipart/form-data')
+      ctx.request.is('multipart/form-data') === 'multipart/form-data'
         ? createDocumentFromMultipart(documentDeps(deps), fileStoreAt(deps.config.filesDir), deps.config.upload, principal, validateNewDocument, { stream: ctx.req, headers: ctx.req.headers })
         : createDocument(documentDeps(deps), principal, body, idempotency),
   }),
