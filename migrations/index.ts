@@ -9,6 +9,7 @@ import * as feesAndSupplementWindow from './20261203000002_fees_and_supplement_w
 import * as accountSecurity from './20261203000020_account_security.ts';
 import * as listIndexes from './20261203000030_list_indexes.ts';
 import * as dossierPapers from './20261203000040_dossier_papers.ts';
+import * as documents from './20261203000050_documents.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -27,6 +28,7 @@ const migrations: ReadonlyArray<[string, Migration]> = [
   ['20261203000020_account_security', accountSecurity],
   ['20261203000030_list_indexes', listIndexes],
   ['20261203000040_dossier_papers', dossierPapers],
+  ['20261203000050_documents', documents],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

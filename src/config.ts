@@ -15,6 +15,11 @@ export interface Config {
   agencyIdIsPlaceholder: boolean;
   /** The Sở's name as printed on forms (IDESK_AGENCY_NAME). */
   agencyName: string;
+  /**
+   * The Sở's abbreviation in the symbols of the documents it issues (IDESK_AGENCY_ABBREVIATION, default
+   * `SCT`): `80/QĐ-SCT`, `123/SCT-QLTM` (Decree 30/2020/NĐ-CP Phụ lục I; set by the head of the body).
+   */
+  agencyAbbreviation: string;
   /** The province, printed on forms (IDESK_PROVINCE); null until configured (start-up warns). */
   province: string | null;
   /**
@@ -154,6 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   } catch (err) {
     throw new ConfigError(`OFFICE_HOURS: ${(err as Error).message}`);
   }
+  const agencyAbbreviation = env.IDESK_AGENCY_ABBREVIATION || 'SCT';
+  // Letters (Vietnamese ones too: `Đ`) and digits, as a symbol writes them, joined by '-' to the rest.
+  if (!/^[\p{Lu}\p{Ll}0-9]{1,20}$/u.test(agencyAbbreviation)) throw new ConfigError('IDESK_AGENCY_ABBREVIATION must be 1–20 letters or digits, e.g. SCT');
   const nodeEnv = env.NODE_ENV || 'development';
   const queuePrefix = env.QUEUE_PREFIX || 'idesk';
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(queuePrefix)) throw new ConfigError('QUEUE_PREFIX must be 1–40 letters, digits, _ or -');
@@ -168,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     agencyId,
     agencyIdIsPlaceholder: agencyId === PLACEHOLDER_AGENCY_ID,
     agencyName: env.IDESK_AGENCY_NAME || 'Sở Công Thương',
+    agencyAbbreviation,
     province: env.IDESK_PROVINCE || null,
     serviceCentreName: env.IDESK_SERVICE_CENTRE_NAME || 'Trung tâm Phục vụ hành chính công tỉnh',
     publicUrl: publicUrlOf(env.IDESK_PUBLIC_URL),

@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { DatabaseLock } from './db/database-locks.ts';
 import type { Db } from './db/db.ts';
 import type { CalendarProvider } from './domain/calendar/calendar.service.ts';
+import type { DocumentDeps } from './domain/documents/document-deps.ts';
 import type { DossierDeps } from './domain/dossiers/dossier-deps.ts';
 import type { MachineRegistry } from './domain/workflow/machine-registry.ts';
 import type { Metrics } from './ops/metrics.ts';
@@ -43,6 +44,22 @@ export function dossierDeps(deps: CoreDeps): DossierDeps {
       serviceCentreName: deps.config.serviceCentreName,
       systemCode: deps.config.systemCode,
       supplementWaitDays: deps.config.supplementWaitDays,
+      reminderWorkingDays: deps.config.reminderWorkingDays,
+    },
+  };
+}
+
+export function documentDeps(deps: CoreDeps): DocumentDeps {
+  return {
+    db: deps.db,
+    files: fileStoreAt(deps.config.filesDir),
+    calendar: deps.calendar,
+    machines: deps.machines,
+    clock: deps.clock,
+    onTransition: deps.metrics?.onTransition,
+    settings: {
+      agencyAbbreviation: deps.config.agencyAbbreviation,
+      agencyName: deps.config.agencyName,
       reminderWorkingDays: deps.config.reminderWorkingDays,
     },
   };

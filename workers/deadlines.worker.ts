@@ -4,12 +4,12 @@ import { DEADLINE_SUBJECTS } from '../src/domain/deadline-subjects.ts';
 import { ValidationError } from '../src/domain/errors.ts';
 import type { DeadlineDeps } from '../src/domain/dossiers/dossier-deadline.service.ts';
 import { dispatchDeadlineJob, UnhandledDeadlineJobError, type DeadlineResult } from '../src/domain/workflow/deadlines.ts';
-import { dossierDeps } from '../src/deps.ts';
+import { documentDeps, dossierDeps } from '../src/deps.ts';
 import { createRedis, type DeadlineJobData } from '../src/queues/queues.ts';
 import type { WorkerDeps } from './worker-deps.ts';
 
 export function deadlineDeps(deps: WorkerDeps): DeadlineDeps {
-  return { ...dossierDeps(deps), email: deps.config.smtp !== null };
+  return { ...dossierDeps(deps), email: deps.config.smtp !== null, documents: documentDeps(deps) };
 }
 
 /**

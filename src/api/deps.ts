@@ -3,7 +3,7 @@ import type { ListThreads } from './list-threads/list-threads.ts';
 import type { PrincipalCache } from './principal-cache.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
-export { dossierDeps } from '../deps.ts';
+export { documentDeps, dossierDeps } from '../deps.ts';
 
 /** Everything the API needs: the core plus what only an HTTP front needs. */
 export interface AppDeps extends CoreDeps {

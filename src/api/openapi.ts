@@ -99,13 +99,15 @@ export function buildOpenApi(routes: AnyRouteDef[], version: string): Record<str
         ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required ?? false, description: h.description, schema: { type: 'string' } })),
         { $ref: '#/components/parameters/X-Request-Id' },
       ],
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: withNumberBounds(route.body) } } } } : {}),
-      ...(route.multipart
+      ...(route.body || route.multipart
         ? {
             requestBody: {
               required: true,
-              ...(route.multipart.description ? { description: route.multipart.description } : {}),
-              content: { 'multipart/form-data': { schema: route.multipart.schema, ...(route.multipart.encoding ? { encoding: route.multipart.encoding } : {}) } },
+              ...(route.multipart?.description ? { description: route.multipart.description } : {}),
+              content: {
+                ...(route.body ? { 'application/json': { schema: withNumberBounds(route.body) } } : {}),
+                ...(route.multipart ? { 'multipart/form-data': { schema: route.multipart.schema, ...(route.multipart.encoding ? { encoding: route.multipart.encoding } : {}) } } : {}),
+              },
             },
           }
         : {}),

@@ -142,12 +142,15 @@ export function mountRoute(router: Router, deps: AppDeps, def: AnyRouteDef): voi
     const params = def.params ? validate(def.params, { ...ctx.params }, 'params') : undefined;
     const query = def.query ? validate(def.query, { ...ctx.query }, 'query') : undefined;
     let body: unknown;
-    if (def.body) {
+    // A route that takes JSON or, with files, multipart/form-data: the handler streams the multipart body itself.
+    const multipart = def.multipart !== undefined && def.body !== undefined && ctx.request.is('multipart/form-data') === 'multipart/form-data';
+    if (def.body && !multipart) {
       const raw = await readJsonBody(ctx, deps.config.bodyLimitBytes);
       body = def.bodyValidator ? def.bodyValidator(raw) : validate(def.body, raw, 'body');
     }
     const input: HandlerInput<TSchema | undefined, TSchema | undefined, TSchema | undefined> = { body: body as Maybe<TSchema>, query, params, principal: principal as Principal, ctx, deps };
-    if (def.idempotent) input.idempotency = idempotencyOf(ctx, idempotencyScope(def, input), body);
+    // A streamed upload is not hashed for Idempotency-Key: only JSON requests are replayable.
+    if (def.idempotent && !multipart) input.idempotency = idempotencyOf(ctx, idempotencyScope(def, input), body);
     let result = await def.handler(input);
     if (def.changesCredentials) deps.principals.clear();
     // A handler may choose another status; an idempotent one answers with the status it remembered.

@@ -1,15 +1,17 @@
 import { ForbiddenError } from '../domain/errors.ts';
 import type { Actor } from './actor.ts';
+import { documentPolicy, type DocumentSubject } from './policies/document.policy.ts';
 import { dossierPolicy, type DossierSubject } from './policies/dossier.policy.ts';
 
 /** Everything a policy decides about, told apart by `kind`; each record type adds its subject here. */
-export type Subject = DossierSubject;
+export type Subject = DossierSubject | DocumentSubject;
 
 type Policy<S extends Subject> = (actor: Actor, action: string, subject: S) => boolean;
 
 /** One policy file per subject (src/auth/policies/<subject>.policy.ts). */
 const POLICIES: { [K in Subject['kind']]: Policy<Extract<Subject, { kind: K }>> } = {
   dossier: dossierPolicy,
+  document: documentPolicy,
 };
 
 /**

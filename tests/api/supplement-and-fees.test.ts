@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dossierDeps } from '../../src/api/deps.ts';
+import { documentDeps, dossierDeps } from '../../src/api/deps.ts';
 import { outboxJobs } from '../../src/domain/outbox/outbox.ts';
 import { processDeadlineJob } from '../../workers/deadlines.worker.ts';
 import { expectError } from '../support/assertions.ts';
@@ -54,7 +54,7 @@ describe('the sector’s window for asking for a supplement', () => {
     expect(window).toMatchObject([{ action: 'add', runAt: '2026-03-04T02:00:00.000Z', payload: { subject: 'dossier', id: d.id, dueAt: '2026-03-05T02:00:00.000Z' } }]);
 
     await fireAs(w.http, d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
-    const deadlineDeps = { ...dossierDeps(app.deps), email: false };
+    const deadlineDeps = { ...dossierDeps(app.deps), email: false, documents: documentDeps(app.deps) };
     app.clock.set('2026-03-04T02:00:00.000Z');
     expect(await processDeadlineJob({ name: 'supplement-window', data: { subject: 'dossier', id: d.id, dueAt: '2026-03-05T02:00:00.000Z' } }, deadlineDeps)).toBe('done');
     const reminded = await app.deps.db('notifications').where({ subject_type: 'dossier', subject_id: String(d.id), kind: 'supplement-window' }).pluck('recipient_id');

@@ -7,6 +7,7 @@ import { BackupRefusedError, restoreBackup, runBackup, verifyBackup, type Backup
 import { notify } from '../../src/domain/notifications/notifications.service.ts';
 import { createLogger } from '../../src/logger.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
+import { attachDocFile, buildDocumentWorld, createDoc, fireDoc, INCOMING, OUTGOING, signedOutgoing } from '../support/documents.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { pdfWith, postPapers } from '../support/papers.ts';
 import { TEST_DB } from '../support/test-db.ts';
@@ -47,6 +48,19 @@ beforeAll(async () => {
   // A failed and a successful login over HTTP: the throttle's counters and a known browser.
   await w.http.post('/api/auth/login', { username: w.onestop.username, password: 'not-the-password-2026' });
   expect((await w.http.post('/api/auth/login', { username: w.onestop.username, password: w.onestop.password })).status).toBe(200);
+  // Documents: an incoming one with its scan, directed, distributed, forwarded and answered by an outgoing
+  // one sent to a department (which receives it as an incoming copy).
+  {
+    const dw = await buildDocumentWorld(app);
+    const incoming = await createDoc(dw.http, dw.clerk, INCOMING);
+    await attachDocFile(app, incoming.id, dw.clerk, 'scan', PAPER);
+    await fireDoc(dw.http, incoming, dw.director, 'DIRECT', { lead: { departmentId: dw.trade.id, dueAt: '2026-03-20T10:00:00.000Z' }, text: 'QLTM xử lý' });
+    await fireDoc(dw.http, incoming, dw.clerk, 'DISTRIBUTE');
+    await fireDoc(dw.http, incoming, dw.lead, 'FORWARD', { userId: dw.specialist.id });
+    const reply = await signedOutgoing(app, dw, { ...OUTGOING, typeCode: 'CV', recipients: { internal: [dw.energy.id] } }, PAPER);
+    await fireDoc(dw.http, reply, dw.clerk, 'ISSUE');
+    await fireDoc(dw.http, incoming, dw.specialist, 'ANSWER', { outgoingId: reply.id });
+  }
   await createCheckpoint(app.deps.db, app.clock.now());
 
   // The file store: nested files, binary content, and a link that points out of the store.

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
 import { DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1, dossierMachineV2 } from '../../machines/dossier/index.ts';
+import { INCOMING_DOCUMENT_MACHINE_VERSION, incomingDocumentMachine } from '../../machines/incoming-document/index.ts';
+import { OUTGOING_DOCUMENT_MACHINE_VERSION, outgoingDocumentMachine } from '../../machines/outgoing-document/index.ts';
 import { createMachineRegistry } from '../../src/domain/machines.ts';
 import { MachineRegistry, UnknownMachineError, definitionHash } from '../../src/domain/workflow/machine-registry.ts';
 import { APPLICANT, buildWorld, type World } from '../support/factories.ts';
@@ -36,6 +38,20 @@ describe('machine definitions are versioned', () => {
     expect(registry.resolve('dossier', 1, PUBLISHED[1]).machine).toBe(dossierMachineV1);
     expect(registry.resolve('dossier', 2, PUBLISHED[2]).machine).toBe(dossierMachineV2);
     expect(registry.resolve('dossier', 3, PUBLISHED[3]).machine).toBe(dossierMachine);
+  });
+
+  it('the document machines keep their pinned hashes (bump their version and keep the old definition when they change)', () => {
+    const published = {
+      'incoming-document': { 1: '1708ab4eddaf4a54db630dc5c5b6f8e7cfc230e5770c2992d421be3e59023c64' },
+      'outgoing-document': { 1: '69e1865eed0bdbbcb1c4ff0a27592bd4cca73242ba6889c8b6e3ddf8edf46017' },
+    } as const;
+    expect(INCOMING_DOCUMENT_MACHINE_VERSION).toBe(1);
+    expect(OUTGOING_DOCUMENT_MACHINE_VERSION).toBe(1);
+    expect(definitionHash(incomingDocumentMachine)).toBe(published['incoming-document'][1]);
+    expect(definitionHash(outgoingDocumentMachine)).toBe(published['outgoing-document'][1]);
+    const registry = createMachineRegistry();
+    expect(registry.resolve('incoming-document', 1, published['incoming-document'][1]).machine).toBe(incomingDocumentMachine);
+    expect(registry.resolve('outgoing-document', 1, published['outgoing-document'][1]).machine).toBe(outgoingDocumentMachine);
   });
 
   it('a structural change changes the hash', () => {

@@ -71,6 +71,13 @@ export const TABLES = [
   'login_devices',
   'stored_files',
   'dossier_papers',
+  'documents',
+  'document_assignments',
+  'document_forwards',
+  'document_replies',
+  'document_recipients',
+  'document_files',
+  'document_register_counters',
 ];
 
 /**

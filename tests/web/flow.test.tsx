@@ -1,3 +1,5 @@
+import { INCOMING_DOCUMENT_STATES } from '../../machines/incoming-document/index.ts';
+import { OUTGOING_DOCUMENT_STATES } from '../../machines/outgoing-document/index.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -65,12 +67,18 @@ describe('the flow drawn from every registered machine version', () => {
   it.each(MACHINE_DEFINITIONS.map((d) => [`${d.id} v${d.version}`, d] as const))('%s: a box for every state, an edge for every transition', (_label, d) => {
     const svg = draw(d.id, d.version);
     const drawnStates = groups(svg, 'flow-state').map((g) => g['data-state']);
-    // The hand-written list of the API's states (dossier.types.ts), with the department stage as a container.
-    expect(new Set(drawnStates)).toEqual(new Set([...DOSSIER_STATES, 'inDepartment']));
-    expect(drawnStates).toHaveLength(DOSSIER_STATES.length + 1);
+    // The hand-written lists of the API's states (dossier.types.ts, with the department stage as a container;
+    // the document machines' types).
+    const expected: Record<string, readonly string[]> = {
+      dossier: [...DOSSIER_STATES, 'inDepartment'],
+      'incoming-document': INCOMING_DOCUMENT_STATES,
+      'outgoing-document': OUTGOING_DOCUMENT_STATES,
+    };
+    expect(new Set(drawnStates)).toEqual(new Set(expected[d.id]));
+    expect(drawnStates).toHaveLength((expected[d.id] as readonly string[]).length);
     expect(drawnTransitions(svg)).toEqual(definitionTransitions(d.machine));
     // Every edge is drawn as a line of at least two points with an arrowhead, and has a label.
-    const lines = [...svg.matchAll(/<g class="flow-edge[ "][^>]*><polyline points="([^"]*)"[^>]*marker-end="url\(#flow-dossier-\d-arrow/g)];
+    const lines = [...svg.matchAll(/<g class="flow-edge[ "][^>]*><polyline points="([^"]*)"[^>]*marker-end="url\(#flow-[a-z-]+-\d-arrow/g)];
     expect(lines).toHaveLength(groups(svg, 'flow-edge').length);
     for (const [, points] of lines) expect((points as string).split(' ').length).toBeGreaterThanOrEqual(2);
     expect(groups(svg, 'flow-edge-label')).toHaveLength(groups(svg, 'flow-edge').length);

@@ -4,6 +4,7 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { backupRoutes } from './backups/backups.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { departmentRoutes } from './departments/departments.routes.ts';
+import { documentRoutes } from './documents/documents.routes.ts';
 import { dossierRoutes } from './dossiers/dossiers.routes.ts';
 import { paperRoutes } from './dossiers/papers.routes.ts';
 import { notificationRoutes } from './notifications/notifications.routes.ts';
@@ -21,6 +22,7 @@ export const routes: AnyRouteDef[] = [
   ...procedureRoutes,
   ...dossierRoutes,
   ...paperRoutes,
+  ...documentRoutes,
   ...notificationRoutes,
   ...publicRoutes,
   ...calendarRoutes,

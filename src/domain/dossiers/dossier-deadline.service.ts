@@ -7,6 +7,7 @@ import { applyEvent } from '../workflow/fire-event.ts';
 import { machineOf, type EventPlanner, type RecordType } from '../workflow/record-type.ts';
 import { restoreSnapshot } from '../workflow/transition-loop.ts';
 import { notify, type NewNotification } from '../notifications/notifications.service.ts';
+import type { DocumentDeps } from '../documents/document-deps.ts';
 import type { DossierDeps } from './dossier-deps.ts';
 import { dossierRecordType, loadRules, supplementWindowClosesAt } from './dossier-planning.ts';
 import { LIST_SQL } from './dossier.service.ts';
@@ -23,6 +24,8 @@ import { contextOf, dossierStatesTagged, findRow, type DossierRow } from './doss
 export interface DeadlineDeps extends DossierDeps {
   /** Whether notifications are also e-mailed (SMTP configured). */
   email: boolean;
+  /** What the documents' deadline handlers work with (the deadline worker serves every subject). */
+  documents: DocumentDeps;
 }
 
 const ONE_STOP_STEPS: readonly string[] = ['intake', 'returnedToOneStop', 'readyForReturn'];

@@ -54,7 +54,7 @@ export async function applyEvent<R extends MachineRow>(
   pending?: PendingEvents,
 ): Promise<TransitionResult> {
   const { type: _type, at: _at, ...recordedPayload } = event as StampedEvent & Record<string, unknown>;
-  const plan = await planner(trx, row, event, now);
+  const plan = await planner(trx, row, event, now, actor);
   return runTransition(trx, {
     table: type.aggregate.table,
     streamType: type.aggregate.streamType,

@@ -23,8 +23,11 @@ export interface EventPlan {
   effects(next: AnyMachineSnapshot, previous: AnyMachineSnapshot, version: number): TransitionEffects | Promise<TransitionEffects>;
 }
 
-/** Plans events inside a transaction; made before it, with what it needs already loaded. */
-export type EventPlanner<R extends MachineRow> = (trx: Executor, row: R, event: StampedEvent, now: Date) => EventPlan | Promise<EventPlan>;
+/**
+ * Plans events inside a transaction; made before it, with what it needs already loaded. `actor` is who
+ * fires the event (a service records who directed, signed… in its own columns).
+ */
+export type EventPlanner<R extends MachineRow> = (trx: Executor, row: R, event: StampedEvent, now: Date, actor: Actor) => EventPlan | Promise<EventPlan>;
 
 /**
  * What the workflow kit needs to know of a record type: where it lives, its machines, who may fire

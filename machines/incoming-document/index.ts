@@ -1,0 +1,2 @@
+export * from './incoming-document.machine.ts';
+export * from './incoming-document.types.ts';

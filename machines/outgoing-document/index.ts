@@ -1,0 +1,2 @@
+export * from './outgoing-document.machine.ts';
+export * from './outgoing-document.types.ts';
