@@ -4,6 +4,8 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { backupRoutes } from './backups/backups.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { departmentRoutes } from './departments/departments.routes.ts';
+import { documentSearchRoutes } from './documents/search.routes.ts';
+import { registerRoutes } from './documents/registers.routes.ts';
 import { dossierRoutes } from './dossiers/dossiers.routes.ts';
 import { paperRoutes } from './dossiers/papers.routes.ts';
 import { notificationRoutes } from './notifications/notifications.routes.ts';
@@ -21,6 +23,8 @@ export const routes: AnyRouteDef[] = [
   ...procedureRoutes,
   ...dossierRoutes,
   ...paperRoutes,
+  ...documentSearchRoutes,
+  ...registerRoutes,
   ...notificationRoutes,
   ...publicRoutes,
   ...calendarRoutes,
