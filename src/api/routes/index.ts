@@ -5,6 +5,8 @@ import { backupRoutes } from './backups/backups.routes.ts';
 import { calendarRoutes } from './calendar/calendar.routes.ts';
 import { departmentRoutes } from './departments/departments.routes.ts';
 import { documentRoutes } from './documents/documents.routes.ts';
+import { documentSearchRoutes } from './documents/search.routes.ts';
+import { registerRoutes } from './documents/registers.routes.ts';
 import { dossierRoutes } from './dossiers/dossiers.routes.ts';
 import { paperRoutes } from './dossiers/papers.routes.ts';
 import { notificationRoutes } from './notifications/notifications.routes.ts';
@@ -23,6 +25,8 @@ export const routes: AnyRouteDef[] = [
   ...dossierRoutes,
   ...paperRoutes,
   ...documentRoutes,
+  ...documentSearchRoutes,
+  ...registerRoutes,
   ...notificationRoutes,
   ...publicRoutes,
   ...calendarRoutes,
