@@ -52,23 +52,7 @@ function tuneSqliteConnection(conn: SqliteConnection, readonly = false): void {
 export function createDb(database: Config['database']): Db {
   if (database.client === 'sqlite') {
     if (database.filename !== ':memory:') fs.mkdirSync(path.dirname(database.filename), { recursive: true });
-    return knex({
-      client: 'better-sqlite3',
-      connection: { filename: database.filename },
-      useNullAsDefault: true,
-      pool: {
-        min: 1,
-        max: 1,
-        afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
-          try {
-            tuneSqliteConnection(conn);
-            done(null, conn);
-          } catch (err) {
-            done(err as Error, conn);
-          }
-        },
-      },
-    });
+    return sqliteDb(database.filename, false);
   }
   return knex({
     client: 'pg',
@@ -89,16 +73,21 @@ export function createDb(database: Config['database']): Db {
  * read sees what was committed when it began.
  */
 export function createReadOnlyDb(filename: string): Db {
+  return sqliteDb(filename, true);
+}
+
+/** One connection (better-sqlite3 is synchronous: a second would only wait), tuned as it opens. */
+function sqliteDb(filename: string, readonly: boolean): Db {
   return knex({
     client: 'better-sqlite3',
-    connection: { filename, options: { readonly: true } },
+    connection: { filename, options: { readonly } },
     useNullAsDefault: true,
     pool: {
       min: 1,
       max: 1,
       afterCreate: (conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
         try {
-          tuneSqliteConnection(conn, true);
+          tuneSqliteConnection(conn, readonly);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);

@@ -1,3 +1,4 @@
+import { URGENCIES, type Urgency } from './document-presenter.ts';
 import type { Knex } from 'knex';
 import { SEARCH_VECTOR_SQL } from '../../../migrations/20261203000060_document_search.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -24,8 +25,6 @@ import { foldVietnamese } from './search-text.ts';
  */
 
 /** Độ khẩn by rank (documents.urgency: 0 thường … 3 hỏa tốc), as the documents' presenter names them. */
-export const URGENCY_NAMES = ['normal', 'urgent', 'very_urgent', 'flash'] as const;
-export type UrgencyName = (typeof URGENCY_NAMES)[number];
 
 /** Bounds of what a request may drive. */
 export const SEARCH_LIMITS = Object.freeze({
@@ -45,7 +44,7 @@ export interface DocumentSearchFilter {
   /** The register's year (an outgoing draft, not yet numbered, has none). */
   year?: number;
   typeCode?: string;
-  urgency?: UrgencyName;
+  urgency?: Urgency;
   state?: string;
   /** Documents of this department: drafted there, directed or sent to it. */
   departmentId?: number;
@@ -67,7 +66,7 @@ export interface DocumentListItem {
   typeCode: string;
   typeName: string;
   summary: string;
-  urgency: UrgencyName;
+  urgency: Urgency;
   registerYear: number | null;
   number: number | null;
   symbol: string | null;
@@ -226,7 +225,7 @@ function toItem(r: Record<string, unknown>, score: number | null): DocumentListI
     typeCode: r.type_code as string,
     typeName: r.type_name as string,
     summary: r.summary as string,
-    urgency: URGENCY_NAMES[Number(r.urgency)] ?? 'normal',
+    urgency: URGENCIES[Number(r.urgency)] ?? 'normal',
     registerYear: r.register_year === null ? null : Number(r.register_year),
     number: r.register_number === null ? null : Number(r.register_number),
     symbol: (r.symbol as string | null) ?? null,
@@ -272,7 +271,7 @@ function filtered(db: Executor, actor: Actor, filter: DocumentSearchFilter): Kne
   if (filter.direction) query.where('d.direction', filter.direction);
   if (filter.year !== undefined) query.where('d.register_year', filter.year);
   if (filter.typeCode !== undefined) query.where('d.type_code', filter.typeCode);
-  if (filter.urgency !== undefined) query.where('d.urgency', URGENCY_NAMES.indexOf(filter.urgency));
+  if (filter.urgency !== undefined) query.where('d.urgency', URGENCIES.indexOf(filter.urgency));
   if (filter.state !== undefined) query.where('d.state', filter.state);
   if (filter.dateFrom !== undefined) query.where('d.document_date', '>=', filter.dateFrom);
   if (filter.dateTo !== undefined) query.where('d.document_date', '<=', filter.dateTo);

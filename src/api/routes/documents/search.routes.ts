@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { userActor } from '../../../auth/actor.ts';
-import { searchDocuments, SEARCH_LIMITS, URGENCY_NAMES } from '../../../domain/documents/document-search.ts';
+import { URGENCIES } from '../../../domain/documents/document-presenter.ts';
+import { searchDocuments, SEARCH_LIMITS } from '../../../domain/documents/document-search.ts';
 import { defineRoute } from '../../route.ts';
 import { EARLIEST_YEAR, Id, Instant, LATEST_YEAR, LocalDate, Nullable, Page, PageSize } from '../../schemas/common.ts';
 
 const Direction = Type.Union([Type.Literal('incoming'), Type.Literal('outgoing')]);
 const Urgency = Type.Union(
-  URGENCY_NAMES.map((u) => Type.Literal(u)),
+  URGENCIES.map((u) => Type.Literal(u)),
   { description: 'Độ khẩn: normal (thường), urgent (khẩn), very_urgent (thượng khẩn), flash (hỏa tốc)' },
 );
 
