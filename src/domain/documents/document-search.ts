@@ -1,4 +1,4 @@
-import { URGENCIES, type Urgency } from './document-presenter.ts';
+import { URGENCIES, type DocumentView, type Urgency } from './document-presenter.ts';
 import type { Knex } from 'knex';
 import { SEARCH_VECTOR_SQL } from '../../../migrations/20261203000060_document_search.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -57,33 +57,17 @@ export interface DocumentSearchFilter {
   after?: number;
 }
 
-/** A document in a list or a search answer. */
-export interface DocumentListItem {
-  id: number;
-  direction: 'incoming' | 'outgoing';
-  state: string;
-  version: number;
-  typeCode: string;
-  typeName: string;
-  summary: string;
-  urgency: Urgency;
-  registerYear: number | null;
-  number: number | null;
-  symbol: string | null;
-  sourceSymbol: string | null;
-  issuerName: string | null;
-  documentDate: string | null;
-  arrivedAt: string | null;
-  issuedAt: string | null;
+/** A document in a list or a search answer: the detail's register fields, without its history and parts. */
+export type DocumentListItem = Pick<
+  DocumentView,
+  | 'id' | 'direction' | 'state' | 'version' | 'typeCode' | 'typeName' | 'summary' | 'urgency' | 'registerYear' | 'number' | 'symbol'
+  | 'sourceSymbol' | 'issuerName' | 'documentDate' | 'arrivedAt' | 'issuedAt' | 'leadDepartmentId' | 'draftingDepartmentId' | 'dueAt' | 'overdueAt'
+> & {
   signerName: string | null;
-  leadDepartmentId: number | null;
-  draftingDepartmentId: number | null;
-  dueAt: string | null;
-  overdueAt: string | null;
   createdAt: string;
   /** The rank of a search hit (higher first); null in a list without a query. */
   score: number | null;
-}
+};
 
 export interface DocumentSearchPage {
   items: DocumentListItem[];
