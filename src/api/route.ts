@@ -5,7 +5,7 @@ import getRawBody from 'raw-body';
 import { hasRole, type Principal, type Role } from '../auth/principal.ts';
 import { AuthenticationError, ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
 import type { AppDeps } from './deps.ts';
-import type { IdempotentRequest, StoredResponse } from '../domain/idempotency/idempotency.ts';
+import { requestHash, type IdempotentRequest, type StoredResponse } from '../domain/idempotency/idempotency.ts';
 import { IDEMPOTENCY_HEADER, idempotencyOf } from './idempotency-key.ts';
 import { authenticate } from './middlewares/auth.ts';
 import { compile, validate } from './validation.ts';
@@ -22,6 +22,11 @@ export interface HandlerInput<B extends TSchema | undefined, Q extends TSchema |
   deps: AppDeps;
   /** On an `idempotent` route, the request's Idempotency-Key scoped to its caller (absent without the header). */
   idempotency?: IdempotentRequest;
+  /**
+   * On an `idempotent` route sent as multipart/form-data (absent without the header): the key with the hash
+   * of what the handler read from the streamed body (its fields and its files' digests), known only once read.
+   */
+  idempotencyOfStreamed?(content: unknown): IdempotentRequest;
 }
 
 /**
@@ -149,8 +154,12 @@ export function mountRoute(router: Router, deps: AppDeps, def: AnyRouteDef): voi
       body = def.bodyValidator ? def.bodyValidator(raw) : validate(def.body, raw, 'body');
     }
     const input: HandlerInput<TSchema | undefined, TSchema | undefined, TSchema | undefined> = { body: body as Maybe<TSchema>, query, params, principal: principal as Principal, ctx, deps };
-    // A streamed upload is not hashed for Idempotency-Key: only JSON requests are replayable.
     if (def.idempotent && !multipart) input.idempotency = idempotencyOf(ctx, idempotencyScope(def, input), body);
+    if (def.idempotent && multipart) {
+      // A streamed body is hashed by the handler once read; a malformed key is refused before any byte is read.
+      const key = idempotencyOf(ctx, idempotencyScope(def, input), null);
+      if (key) input.idempotencyOfStreamed = (content) => ({ ...key, requestHash: requestHash(ctx.method, ctx.path, content) });
+    }
     let result = await def.handler(input);
     if (def.changesCredentials) deps.principals.clear();
     // A handler may choose another status; an idempotent one answers with the status it remembered.

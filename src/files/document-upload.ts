@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.ts';
 import { createDocument, creationFileKind, refuseForbiddenContent, type NewDocument } from '../domain/documents/document.service.ts';
 import type { DocumentView } from '../domain/documents/document-presenter.ts';
 import { ValidationError } from '../domain/errors.ts';
-import type { StoredResponse } from '../domain/idempotency/idempotency.ts';
+import type { IdempotentRequest, StoredResponse } from '../domain/idempotency/idempotency.ts';
 import type { DocumentDeps } from '../domain/documents/document-deps.ts';
 import { attachDocumentFiles, prepareDocumentAttach } from '../domain/documents/document-files.ts';
 import type { DocumentFileView } from '../domain/documents/document-presenter.ts';
@@ -56,6 +56,7 @@ export async function createDocumentFromMultipart(
   principal: Principal,
   parse: (json: unknown) => NewDocument,
   request: { stream: Readable; headers: IncomingHttpHeaders },
+  idempotencyOf?: (content: unknown) => IdempotentRequest,
 ): Promise<StoredResponse<DocumentView>> {
   const read = (fields: Array<{ name: string; value: string }>): NewDocument | null => {
     const documents = fields.filter((f) => f.name === DOCUMENT_FIELD);
@@ -85,6 +86,8 @@ export async function createDocumentFromMultipart(
     await Promise.all(body.files.map((f) => store.discard(f.temp)));
     throw err;
   }
-  // createDocument consumes every temporary file it is given (promoted, or removed on a refusal).
-  return createDocument(deps, principal, input, undefined, body.files.map((f) => ({ kind: creationFileKind(input as NewDocument), name: f.name, mediaType: f.mediaType, temp: f.temp })));
+  // A retry with the same key, document and file contents gets the first answer; its files are removed.
+  const idempotency = idempotencyOf?.({ document: input, files: body.files.map((f) => ({ name: f.name, sha256: f.temp.sha256 })) });
+  // createDocument consumes every temporary file it is given (promoted, or removed on a refusal or a replay).
+  return createDocument(deps, principal, input, idempotency, body.files.map((f) => ({ kind: creationFileKind(input as NewDocument), name: f.name, mediaType: f.mediaType, temp: f.temp })));
 }

@@ -23,13 +23,13 @@ afterAll(() => app.close());
 
 type Part = { field: 'document'; json: unknown } | { field: 'file'; name: string; bytes: Buffer };
 
-async function postDocument(parts: Part[], token: string): Promise<Answer> {
+async function postDocument(parts: Part[], token: string, key?: string): Promise<Answer> {
   const form = new FormData();
   for (const p of parts) {
     if (p.field === 'document') form.append('document', JSON.stringify(p.json));
     else form.append('file', new Blob([new Uint8Array(p.bytes)], { type: 'application/pdf' }), p.name);
   }
-  const res = await fetch(`${app.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${app.url}/api/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) }, body: form });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
@@ -80,6 +80,23 @@ describe('registering with the scan (multipart)', () => {
     expectError(await postDocument([{ field: 'document', json: INCOMING }, { field: 'file', name: 'scan.pdf', bytes: exe }], w.clerk.token), 422, 'UNSUPPORTED_FILE_TYPE');
     const big = Buffer.concat([pdfWith('big'), Buffer.alloc(LIMIT + 1, 0x20)]);
     expectError(await postDocument([{ field: 'document', json: INCOMING }, { field: 'file', name: 'scan.pdf', bytes: big }], w.clerk.token), 413, 'PAYLOAD_TOO_LARGE');
+    expect(await fingerprint(app.deps.db)).toEqual(before);
+    expect(store()).toEqual(files);
+  });
+
+  it('answers a retry with the same Idempotency-Key once: one document, one file; other contents under that key are refused', async () => {
+    const parts: Part[] = [{ field: 'document', json: { ...INCOMING, sourceSymbol: '77/STC-retry' } }, { field: 'file', name: 'scan.pdf', bytes: pdfWith('retry-77') }];
+    const first = await postDocument(parts, w.clerk.token, 'scan-retry-77');
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const before = await fingerprint(app.deps.db);
+    const files = store();
+    const again = await postDocument(parts, w.clerk.token, 'scan-retry-77');
+    expect(again.status).toBe(201);
+    expect(again.headers?.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    // Another file (or another document) under the same key is another request.
+    const otherFile = await postDocument([parts[0] as Part, { field: 'file', name: 'scan.pdf', bytes: pdfWith('retry-78') }], w.clerk.token, 'scan-retry-77');
+    expectError(otherFile, 409, 'IDEMPOTENCY_KEY_REUSED');
     expect(await fingerprint(app.deps.db)).toEqual(before);
     expect(store()).toEqual(files);
   });

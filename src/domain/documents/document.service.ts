@@ -7,7 +7,7 @@ import type { Executor } from '../../db/db.ts';
 import { iso } from '../../lib/rows.ts';
 import { DOCUMENT_AGGREGATE } from '../aggregates.ts';
 import { NotFoundError, RefusedContentError, RuleViolationError, ValidationError } from '../errors.ts';
-import { idempotentTransaction, type IdempotentRequest, type StoredResponse } from '../idempotency/idempotency.ts';
+import { find as rememberedAnswer, idempotentTransaction, type IdempotentRequest, type StoredResponse } from '../idempotency/idempotency.ts';
 import { createRecord } from '../workflow/create-record.ts';
 import { actorRef, applyEvent, fireEvent, type EventBody } from '../workflow/fire-event.ts';
 import { PendingEvents } from '../workflow/pending-events.ts';
@@ -189,6 +189,9 @@ async function createWithFiles(
     created_at: at,
     updated_at: at,
   };
+  // A retry answers before its files join the store (they are removed with the other unpromoted ones).
+  const remembered = idempotency && uploads.length > 0 ? await rememberedAnswer(deps.db, idempotency) : null;
+  if (remembered) return remembered as StoredResponse<DocumentView>;
   // Every check above passed: only now do the files join the store (a transaction that fails later leaves
   // files no row names, which the orphan collector removes).
   for (const upload of uploads) {

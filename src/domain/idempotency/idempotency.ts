@@ -21,7 +21,11 @@ export function requestHash(method: string, path: string, body: unknown): string
   return sha256Hex(`${method} ${path}\n${canonicalJson(body)}`);
 }
 
-async function find(db: Executor, req: IdempotentRequest): Promise<StoredResponse | null> {
+/**
+ * The answer remembered for this key, if any (a caller with files to store checks before it stores them).
+ * @throws ConflictError IDEMPOTENCY_KEY_REUSED when the key was used for a different request.
+ */
+export async function find(db: Executor, req: IdempotentRequest): Promise<StoredResponse | null> {
   const row = await db('idempotency_keys').where({ scope: req.scope, key: req.key }).first();
   if (!row) return null;
   if (row.request_hash !== req.requestHash) {

@@ -63,7 +63,7 @@ export const documentRoutes = [
       },
       encoding: { file: { contentType: Object.keys(ALLOWED_MEDIA_TYPES).join(', ') } },
       description:
-        'application/json, or multipart/form-data with the document as JSON in the `document` field and its files under `file` (curl: `-F document=@doc.json -F file=@scan.pdf`). Refused content stores nothing, not even the files, whatever the order of the parts. Idempotency-Key applies to JSON requests.',
+        'application/json, or multipart/form-data with the document as JSON in the `document` field and its files under `file` (curl: `-F document=@doc.json -F file=@scan.pdf`). Refused content stores nothing, not even the files, whatever the order of the parts. Idempotency-Key applies to both: a multipart retry is the same request when its document and the contents of its files are.',
     },
     response: { status: 201, schema: DocumentSchema, description: 'The registered or drafted document' },
     errorCodes: {
@@ -74,9 +74,9 @@ export const documentRoutes = [
     },
     errors: [400, 401, 403, 413, 415, 422],
     idempotent: true,
-    handler: ({ body, principal, deps, idempotency, ctx }) =>
+    handler: ({ body, principal, deps, idempotency, idempotencyOfStreamed, ctx }) =>
       ctx.request.is('multipart/form-data') === 'multipart/form-data'
-        ? createDocumentFromMultipart(documentDeps(deps), fileStoreAt(deps.config.filesDir), deps.config.upload, principal, validateNewDocument, { stream: ctx.req, headers: ctx.req.headers })
+        ? createDocumentFromMultipart(documentDeps(deps), fileStoreAt(deps.config.filesDir), deps.config.upload, principal, validateNewDocument, { stream: ctx.req, headers: ctx.req.headers }, idempotencyOfStreamed)
         : createDocument(documentDeps(deps), principal, body, idempotency),
   }),
   defineRoute({
