@@ -56,6 +56,7 @@ export function documentDeps(deps: CoreDeps): DocumentDeps {
     calendar: deps.calendar,
     machines: deps.machines,
     clock: deps.clock,
+    email: deps.config.smtp !== null,
     onTransition: deps.metrics?.onTransition,
     settings: {
       agencyAbbreviation: deps.config.agencyAbbreviation,

@@ -94,6 +94,17 @@ describe('an incoming document', () => {
     expect(again.registeredLate).toBe(true);
   });
 
+  it('tells the directors at once of an urgent document, and of an ordinary one not at all (Decree 30/2020 Art. 23)', async () => {
+    const urgentOf = async (token: string, id: number) =>
+      (await w.http.get('/api/notifications?pageSize=100', { token })).body.items.filter((n: { kind: string; subject: { type: string; id: string } }) => n.kind === 'document-urgent' && n.subject.id === String(id));
+    const flash = await createDoc(w.http, w.clerk, { ...INCOMING, urgency: 'flash', sourceSymbol: '9/CĐ-UBND', issuerName: 'UBND tỉnh' });
+    const ordinary = await createDoc(w.http, w.clerk, { ...INCOMING, urgency: 'normal', sourceSymbol: '10/UBND-KT' });
+    const rows = await app.deps.db('notifications').where({ kind: 'document-urgent' }).whereIn('subject_id', [String(flash.id), String(ordinary.id)]).select('recipient_id', 'subject_id', 'title');
+    expect(rows).toEqual([{ recipient_id: w.director.id, subject_id: String(flash.id), title: 'Văn bản đến hỏa tốc: 9/CĐ-UBND của UBND tỉnh' }]);
+    expect(await urgentOf(w.director.token, flash.id)).toMatchObject([{ subject: { type: 'document', id: String(flash.id) }, body: `Số đến ${flash.number}: ${INCOMING.summary}` }]);
+    expect(await urgentOf(w.clerk.token, flash.id)).toEqual([]);
+  });
+
   it('restarts the register at 1 on 1 January, Asia/Ho_Chi_Minh time', async () => {
     const saved = app.clock.now();
     try {

@@ -20,5 +20,7 @@ export interface DocumentDeps {
     /** Working days before a handling deadline that the reminder fires. */
     reminderWorkingDays: number;
   };
+  /** Whether notifications are also e-mailed (SMTP configured). */
+  email: boolean;
   onTransition?(notice: TransitionNotice): void;
 }

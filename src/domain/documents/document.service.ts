@@ -14,13 +14,14 @@ import { PendingEvents } from '../workflow/pending-events.ts';
 import { timelineOf } from '../workflow/timeline.ts';
 import type { DocumentDeps } from './document-deps.ts';
 import { documentRecordType } from './document-planning.ts';
-import { toDocumentView, URGENCIES, type DocumentExtras, type DocumentView, type DocumentWarning, type Urgency } from './document-presenter.ts';
+import { toDocumentView, URGENCIES, URGENCY_NAMES, type DocumentExtras, type DocumentView, type DocumentWarning, type Urgency } from './document-presenter.ts';
 import { localDate, nextRegisterNumber, registerYear } from './document-register.ts';
 import { documentSubject, loadDocument, type DocumentRow } from './document-rows.ts';
 import { documentType, issuable, type DocumentType } from './document-types.ts';
 import { documentSearchText, foldVietnamese } from './search-text.ts';
 import { DOCUMENT_FILE_STREAM, type DocumentUpload } from './document-files.ts';
 import { appendEvent } from '../audit/event-log.ts';
+import { notify } from '../notifications/notifications.service.ts';
 
 /** Độ mật (Decree 30/2020 Art. 8.9; Law 29/2018/QH14 on state secrets: Mật, Tối mật, Tuyệt mật). */
 export const SECRECY_LEVELS = ['none', 'confidential', 'secret', 'top_secret'] as const;
@@ -148,6 +149,35 @@ export async function createDocument(
   }
 }
 
+/**
+ * An urgent incoming document (khẩn, thượng khẩn, hỏa tốc) is presented to the leaders at once, not at the
+ * next round of the register (Decree 30/2020/NĐ-CP Art. 23: an urgent incoming document is presented and
+ * handed over immediately — DOMAIN §3): every active director hears of it in the same transaction as its
+ * registration.
+ */
+async function tellDirectorsAtOnce(
+  deps: DocumentDeps,
+  trx: Executor,
+  d: { id: number; number: number; urgency: Urgency; issuerName: string; sourceSymbol: string; summary: string },
+  at: string,
+): Promise<void> {
+  const directors = (await trx('users as u').join('user_roles as r', 'r.user_id', 'u.id').where({ 'r.role': 'director', 'u.disabled': false }).pluck('u.id')).map(Number);
+  await notify(
+    trx,
+    directors,
+    {
+      kind: 'document-urgent',
+      subjectType: 'document',
+      subjectId: d.id,
+      title: `Văn bản đến ${URGENCY_NAMES[d.urgency].toLowerCase()}: ${d.sourceSymbol} của ${d.issuerName}`,
+      body: `Số đến ${d.number}: ${d.summary}`,
+      dedupeKey: `document-${d.id}-urgent`,
+    },
+    at,
+    { email: deps.email },
+  );
+}
+
 /** The kind each file sent with a new document gets: the incoming scan, or the outgoing draft (signed, for Điều 8). */
 export function creationFileKind(input: NewDocument): 'scan' | 'draft' | 'signed' {
   if (input.direction === 'incoming') return 'scan';
@@ -265,6 +295,7 @@ async function createWithFiles(
       const year = registerYear(now);
       const number = await nextRegisterNumber(trx, 'incoming', year);
       await pending.write(trx, { payload: { registerYear: year, number }, columns: { register_year: year, register_number: number } });
+      if (common.urgency > 0) await tellDirectorsAtOnce(deps, trx, { id, number, urgency: input.urgency ?? 'normal', issuerName: input.issuerName, sourceSymbol: input.sourceSymbol, summary: input.summary }, at);
       const view = await present(deps, trx, id, actor, at);
       return warnings.length > 0 ? { ...view, warnings } : view;
     }

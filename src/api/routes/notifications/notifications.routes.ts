@@ -6,7 +6,7 @@ import { Id, IdParams, Instant, Nullable, Page, PageSize } from '../../schemas/c
 const Notification = Type.Object(
   {
     id: Id,
-    kind: Type.String({ description: 'step-reminder, step-overdue, apology-due, apology-slip, appointment-late, supplement-expired…' }),
+    kind: Type.String({ description: 'step-reminder, step-overdue, apology-due, apology-slip, appointment-late, supplement-expired, document-reminder, document-overdue, document-urgent…' }),
     subject: Type.Object({ type: Type.String(), id: Type.String() }, { additionalProperties: false }),
     title: Type.String(),
     body: Type.String(),
