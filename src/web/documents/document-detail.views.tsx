@@ -283,7 +283,9 @@ export function DocumentDetailView(props: DocumentDetailProps) {
     ? `Văn bản đến${d.number !== null ? ` số ${d.number}` : ''}${d.sourceSymbol ? ` — ${d.sourceSymbol}` : ''}`
     : d.symbol
       ? `Văn bản đi ${d.symbol}`
-      : `Dự thảo văn bản đi — ${d.typeName}`;
+      : d.state === 'draft' || d.state === 'underReview'
+        ? `Dự thảo văn bản đi — ${d.typeName}`
+        : `Văn bản đi chưa cấp số — ${d.typeName}`;
   return (
     <Layout page={page} title={title}>
       <p>
