@@ -83,6 +83,25 @@ describe('the detail page', () => {
   });
 });
 
+describe('marks', () => {
+  it('a deadline passed is marked Quá hạn; the register’s warnings passed on by the registration are shown with links', async () => {
+    const d = await incoming({ dueAt: '2026-03-02T04:00:00Z' });
+    const director = await as(w.director);
+    expect((await open(director, d.id)).text).not.toContain('>Quá hạn<');
+    const start = app.clock.now();
+    app.clock.set('2026-03-02T05:00:00Z');
+    try {
+      expect((await open(director, d.id)).text).toContain('>Quá hạn<');
+    } finally {
+      app.clock.set(start);
+    }
+    const page = await open(director, `/van-ban/${d.id}?trung=1,abc,2&muon=1`);
+    expect(page.text).toContain('Có thể trùng với văn bản đã vào sổ (mã 1, 2)');
+    expect(page.text).toContain('href="/van-ban/2"');
+    expect(page.text).toContain('vào sổ muộn');
+  });
+});
+
 describe('DIRECT', () => {
   it('says what is wrong beside each field and changes nothing; then directs with deadlines', async () => {
     const d = await incoming();

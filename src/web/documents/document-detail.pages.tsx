@@ -57,6 +57,20 @@ const NOTICES: Record<string, DocumentDetailProps['notice']> = {
   'ban-ky': { kind: 'ok', text: 'Đã tải lên bản quét văn bản đã ký.' },
 };
 
+/**
+ * What the registration form passes on after it numbered an incoming document: the register's warnings,
+ * which do not refuse it (Phụ lục VI: a possible duplicate, same issuer, number and symbol, `?trung=<ids>`;
+ * Decree 30/2020 Art. 22: registered later than the next working day after arrival, `?muon=1`).
+ */
+function registrationNotice(query: Record<string, string>): DocumentDetailProps['notice'] {
+  const earlier = (query.trung ?? '').split(',').filter((id) => /^[1-9][0-9]{0,9}$/.test(id)).slice(0, 10);
+  const lines: string[] = [];
+  if (earlier.length > 0) lines.push(`Có thể trùng với văn bản đã vào sổ (mã ${earlier.join(', ')}): cùng cơ quan ban hành và số, ký hiệu. Hãy kiểm tra lại.`);
+  if (query.muon === '1') lines.push('Văn bản được vào sổ muộn hơn ngày làm việc tiếp theo kể từ ngày đến.');
+  if (lines.length === 0) return undefined;
+  return { kind: 'info', title: 'Đã vào sổ văn bản đến, có lưu ý', text: lines.join(' '), links: earlier.map((id) => ({ href: `/van-ban/${id}`, text: `Xem văn bản mã ${id}` })) };
+}
+
 const FileParams = Type.Object({ id: Id, fileId: Id }, { additionalProperties: false });
 
 export const documentDetailPages = [
@@ -67,7 +81,7 @@ export const documentDetailPages = [
     params: IdParams,
     handler: async ({ params, principal, page, query, deps }) => {
       const done = query.done ? documentActionLabel(query.done) : null;
-      const notice = done && done !== query.done ? { kind: 'ok' as const, text: `Đã thực hiện: ${done}.` } : NOTICES[query.tep ?? ''];
+      const notice = done && done !== query.done ? { kind: 'ok' as const, text: `Đã thực hiện: ${done}.` } : (registrationNotice(query) ?? NOTICES[query.tep ?? '']);
       // A document the viewer may not see answers 404 (getDocument), as the API does: its existence is not told.
       return { view: await detail(deps, principal, page, params.id, { notice }) };
     },

@@ -38,7 +38,7 @@ export interface SignedUploadFailure {
 export interface DocumentDetailProps {
   page: PageContext;
   doc: DocumentView & { timeline: TimelineEntry[] };
-  notice?: { kind: 'ok' | 'error' | 'info'; title?: string; text: string };
+  notice?: { kind: 'ok' | 'error' | 'info'; title?: string; text: string; links?: Array<{ href: string; text: string }> };
   failed?: FailedDocumentAction;
   /** The departments a direction may name (DIRECT). */
   departments: Option[];
@@ -294,6 +294,15 @@ export function DocumentDetailView(props: DocumentDetailProps) {
       {notice && (
         <Notice kind={notice.kind} title={notice.title}>
           <p>{notice.text}</p>
+          {notice.links && notice.links.length > 0 && (
+            <ul>
+              {notice.links.map((l) => (
+                <li>
+                  <a href={l.href}>{l.text}</a>
+                </li>
+              ))}
+            </ul>
+          )}
         </Notice>
       )}
       <p>
