@@ -258,6 +258,7 @@ describe('the outgoing forms', () => {
     const lead = await as(w.lead);
     let page = await open(lead, d.id);
     expect(page.text).toContain('id="ev-approve"');
+    expect(page.text).toContain('Phòng Quản lý Thương mại');
     expect(page.text).toContain('id="ev-reject"');
     let before = await documentRows();
     let answer = await lead.post(`/van-ban/${d.id}/su-kien`, { _csrf: page.token, type: 'REJECT', version: page.version, reason: '  ' });

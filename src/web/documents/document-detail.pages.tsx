@@ -50,7 +50,9 @@ async function detail(deps: AppDeps, principal: Principal, page: PageContext, id
   const choices = await choicesFor(deps, principal, doc.allowedEvents);
   // The clerk attaches the signed scan once the document is signed, before issuing it (Decree 30/2020 Art. 16).
   const mayUploadSigned = doc.direction === 'outgoing' && doc.state === 'awaitingIssue' && principal.roles.includes('clerk');
-  return DocumentDetailView({ page, doc: { ...doc, timeline: doc.timeline ?? [] }, ...choices, mayUploadSigned, maxBytes: deps.config.upload.maxBytes, ...extra });
+  const draftingDepartment =
+    doc.draftingDepartmentId === null ? null : ((await listDepartments(deps.db)).find((dep) => dep.id === doc.draftingDepartmentId)?.name ?? null);
+  return DocumentDetailView({ page, doc: { ...doc, timeline: doc.timeline ?? [] }, ...choices, draftingDepartment, mayUploadSigned, maxBytes: deps.config.upload.maxBytes, ...extra });
 }
 
 const NOTICES: Record<string, DocumentDetailProps['notice']> = {

@@ -46,6 +46,8 @@ export interface DocumentDetailProps {
   staff: Option[];
   /** Recent issued outgoing documents the viewer may see, newest first (ANSWER). */
   replies: Option[];
+  /** The name of the department that drafted an outgoing document. */
+  draftingDepartment?: string | null;
   /** Whether the viewer may attach the signed scan now (the clerk, once signed, before issue). */
   mayUploadSigned: boolean;
   uploadFailure?: SignedUploadFailure;
@@ -279,6 +281,7 @@ export function DocumentDetailView(props: DocumentDetailProps) {
   const names = new Map<number, string>();
   for (const a of d.assignments) for (const f of a.forwards) names.set(f.userId, f.userName);
   const direction = [...d.timeline].reverse().find((e) => e.type === 'DIRECT');
+  const drafted = d.timeline.find((e) => e.type === 'DRAFT');
   const title = incoming
     ? `Văn bản đến${d.number !== null ? ` số ${d.number}` : ''}${d.sourceSymbol ? ` — ${d.sourceSymbol}` : ''}`
     : d.symbol
@@ -319,6 +322,12 @@ export function DocumentDetailView(props: DocumentDetailProps) {
               {incoming && d.sourceSymbol && <Fact term="Số, ký hiệu">{d.sourceSymbol}</Fact>}
               {!incoming && <Fact term="Số, ký hiệu">{d.symbol ?? 'Chưa cấp số'}</Fact>}
               {d.issuerName && <Fact term="Cơ quan ban hành">{d.issuerName}</Fact>}
+              {!incoming && props.draftingDepartment && (
+                <Fact term="Đơn vị soạn thảo">
+                  {props.draftingDepartment}
+                  {drafted && <span class="muted"> — {actorName(drafted)}</span>}
+                </Fact>
+              )}
               <Fact term="Loại văn bản">{d.typeName}</Fact>
               <Fact term="Trích yếu">{d.summary}</Fact>
               {d.documentDate && <Fact term="Ngày văn bản">{formatDate(`${d.documentDate}T12:00:00+07:00`)}</Fact>}
