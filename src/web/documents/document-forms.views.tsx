@@ -38,6 +38,13 @@ function FileField({ name, label, hint, error, required }: { name: string; label
   );
 }
 
+/** Above a refused form: why, or where to look (each field says its own problem, announced at once). */
+function Refused({ errors }: { errors: FormErrors }) {
+  if (errors.form) return <Notice kind="error">{errors.form}</Notice>;
+  if (Object.keys(errors.fields).length === 0) return null;
+  return <Notice kind="error">Văn bản chưa được lưu: hãy xem các mục được đánh dấu bên dưới.</Notice>;
+}
+
 const secrecyOptions = SECRECY_LEVELS.map((s) => ({ value: s, label: SECRECY_LABELS[s] as string }));
 
 function maxMb(bytes: number): string {
@@ -52,7 +59,7 @@ export function IncomingFormView({ page, values, errors, types, formKey, maxByte
       <form method="post" action="/van-ban-den/moi" enctype="multipart/form-data" class="panel" novalidate>
         <CsrfField token={page.csrf} />
         <input type="hidden" name="formKey" value={formKey} />
-        {errors.form && <Notice kind="error">{errors.form}</Notice>}
+        <Refused errors={errors} />
         <p class="hint">Số đến được cấp tự động theo sổ văn bản đến của năm khi đăng ký.</p>
         <Field name="issuerName" label="Cơ quan, tổ chức ban hành" required value={values.issuerName} error={f.issuerName} maxLength={300} />
         <div class="filters">
@@ -137,7 +144,7 @@ export function OutgoingFormView(props: {
         <CsrfField token={page.csrf} />
         <input type="hidden" name="formKey" value={formKey} />
         {replyTo && <input type="hidden" name="traLoi" value={String(replyTo.id)} />}
-        {errors.form && <Notice kind="error">{errors.form}</Notice>}
+        <Refused errors={errors} />
         <div class="filters">
           <Field name="typeCode" label="Loại văn bản" type="select" required options={types.map((t) => ({ value: t.code, label: t.name }))} value={values.typeCode} error={f.typeCode} />
           <Field name="urgency" label="Độ khẩn" type="select" required options={urgencyOptions} value={values.urgency ?? 'normal'} error={f.urgency} />
