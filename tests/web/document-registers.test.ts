@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.ts';
 import { authenticateToken } from '../../src/domain/accounts/sessions.service.ts';
 import { pendingDocumentsFor } from '../../src/domain/documents/pending-documents.ts';
+import { RegistrationNotice } from '../../src/web/documents/registration-notice.tsx';
+import { render } from 'preact-render-to-string';
 import { buildDocumentWorld, createDoc, fireDoc, INCOMING, OUTGOING, type DocumentWorld } from '../support/documents.ts';
 import type { TestUser } from '../support/factories.ts';
 import { listStore, pdfWith } from '../support/papers.ts';
@@ -166,6 +168,13 @@ describe('the incoming registration form', () => {
     const again = await clerk.submit('/van-ban-den/moi', { ...FORM, sourceSymbol: '77/UBND - KTTH' }, [{ field: 'file', name: 'lai.pdf', bytes: pdfWith('cv77-again') }]);
     expect(again.res.status).toBe(303);
     expect(again.res.headers.get('location')).toMatch(new RegExp(`^/van-ban/\\d+\\?moi=1&trung=${id}$`));
+    // What the document's page shows from that address: the earlier document, a link; nothing forged gets in.
+    const query = Object.fromEntries(new URL(again.res.headers.get('location') as string, app.url).searchParams);
+    const notice = render(RegistrationNotice({ query }) as never);
+    expect(notice).toContain(`href="/van-ban/${id}"`);
+    expect(notice).toContain('Có thể trùng văn bản đã đăng ký');
+    expect(render(RegistrationNotice({ query: { moi: '1', trung: '1.<script>.2' } }) as never)).not.toContain('script');
+    expect(RegistrationNotice({ query: {} })).toBeNull();
   });
 });
 
