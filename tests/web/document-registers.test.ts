@@ -178,6 +178,26 @@ describe('the incoming registration form', () => {
   });
 });
 
+describe('a second press of the button', () => {
+  it('registers the document once and leads to it again', async () => {
+    const clerk = await client(w.clerk);
+    const { token, text } = await clerk.get('/van-ban-den/moi');
+    const formKey = /name="formKey" value="([^"]+)"/.exec(text)?.[1] as string;
+    const press = async () => {
+      const body = new FormData();
+      body.append('_csrf', token as string);
+      body.append('formKey', formKey);
+      for (const [k, v] of Object.entries({ ...FORM, sourceSymbol: '88/UBND-VX' })) body.append(k, v);
+      const res = await fetch(`${app.url}/van-ban-den/moi`, { method: 'POST', redirect: 'manual', headers: { cookie: [...clerk.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, body });
+      return res.headers.get('location');
+    };
+    const first = await press();
+    expect(first).toMatch(/^\/van-ban\/\d+\?moi=1$/);
+    expect(await press()).toBe(first);
+    expect(await app.deps.db('documents').where({ source_symbol: '88/UBND-VX' }).pluck('id')).toHaveLength(1);
+  });
+});
+
 describe('the registers', () => {
   it('show each person only what they may see, find without diacritics, and filter', async () => {
     const mine = await createDoc(w.http, w.clerk, { ...INCOMING, summary: 'Về việc kiểm tra cửa hàng bán lẻ xăng dầu', sourceSymbol: '901/UBND-KT' });
