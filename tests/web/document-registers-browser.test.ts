@@ -125,9 +125,14 @@ describe('the registers in a browser', () => {
     await page.goto('/van-ban-di');
     await checkPage(page, 'documents-outgoing-register');
 
+    // Directed, not yet distributed: it waits for the clerk.
+    const directed = await createDoc(w.http, w.clerk, { ...INCOMING, urgency: 'flash', sourceSymbol: '5/CĐ-UBND' });
+    await fireDoc(w.http, { id: directed.id, version: directed.version }, w.director, 'DIRECT', { lead: { departmentId: w.energy.id, dueAt: new Date(app.clock.now().getTime() + 2 * 86_400_000).toISOString() }, text: 'Giao Phòng QLNL' });
     const clerk = await person();
     await logIn(clerk.page, w.clerk.username, w.clerk.password);
-    expect(await clerk.page.locator('section[aria-labelledby="van-ban-cho-xu-ly"]').count()).toBe(1);
+    const waiting = clerk.page.locator('section[aria-labelledby="van-ban-cho-xu-ly"]');
+    expect(await waiting.textContent()).toContain('Chuyển văn bản đến các phòng');
+    expect(await waiting.locator(`a[href="/van-ban/${directed.id}"]`).count()).toBe(1);
     await checkPage(clerk.page, 'documents-workspace-clerk');
     await clerk.page.goto('/van-ban-di/da-ky');
     await checkPage(clerk.page, 'documents-outgoing-signed-form');
