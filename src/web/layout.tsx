@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { hasRole } from '../auth/principal.ts';
 import { DOSSIER_ROLES } from '../auth/policies/dossier.policy.ts';
 import { CsrfField } from './components/csrf-field.tsx';
+import { DOCUMENT_ROLES } from './documents/document-roles.ts';
 import { ROLE_LABELS } from './labels.ts';
 import type { PageContext } from './page-context.ts';
 import { assetUrl } from './static.ts';
@@ -21,9 +22,11 @@ function navFor(page: PageContext): NavItem[] {
   ];
   if (p.mustChangePassword) return [{ href: '/password', label: 'Đổi mật khẩu' }];
   const items: NavItem[] = [];
-  if (hasRole(p, ...DOSSIER_ROLES)) {
-    items.push({ href: '/workspace', label: 'Việc của tôi' });
-    items.push({ href: '/dossiers', label: 'Danh sách hồ sơ' });
+  if (hasRole(p, ...DOSSIER_ROLES, ...DOCUMENT_ROLES)) items.push({ href: '/workspace', label: 'Việc của tôi' });
+  if (hasRole(p, ...DOSSIER_ROLES)) items.push({ href: '/dossiers', label: 'Danh sách hồ sơ' });
+  if (hasRole(p, ...DOCUMENT_ROLES)) {
+    items.push({ href: '/van-ban-den', label: 'Văn bản đến' });
+    items.push({ href: '/van-ban-di', label: 'Văn bản đi' });
   }
   if (hasRole(p, 'onestop')) {
     items.push({ href: '/counter', label: 'Một cửa' });

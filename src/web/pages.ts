@@ -6,13 +6,14 @@ import { counterPages } from './counter/counter.pages.tsx';
 import { printPages } from './counter/print.pages.tsx';
 import { documentDetailPages } from './documents/document-detail.pages.tsx';
 import { dossierPages } from './dossiers/dossier.pages.tsx';
+import { documentRegisterPages } from './documents/registers.pages.tsx';
 import { mountPage, type AnyPageDef } from './page.ts';
 import { portalPages } from './portal/portal.pages.tsx';
 import { mountStatic } from './static.ts';
 import { workspacePages } from './workspace/workspace.pages.tsx';
 
 /** Every page, by area; the counter, portal and admin areas add their lists here. */
-export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages, ...counterPages, ...printPages, ...adminPages, ...portalPages, ...documentDetailPages];
+export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages, ...counterPages, ...printPages, ...adminPages, ...portalPages, ...documentRegisterPages, ...documentDetailPages];
 
 /** Mounts the static files and every page on the app's router. */
 export function mountWeb(router: Router, deps: AppDeps): void {

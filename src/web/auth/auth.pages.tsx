@@ -7,6 +7,7 @@ import { changePassword } from '../../domain/accounts/login.service.ts';
 import { listSessions, logout, revokeSession } from '../../domain/accounts/sessions.service.ts';
 import { AuthenticationError, TooManyRequestsError, ValidationError } from '../../domain/errors.ts';
 import type { FormErrors } from '../form-errors.ts';
+import { DOCUMENT_ROLES } from '../documents/document-roles.ts';
 import { definePage, safeNext } from '../page.ts';
 import { LoginView, PasswordView, SessionsView } from './auth.views.tsx';
 
@@ -39,7 +40,7 @@ export const authPages = [
       if (principal.mustChangePassword) return { redirect: '/password' };
       // The IT officer's work is the admin pages (they may also read dossiers, from the navigation).
       if (hasRole(principal, 'admin')) return { redirect: '/admin' };
-      return { redirect: hasRole(principal, ...DOSSIER_ROLES) ? '/workspace' : '/sessions' };
+      return { redirect: hasRole(principal, ...DOSSIER_ROLES, ...DOCUMENT_ROLES) ? '/workspace' : '/sessions' };
     },
   }),
   definePage({

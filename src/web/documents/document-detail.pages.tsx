@@ -60,17 +60,18 @@ const NOTICES: Record<string, DocumentDetailProps['notice']> = {
 };
 
 /**
- * What the registration form passes on after it numbered an incoming document: the register's warnings,
- * which do not refuse it (Phụ lục VI: a possible duplicate, same issuer, number and symbol, `?trung=<ids>`;
- * Decree 30/2020 Art. 22: registered later than the next working day after arrival, `?muon=1`).
+ * What the registration form passes on after it numbered an incoming document (registration-notice.ts):
+ * saved (`?moi=1`), and the register's warnings, which do not refuse it (Phụ lục VI: a possible duplicate,
+ * same issuer, number and symbol, `?trung=<ids>`; Decree 30/2020 Art. 22: registered later than the next
+ * working day after arrival, `?muon=1`). Only well-formed ids become links.
  */
 function registrationNotice(query: Record<string, string>): DocumentDetailProps['notice'] {
   const earlier = (query.trung ?? '').split(',').filter((id) => /^[1-9][0-9]{0,9}$/.test(id)).slice(0, 10);
   const lines: string[] = [];
   if (earlier.length > 0) lines.push(`Có thể trùng với văn bản đã vào sổ (mã ${earlier.join(', ')}): cùng cơ quan ban hành và số, ký hiệu. Hãy kiểm tra lại.`);
-  if (query.muon === '1') lines.push('Văn bản được vào sổ muộn hơn ngày làm việc tiếp theo kể từ ngày đến.');
-  if (lines.length === 0) return undefined;
-  return { kind: 'info', title: 'Đã vào sổ văn bản đến, có lưu ý', text: lines.join(' '), links: earlier.map((id) => ({ href: `/van-ban/${id}`, text: `Xem văn bản mã ${id}` })) };
+  if (query.muon === '1') lines.push('Văn bản được vào sổ muộn hơn ngày làm việc tiếp theo kể từ ngày đến (Nghị định 30/2020/NĐ-CP Điều 22).');
+  if (lines.length === 0) return query.moi === '1' ? { kind: 'ok', text: 'Đã lưu văn bản.' } : undefined;
+  return { kind: 'info', title: 'Đã lưu văn bản, có lưu ý', text: lines.join(' '), links: earlier.map((id) => ({ href: `/van-ban/${id}`, text: `Xem văn bản mã ${id}` })) };
 }
 
 const FileParams = Type.Object({ id: Id, fileId: Id }, { additionalProperties: false });

@@ -1,4 +1,5 @@
 import { URGENCY_NAMES, type Urgency } from '../../domain/documents/document-presenter.ts';
+import type { PendingReason } from '../../domain/documents/pending-documents.ts';
 
 /**
  * The documents' words as the registers of Decree 30/2020/NĐ-CP (Phụ lục IV, VI) and the regulation
@@ -18,6 +19,12 @@ export const DOCUMENT_STATE_LABELS: Record<string, string> = {
   awaitingSignature: 'Chờ lãnh đạo Sở ký',
   awaitingIssue: 'Đã ký, chờ văn thư phát hành',
   issued: 'Đã phát hành',
+};
+
+/** The states of one direction, in the machine's order (a register's state filter). */
+export const DIRECTION_STATES: Record<'incoming' | 'outgoing', readonly string[]> = {
+  incoming: ['registered', 'directed', 'distributed', 'inProgress', 'done', 'answered'],
+  outgoing: ['draft', 'underReview', 'awaitingSignature', 'awaitingIssue', 'issued'],
 };
 
 export function documentStateLabel(state: string | null | undefined): string {
@@ -85,3 +92,18 @@ export const DOCUMENT_FIELD_LABELS = {
 export function fieldLabel(name: string): string {
   return (DOCUMENT_FIELD_LABELS as Record<string, string>)[name] ?? name;
 }
+
+/** Độ mật (Decree 30/2020 Art. 8.9): only "none" may be entered (Điều 4.2.a); the others are listed to be refused with the rule. */
+export const SECRECY_LABELS: Record<string, string> = { none: 'Không mật', confidential: 'Mật', secret: 'Tối mật', top_secret: 'Tuyệt mật' };
+
+/** What the person must do with a document waiting for them. */
+export const PENDING_REASON_LABELS: Record<PendingReason, string> = {
+  direct: 'Cho ý kiến chỉ đạo',
+  sign: 'Ký ban hành',
+  distribute: 'Chuyển văn bản đến các phòng',
+  issue: 'Cấp số, phát hành',
+  forward: 'Giao chuyên viên xử lý',
+  review: 'Duyệt dự thảo',
+  handle: 'Xử lý văn bản được giao',
+  redraft: 'Hoàn thiện, trình dự thảo',
+};

@@ -2,6 +2,9 @@ import { readDossierList } from '../../api/list-threads/read-dossier-list.ts';
 import { DossierQuery } from '../../api/routes/dossiers/dossiers.schema.ts';
 import { isLocalDate, validate } from '../../api/validation.ts';
 import { DOSSIER_ROLES } from '../../auth/policies/dossier.policy.ts';
+import { hasRole } from '../../auth/principal.ts';
+import { pendingDocumentsFor } from '../../domain/documents/pending-documents.ts';
+import { DOCUMENT_ROLES } from '../documents/document-roles.ts';
 import type { DossierFilter, DossierPage } from '../../domain/dossiers/dossier.service.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { listNotifications, markAllRead } from '../../domain/notifications/notifications.service.ts';
@@ -12,16 +15,20 @@ import { myWork } from './my-step.ts';
 import { DossierListView, FILTER_NAMES, WorkspaceView, type ListFilterText } from './workspace.views.tsx';
 
 const PAGE_SIZE = 20;
+/** Documents waiting, at most: the registers hold the rest. */
+const PENDING_DOCUMENTS = 50;
 
 export const workspacePages = [
   definePage({
     method: 'get',
     path: '/workspace',
-    auth: DOSSIER_ROLES,
+    // The clerk has documents but no dossiers: each section is there for whoever has that work.
+    auth: [...DOSSIER_ROLES, ...DOCUMENT_ROLES],
     handler: async ({ principal, page, deps }) => {
-      const work = await myWork(deps, principal);
+      const work = hasRole(principal, ...DOSSIER_ROLES) ? await myWork(deps, principal) : null;
+      const documents = hasRole(principal, ...DOCUMENT_ROLES) ? await pendingDocumentsFor(deps.db, principal, PENDING_DOCUMENTS, deps.clock()) : null;
       const notifications = await listNotifications(deps.db, principal, { page: 1, pageSize: 10 });
-      return { view: WorkspaceView({ page, work, notifications }) };
+      return { view: WorkspaceView({ page, work, documents, notifications }) };
     },
   }),
   definePage({

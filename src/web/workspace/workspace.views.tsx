@@ -12,26 +12,40 @@ import { STATE_FILTER_LABELS } from '../labels.ts';
 import { Layout } from '../layout.tsx';
 import type { PageContext } from '../page-context.ts';
 import type { MyWork } from './my-step.ts';
+import type { PendingDocuments } from '../../domain/documents/pending-documents.ts';
+import { PendingDocumentsSection } from '../documents/pending-documents.views.tsx';
 
-export function WorkspaceView({ page, work, notifications }: { page: PageContext; work: MyWork; notifications: { items: NotificationView[]; unread: number } }) {
+export function WorkspaceView({ page, work, documents, notifications }: { page: PageContext; work: MyWork | null; documents: PendingDocuments | null; notifications: { items: NotificationView[]; unread: number } }) {
   return (
     <Layout page={page} title="Việc của tôi">
       <ul class="counts" aria-label="Tóm tắt">
-        <li>
-          <strong>{work.total}</strong> hồ sơ chờ tôi xử lý
-        </li>
-        <li>
-          <strong>{work.overdue}</strong> hồ sơ quá hạn {work.overdue > 0 && <Badge tone="danger">Cần xử lý ngay</Badge>}
-        </li>
+        {work && (
+          <>
+            <li>
+              <strong>{work.total}</strong> hồ sơ chờ tôi xử lý
+            </li>
+            <li>
+              <strong>{work.overdue}</strong> hồ sơ quá hạn {work.overdue > 0 && <Badge tone="danger">Cần xử lý ngay</Badge>}
+            </li>
+          </>
+        )}
+        {documents && (
+          <li>
+            <strong>{documents.items.length}</strong> văn bản chờ xử lý
+          </li>
+        )}
         <li>
           <strong>{notifications.unread}</strong> thông báo chưa đọc
         </li>
       </ul>
-      <section aria-labelledby="ho-so-cho-toi">
-        <h2 id="ho-so-cho-toi">Hồ sơ ở bước của tôi</h2>
-        {work.truncated && <Notice kind="info">Có nhiều hồ sơ hơn số hiển thị ở đây; xem đầy đủ tại <a href="/dossiers">Danh sách hồ sơ</a>.</Notice>}
-        <DossierTable dossiers={work.dossiers} now={page.now} empty="Không có hồ sơ nào đang chờ bạn xử lý." />
-      </section>
+      {work && (
+        <section aria-labelledby="ho-so-cho-toi">
+          <h2 id="ho-so-cho-toi">Hồ sơ ở bước của tôi</h2>
+          {work.truncated && <Notice kind="info">Có nhiều hồ sơ hơn số hiển thị ở đây; xem đầy đủ tại <a href="/dossiers">Danh sách hồ sơ</a>.</Notice>}
+          <DossierTable dossiers={work.dossiers} now={page.now} empty="Không có hồ sơ nào đang chờ bạn xử lý." />
+        </section>
+      )}
+      {documents && <PendingDocumentsSection documents={documents} />}
       <section aria-labelledby="thong-bao">
         <h2 id="thong-bao">Thông báo</h2>
         <Table
