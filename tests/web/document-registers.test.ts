@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.ts';
 import { authenticateToken } from '../../src/domain/accounts/sessions.service.ts';
 import { pendingDocumentsFor } from '../../src/domain/documents/pending-documents.ts';
-import { render } from 'preact-render-to-string';
 import { buildDocumentWorld, createDoc, fireDoc, INCOMING, OUTGOING, type DocumentWorld } from '../support/documents.ts';
 import type { TestUser } from '../support/factories.ts';
 import { listStore, pdfWith } from '../support/papers.ts';
