@@ -6,6 +6,7 @@ import { buildDocumentWorld, createDoc, fireDoc, INCOMING, OUTGOING, type Docume
 import type { TestUser } from '../support/factories.ts';
 import { listStore, pdfWith } from '../support/papers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { FormClient } from './support/form-client.ts';
 
 /**
  * The documents' registers and forms over plain HTTP (no browser), and "Văn bản chờ xử lý" (the domain
@@ -22,65 +23,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A browser without a browser: keeps cookies, reads the form's token, posts forms (multipart too). */
-class FormClient {
-  cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  private remember(res: Response) {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, value] = (pair as string).split('=') as [string, string];
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-
-  private header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  async get(path: string) {
-    const res = await fetch(`${this.base}${path}`, { redirect: 'manual', headers: { cookie: this.header(), accept: 'text/html' } });
-    this.remember(res);
-    const text = await res.text();
-    return { res, text, token: /name="_csrf" value="([^"]+)"/.exec(text)?.[1] };
-  }
-
-  async post(path: string, form: Record<string, string>) {
-    const res = await fetch(`${this.base}${path}`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-      body: new URLSearchParams(form),
-    });
-    this.remember(res);
-    return { res, text: await res.text() };
-  }
-
-  /** Opens the form at `path`, then posts it as multipart with these fields and files (its token unless `_csrf` is given). */
-  async submit(path: string, fields: Record<string, string>, files: Array<{ field: string; name: string; bytes: Buffer }> = [], action = path) {
-    const { token, text } = await this.get(path);
-    const formKey = /name="formKey" value="([^"]+)"/.exec(text)?.[1] ?? '';
-    const body = new FormData();
-    body.append('_csrf', token ?? '');
-    body.append('formKey', formKey);
-    for (const [k, v] of Object.entries(fields)) body.set(k, v);
-    for (const f of files) body.append(f.field, new Blob([new Uint8Array(f.bytes)], { type: 'application/pdf' }), f.name);
-    const res = await fetch(`${this.base}${action}`, { method: 'POST', redirect: 'manual', headers: { cookie: this.header(), accept: 'text/html' }, body });
-    this.remember(res);
-    return { res, text: await res.text() };
-  }
-
-  async login(user: TestUser) {
-    const { token } = await this.get('/login');
-    const r = await this.post('/login', { _csrf: token as string, username: user.username, password: user.password });
-    expect(r.res.status).toBe(303);
-    return this;
-  }
-}
-
-const client = (user: TestUser) => new FormClient(app.url).login(user);
+const client = async (user: TestUser) => {
+  const c = new FormClient(app.url);
+  await c.login(user.username, user.password);
+  return c;
+};
 const principalOf = async (user: TestUser) => (await authenticateToken(app.deps.db, user.token, app.deps.clock())) as Principal;
 const inDays = (days: number) => new Date(app.clock.now().getTime() + days * 86_400_000).toISOString();
 const documentCount = async () => Number((await app.deps.db('documents').count<{ n: number }[]>('* as n'))[0]?.n);

@@ -6,6 +6,7 @@ import { formatDate, formatDateTime, fromLocalInput, toLocalInput } from '../../
 import { FIELD_LABELS } from '../../src/web/labels.ts';
 import { safeNext } from '../../src/web/page.ts';
 import { buildUser, buildWorld, type World } from '../support/factories.ts';
+import { FormClient } from './support/form-client.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -23,47 +24,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A browser without a browser: keeps cookies, reads the form's token, posts forms. */
-class FormClient {
-  cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  private remember(res: Response) {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, value] = (pair as string).split('=') as [string, string];
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-
-  private header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  async get(path: string) {
-    const res = await fetch(`${this.base}${path}`, { redirect: 'manual', headers: { cookie: this.header(), accept: 'text/html' } });
-    this.remember(res);
-    const text = await res.text();
-    return { res, text, token: /name="_csrf" value="([^"]+)"/.exec(text)?.[1] };
-  }
-
-  async post(path: string, form: Record<string, string>) {
-    const res = await fetch(`${this.base}${path}`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-      body: new URLSearchParams(form),
-    });
-    this.remember(res);
-    return { res, text: await res.text() };
-  }
-
-  async login(username: string, password: string, next?: string) {
-    const { token } = await this.get('/login');
-    return this.post('/login', { _csrf: token as string, username, password, ...(next ? { next } : {}) });
-  }
-}
 
 describe('dates as people write them', () => {
   it('on the clock of Asia/Ho_Chi_Minh, whatever the server’s time zone', () => {
@@ -148,7 +108,7 @@ describe('headers', () => {
     expect(home.res.status).toBe(303);
     expect(home.res.headers.get('location')).toBe('/login');
     const lead = new FormClient(app.url);
-    expect((await lead.login(w.lead.username, w.lead.password)).res.headers.get('location')).toBe('/');
+    expect((await lead.attemptLogin(w.lead.username, w.lead.password)).res.headers.get('location')).toBe('/');
     expect((await lead.get('/')).res.headers.get('location')).toBe('/workspace');
     const missing = await lead.get('/dossiers/0');
     expect(missing.res.status).toBe(404);
@@ -163,7 +123,7 @@ describe('headers', () => {
 describe('a page that fails', () => {
   it('answers the Vietnamese 500 page with the request id and no trace of the error, and the service keeps answering', async () => {
     const lead = new FormClient(app.url);
-    await lead.login(w.lead.username, w.lead.password);
+    await lead.attemptLogin(w.lead.username, w.lead.password);
     expect((await lead.get('/workspace')).res.status).toBe(200);
     // A real failure under the page: the table its notifications are read from is gone for a moment.
     await app.deps.db.schema.renameTable('notifications', 'notifications_away');
@@ -189,7 +149,7 @@ describe('the login page', () => {
     for (const bad of ['//evil.example/x', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)']) expect(safeNext(bad), bad).toBeNull();
     expect(safeNext('/dossiers/12?done=ASSIGN')).toBe('/dossiers/12?done=ASSIGN');
     const client = new FormClient(app.url);
-    const res = await client.login(w.director.username, w.director.password, '//evil.example/');
+    const res = await client.attemptLogin(w.director.username, w.director.password, '//evil.example/');
     expect(res.res.headers.get('location')).toBe('/');
   });
 
@@ -198,11 +158,11 @@ describe('the login page', () => {
     const client = new FormClient(app.url);
     const max = app.deps.config.login.maxFailures;
     for (let i = 0; i < max; i++) {
-      const wrong = await client.login(user.username, `wrong-${i}-password`);
+      const wrong = await client.attemptLogin(user.username, `wrong-${i}-password`);
       expect(wrong.res.status).toBe(401);
       expect(wrong.text).toContain('Sai tên đăng nhập hoặc mật khẩu');
     }
-    const locked = await client.login(user.username, user.password);
+    const locked = await client.attemptLogin(user.username, user.password);
     expect(locked.res.status).toBe(429);
     expect(Number(locked.res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(locked.text).toContain('tài khoản tạm khóa');

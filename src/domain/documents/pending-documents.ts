@@ -3,7 +3,7 @@ import { userActor } from '../../auth/actor.ts';
 import { hasRole, type Principal } from '../../auth/principal.ts';
 import type { Executor } from '../../db/db.ts';
 import { iso, json } from '../../lib/rows.ts';
-import { URGENCIES, type Urgency } from './document-presenter.ts';
+import { URGENCIES, type DocumentView } from './document-presenter.ts';
 import { scopeVisibleDocuments } from './document-visibility.ts';
 
 /**
@@ -20,25 +20,15 @@ export type PendingReason =
   | 'handle' // a member of staff handles what was forwarded to them (Điều 6.3)
   | 'redraft'; // the drafter's draft, returned or not yet submitted
 
-export interface PendingDocument {
-  id: number;
-  direction: 'incoming' | 'outgoing';
-  state: string;
+/** A document waiting for this person: the register's fields as the detail names them, and why it waits. */
+export type PendingDocument = Pick<DocumentView, 'id' | 'direction' | 'state' | 'typeName' | 'summary' | 'urgency' | 'registerYear' | 'number' | 'symbol' | 'sourceSymbol' | 'issuerName'> & {
   reason: PendingReason;
-  typeName: string;
-  summary: string;
-  urgency: Urgency;
-  registerYear: number | null;
-  number: number | null;
-  symbol: string | null;
-  sourceSymbol: string | null;
-  issuerName: string | null;
   /** The deadline that matters to this person: their forward's, their department's, or the document's. */
   dueAt: string | null;
   overdue: boolean;
   /** A draft sent back with this reason (REJECT). */
   rejection: string | null;
-}
+};
 
 export interface PendingDocuments {
   items: PendingDocument[];

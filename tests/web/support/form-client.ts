@@ -51,9 +51,24 @@ export class FormClient {
     return { res, text: await res.text() };
   }
 
-  async login(username: string, password: string) {
+  /**
+   * Opens the form at `path`, then posts it as multipart with these fields and files, carrying the page's
+   * anti-forgery token and once-only `formKey` (fields given here win).
+   */
+  async submit(path: string, fields: Record<string, string>, files: Array<{ field: string; name: string; bytes: Buffer }> = [], action = path) {
+    const { token, text } = await this.get(path);
+    const formKey = /name="formKey" value="([^"]+)"/.exec(text)?.[1] ?? '';
+    return this.postMultipart(action, { _csrf: token ?? '', formKey, ...fields }, files);
+  }
+
+  /** Posts the login form; the answer as it came (303 on success). */
+  async attemptLogin(username: string, password: string, next?: string) {
     const { token } = await this.get('/login');
-    const answer = await this.post('/login', { _csrf: token as string, username, password });
+    return this.post('/login', { _csrf: token as string, username, password, ...(next ? { next } : {}) });
+  }
+
+  async login(username: string, password: string) {
+    const answer = await this.attemptLogin(username, password);
     if (answer.res.status !== 303) throw new Error(`login failed: ${answer.res.status}`);
     return answer;
   }
