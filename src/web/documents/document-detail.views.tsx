@@ -6,6 +6,7 @@ import { CsrfField } from '../components/csrf-field.tsx';
 import { Field, type Option } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
+import { actorName, TimelineSection } from '../components/timeline.tsx';
 import type { FormErrors } from '../form-errors.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { Layout } from '../layout.tsx';
@@ -260,11 +261,6 @@ function payloadText(entry: TimelineEntry, names: Map<number, string>): Componen
   ));
 }
 
-function actorName(entry: TimelineEntry): string {
-  if (entry.actor.kind === 'system') return 'Hệ thống';
-  return entry.actor.name ?? `#${entry.actor.id}`;
-}
-
 function Fact({ term, children }: { term: string; children: ComponentChildren }) {
   return (
     <>
@@ -449,21 +445,7 @@ export function DocumentDetailView(props: DocumentDetailProps) {
             />
             {props.mayUploadSigned && <SignedUpload page={page} doc={d} failure={props.uploadFailure} maxBytes={props.maxBytes} />}
           </section>
-          <section class="area-timeline" aria-labelledby="lich-su">
-            <h2 id="lich-su">Quá trình xử lý</h2>
-            <Table
-              rows={d.timeline}
-              rowKey={(e) => e.seq}
-              empty="Chưa có sự kiện nào."
-              columns={[
-                { header: 'Thời gian', cell: (e) => formatDateTime(e.at), class: 'nowrap' },
-                { header: 'Sự kiện', cell: (e) => documentDoneLabel(e.type) },
-                { header: 'Người thực hiện', cell: (e) => actorName(e) },
-                { header: 'Trạng thái sau', cell: (e) => (e.toState && e.toState !== e.fromState ? documentStateLabel(e.toState) : '') },
-                { header: 'Nội dung', cell: (e) => payloadText(e, names) },
-              ]}
-            />
-          </section>
+          <TimelineSection timeline={d.timeline} doneLabel={documentDoneLabel} stateLabel={documentStateLabel} content={(e) => payloadText(e, names)} />
         </div>
         <div>
           <section class="area-actions" aria-labelledby="thao-tac">

@@ -7,6 +7,7 @@ import { isOverdue } from '../components/dossier-table.tsx';
 import { Field, type Option } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
+import { TimelineSection } from '../components/timeline.tsx';
 import type { FormErrors } from '../form-errors.ts';
 import { formatDateTime } from '../format.ts';
 import { CHANNEL_LABELS, eventActionLabel, eventDoneLabel, FIELD_LABELS, stateLabel, stepLabel, VALUE_LABELS } from '../labels.ts';
@@ -96,12 +97,6 @@ function payloadText(entry: TimelineEntry, names: Map<string, string>): Componen
       {l}
     </>
   ));
-}
-
-function actorName(entry: TimelineEntry): string {
-  if (entry.actor.kind === 'applicant') return 'Người nộp hồ sơ';
-  if (entry.actor.kind === 'system') return 'Hệ thống';
-  return entry.actor.name ?? `#${entry.actor.id}`;
 }
 
 interface StepRow {
@@ -252,21 +247,7 @@ export function DossierDetailView(props: DossierDetailProps) {
               ]}
             />
           </section>
-          <section class="area-timeline" aria-labelledby="lich-su">
-            <h2 id="lich-su">Quá trình xử lý</h2>
-            <Table
-              rows={d.timeline}
-              rowKey={(e) => e.seq}
-              empty="Chưa có sự kiện nào."
-              columns={[
-                { header: 'Thời gian', cell: (e) => formatDateTime(e.at), class: 'nowrap' },
-                { header: 'Sự kiện', cell: (e) => eventDoneLabel(e.type) },
-                { header: 'Người thực hiện', cell: (e) => actorName(e) },
-                { header: 'Trạng thái sau', cell: (e) => (e.toState && e.toState !== e.fromState ? stateLabel(e.toState) : '') },
-                { header: 'Nội dung', cell: (e) => payloadText(e, names) },
-              ]}
-            />
-          </section>
+          <TimelineSection timeline={d.timeline} doneLabel={eventDoneLabel} stateLabel={stateLabel} content={(e) => payloadText(e, names)} />
         </div>
         <div>
           <section class="area-actions" aria-labelledby="thao-tac">
