@@ -102,6 +102,8 @@ describe('an incoming document and its answer, through the pages only', () => {
     await fromWorkspace(director, incomingId, WHY.direct);
     await checkPage(director, 'story-04-incoming-director');
     await openAction(director, 'DIRECT');
+    // The reply the clerk registered as required stays required unless the director unticks it.
+    expect(await director.locator('#ev-direct-replyRequired').isChecked()).toBe(true);
     await director.locator('#ev-direct-lead').selectOption(String(w.trade.id));
     await director.locator('#ev-direct-leadDueAt').fill('2026-03-18');
     await director.locator(`#ev-direct-coord-${w.energy.id}`).check();
@@ -114,6 +116,7 @@ describe('an incoming document and its answer, through the pages only', () => {
     await submitAction(director, 'DIRECT');
     expect(await director.getByRole('status').first().textContent()).toContain('Đã thực hiện');
     expect(await shownState(director)).toBe(documentStateLabel('directed'));
+    expect(await director.locator('section[aria-labelledby="thong-tin"] dt:text-is("Phải trả lời bằng văn bản") + dd').textContent()).toBe('Có');
     await checkPage(director, 'story-06-directed');
 
     // The clerk distributes it, from the workspace too.
@@ -200,10 +203,13 @@ describe('an incoming document and its answer, through the pages only', () => {
     expect(await shownState(specialist)).toContain('Đã trả lời');
     const answers = specialist.locator(`section[aria-labelledby="thong-tin"] a[href="/van-ban/${replyId}"]`);
     expect(await answers.count()).toBe(1);
+    expect(await answers.textContent()).toContain(`Văn bản đi ${symbol}`);
     await checkPage(specialist, 'story-17-answered-phone');
     // Links both ways: the reply's page names the document it answers.
     await navigating(specialist, () => answers.click());
-    expect(await specialist.locator(`section[aria-labelledby="thong-tin"] a[href="/van-ban/${incomingId}"]`).count()).toBe(1);
+    const answered = specialist.locator(`section[aria-labelledby="thong-tin"] a[href="/van-ban/${incomingId}"]`);
+    expect(await answered.count()).toBe(1);
+    expect(await answered.textContent()).toContain('Văn bản đến số 1/2026 (123/UBND-KT)');
 
     // The incoming register lists it as answered; its scan downloads with the bytes the clerk uploaded.
     await clerk.goto('/van-ban-den');

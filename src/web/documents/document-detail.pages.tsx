@@ -8,7 +8,7 @@ import { listUsers } from '../../domain/accounts/users.service.ts';
 import { attachDocumentFiles, openDocumentFile } from '../../domain/documents/document-files.ts';
 import { searchDocuments } from '../../domain/documents/document-search.ts';
 import { fireDocumentEvent, getDocument } from '../../domain/documents/document.service.ts';
-import { ConflictError, DomainError, ForbiddenError, InvalidTransitionError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, DomainError, ForbiddenError, InvalidTransitionError, NotFoundError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
 import { contentDisposition } from '../../files/file-name.ts';
 import type { Option } from '../components/field.tsx';
 import { uploadRefusal } from '../counter/upload-refusal.ts';
@@ -45,6 +45,25 @@ async function choicesFor(deps: AppDeps, principal: Principal, allowed: string[]
   return { departments, staff, replies };
 }
 
+/**
+ * The documents linked as replies (Điều 7), named as a clerk cites them: the reply by its number and
+ * symbol, the answered document by its arrival number and the issuer's symbol. One the viewer may not
+ * see keeps its bare link (the document's page then refuses it).
+ */
+async function linkedNames(deps: AppDeps, principal: Principal, ids: number[]): Promise<Map<number, string>> {
+  const names = new Map<number, string>();
+  for (const id of ids) {
+    try {
+      const d = await getDocument(documentDeps(deps), principal, id);
+      const ref = d.direction === 'outgoing' ? `Văn bản đi ${d.symbol ?? `mã ${d.id}`}` : `Văn bản đến số ${d.number ?? ''}/${d.registerYear ?? ''}${d.sourceSymbol ? ` (${d.sourceSymbol})` : ''}`;
+      names.set(id, `${ref} — ${d.summary}`);
+    } catch (err) {
+      if (!(err instanceof NotFoundError) && !(err instanceof ForbiddenError)) throw err;
+    }
+  }
+  return names;
+}
+
 async function detail(deps: AppDeps, principal: Principal, page: PageContext, id: number, extra: Pick<DocumentDetailProps, 'notice' | 'failed' | 'uploadFailure'> = {}) {
   const doc = await getDocument(documentDeps(deps), principal, id);
   const choices = await choicesFor(deps, principal, doc.allowedEvents);
@@ -52,7 +71,7 @@ async function detail(deps: AppDeps, principal: Principal, page: PageContext, id
   const mayUploadSigned = doc.direction === 'outgoing' && doc.state === 'awaitingIssue' && principal.roles.includes('clerk');
   const draftingDepartment =
     doc.draftingDepartmentId === null ? null : ((await listDepartments(deps.db)).find((dep) => dep.id === doc.draftingDepartmentId)?.name ?? null);
-  return DocumentDetailView({ page, doc: { ...doc, timeline: doc.timeline ?? [] }, ...choices, draftingDepartment, mayUploadSigned, maxBytes: deps.config.upload.maxBytes, ...extra });
+  return DocumentDetailView({ page, doc: { ...doc, timeline: doc.timeline ?? [] }, ...choices, draftingDepartment, linked: await linkedNames(deps, principal, doc.replies), mayUploadSigned, maxBytes: deps.config.upload.maxBytes, ...extra });
 }
 
 const NOTICES: Record<string, DocumentDetailProps['notice']> = {

@@ -47,6 +47,8 @@ export interface DocumentDetailProps {
   staff: Option[];
   /** Recent issued outgoing documents the viewer may see, newest first (ANSWER). */
   replies: Option[];
+  /** The linked replies (or the answered incoming documents) the viewer may see, named by their number and symbol. */
+  linked?: Map<number, string>;
   /** The name of the department that drafted an outgoing document. */
   draftingDepartment?: string | null;
   /** Whether the viewer may attach the signed scan now (the clerk, once signed, before issue). */
@@ -71,8 +73,11 @@ export function isDocumentOverdue(d: DocumentView, now: Date): boolean {
   return d.direction === 'incoming' && d.finishedAt === null && d.dueAt !== null && d.dueAt < now.toISOString();
 }
 
-function DirectFields({ departments, mine, prefix }: { departments: Option[]; mine?: FailedDocumentAction; prefix: string }) {
+function DirectFields({ departments, mine, prefix, doc }: { departments: Option[]; mine?: FailedDocumentAction; prefix: string; doc: DocumentView }) {
   const v = mine?.values ?? {};
+  // DIRECT sets replyRequired outright: unticked by default it would undo what the clerk registered from
+  // the document itself, so the box starts as the document stands and the leader changes it knowingly.
+  const replyRequired = mine ? v.replyRequired === 'on' : doc.replyRequired;
   const e = mine?.errors.fields ?? {};
   return (
     <>
@@ -97,7 +102,7 @@ function DirectFields({ departments, mine, prefix }: { departments: Option[]; mi
       <Field name="text" label={L.text} type="textarea" required maxLength={4000} idPrefix={prefix} value={v.text} error={e.text} />
       <div class="field">
         <label for={`${prefix}-replyRequired`} class="check">
-          <input type="checkbox" id={`${prefix}-replyRequired`} name="replyRequired" checked={v.replyRequired === 'on'} /> {L.replyRequired}
+          <input type="checkbox" id={`${prefix}-replyRequired`} name="replyRequired" checked={replyRequired} /> {L.replyRequired}
         </label>
       </div>
     </>
@@ -116,7 +121,7 @@ function EventForm(props: { page: PageContext; doc: DocumentView; type: string; 
   let fields: ComponentChildren;
   switch (type) {
     case 'DIRECT':
-      fields = <DirectFields departments={props.departments} mine={mine} prefix={prefix} />;
+      fields = <DirectFields departments={props.departments} mine={mine} prefix={prefix} doc={doc} />;
       break;
     case 'FORWARD': {
       const department = doc.assignments.find((a) => a.departmentId === page.principal?.departmentId);
@@ -357,7 +362,7 @@ export function DocumentDetailView(props: DocumentDetailProps) {
                   <ul class="plain">
                     {d.replies.map((r) => (
                       <li>
-                        <a href={`/van-ban/${r}`}>{incoming ? 'Văn bản đi' : 'Văn bản đến'} (mã {r})</a>
+                        <a href={`/van-ban/${r}`}>{props.linked?.get(r) ?? `${incoming ? 'Văn bản đi' : 'Văn bản đến'} (mã ${r})`}</a>
                       </li>
                     ))}
                   </ul>
