@@ -101,6 +101,17 @@ describe('registering with the scan (multipart)', () => {
     expect(store()).toEqual(files);
   });
 
+  it('refuses an arrival in the future, and a draft sent to a department that does not exist, storing no file', async () => {
+    const before = await fingerprint(app.deps.db);
+    const files = store();
+    const future = await postDocument([{ field: 'document', json: { ...INCOMING, arrivedAt: '2030-01-01T00:00:00.000Z' } }, { field: 'file', name: 'scan.pdf', bytes: pdfWith('future') }], w.clerk.token);
+    expectError(future, 422, 'ARRIVAL_IN_FUTURE');
+    const nowhere = await postDocument([{ field: 'document', json: { ...OUTGOING, recipients: { internal: [999999] } } }, { field: 'file', name: 'du-thao.pdf', bytes: pdfWith('nowhere') }], w.specialist.token);
+    expectError(nowhere, 400, 'UNKNOWN_REFERENCE');
+    expect(await fingerprint(app.deps.db)).toEqual(before);
+    expect(store()).toEqual(files);
+  });
+
   it('refuses a multipart body without the document, or with a field it does not know', async () => {
     expectError(await postDocument([{ field: 'file', name: 'scan.pdf', bytes: pdfWith('x') }], w.clerk.token), 400, 'VALIDATION_FAILED');
     expectError(await postDocument([{ field: 'document', json: { ...INCOMING, direction: 'sideways' } }], w.clerk.token), 400, 'VALIDATION_FAILED');

@@ -178,6 +178,29 @@ async function tellDirectorsAtOnce(
   );
 }
 
+/**
+ * When an incoming document arrived: now unless the clerk says earlier, never later than now.
+ * @throws ValidationError INVALID_INSTANT; RuleViolationError ARRIVAL_IN_FUTURE.
+ */
+function arrivalOf(input: { arrivedAt?: string }, now: Date): Date {
+  const arrived = input.arrivedAt === undefined ? now : new Date(input.arrivedAt);
+  if (Number.isNaN(arrived.getTime())) throw new ValidationError('INVALID_INSTANT', 'arrivedAt is not an instant this service can use', { field: 'arrivedAt' });
+  if (arrived > now) throw new RuleViolationError('ARRIVAL_IN_FUTURE', 'arrivedAt is later than now', { field: 'arrivedAt' });
+  return arrived;
+}
+
+/**
+ * The departments an outgoing draft is sent to inside the Sở; the drafter must belong to one (it drafts).
+ * @throws ValidationError NO_DEPARTMENT, UNKNOWN_REFERENCE.
+ */
+async function internalRecipients(db: Executor, principal: Principal, ids: number[]): Promise<Array<{ id: number; name: string }>> {
+  if (principal.departmentId === null) throw new ValidationError('NO_DEPARTMENT', 'An outgoing document is drafted by a department: you belong to none');
+  const internal = [...new Set(ids)];
+  const departments = internal.length === 0 ? [] : await db('departments').whereIn('id', internal).select('id', 'name');
+  if (departments.length !== internal.length) throw new ValidationError('UNKNOWN_REFERENCE', 'An internal recipient is not a department', { field: 'recipients.internal' });
+  return departments;
+}
+
 /** The kind each file sent with a new document gets: the incoming scan, or the outgoing draft (signed, for Điều 8). */
 export function creationFileKind(input: NewDocument): 'scan' | 'draft' | 'signed' {
   if (input.direction === 'incoming') return 'scan';
@@ -219,6 +242,10 @@ async function createWithFiles(
     created_at: at,
     updated_at: at,
   };
+  // What can be refused before the transaction is refused before any file joins the store (a refusal
+  // changes nothing); the transaction checks again what it relies on.
+  if (input.direction === 'incoming') arrivalOf(input, now);
+  else await internalRecipients(deps.db, principal, input.recipients?.internal ?? []);
   // A retry answers before its files join the store (they are removed with the other unpromoted ones).
   const remembered = idempotency && uploads.length > 0 ? await rememberedAnswer(deps.db, idempotency) : null;
   if (remembered) return remembered as StoredResponse<DocumentView>;
@@ -253,9 +280,7 @@ async function createWithFiles(
     const pending = new PendingEvents();
     const warnings: DocumentWarning[] = [];
     if (input.direction === 'incoming') {
-      const arrived = input.arrivedAt === undefined ? now : new Date(input.arrivedAt);
-      if (Number.isNaN(arrived.getTime())) throw new ValidationError('INVALID_INSTANT', 'arrivedAt is not an instant this service can use', { field: 'arrivedAt' });
-      if (arrived > now) throw new RuleViolationError('ARRIVAL_IN_FUTURE', 'arrivedAt is later than now', { field: 'arrivedAt' });
+      const arrived = arrivalOf(input, now);
       const dueAt = input.dueAt ? new Date(input.dueAt).toISOString() : null;
       // Decree 30/2020 Art. 22, 24: registered and presented the same day, at the latest the next working day.
       const latest = localDate(calendar.addWorkingDays(arrived, 1));
@@ -299,10 +324,7 @@ async function createWithFiles(
       const view = await present(deps, trx, id, actor, at);
       return warnings.length > 0 ? { ...view, warnings } : view;
     }
-    if (principal.departmentId === null) throw new ValidationError('NO_DEPARTMENT', 'An outgoing document is drafted by a department: you belong to none');
-    const internal = [...new Set(input.recipients?.internal ?? [])];
-    const departments = internal.length === 0 ? [] : await trx('departments').whereIn('id', internal).select('id', 'name');
-    if (departments.length !== internal.length) throw new ValidationError('UNKNOWN_REFERENCE', 'An internal recipient is not a department', { field: 'recipients.internal' });
+    const departments = await internalRecipients(trx, principal, input.recipients?.internal ?? []);
     const { id, state, row } = await createRecord(trx, DOCUMENT_AGGREGATE, {
       machine: deps.machines.current(OUTGOING_DOCUMENT_MACHINE_ID),
       columns: () => ({
