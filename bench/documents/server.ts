@@ -52,8 +52,14 @@ async function main(): Promise<void> {
       for (const [sql, bindings] of captured) {
         if (/^\s*(insert|update|delete)/i.test(sql)) continue;
         if (db === 'postgres') {
-          const res = await knex.raw(`EXPLAIN ${sql}`, bindings as never);
-          plans.push({ sql, plan: (res.rows as Array<Record<string, string>>).map((r) => r['QUERY PLAN'] as string) });
+          // The captured SQL is the driver's ($1, $2 …): run it on a connection of the pool, not through knex.raw.
+          const conn = (await knex.client.acquireConnection()) as { query(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, string>> }> };
+          try {
+            const res = await conn.query(`EXPLAIN ${sql}`, bindings as unknown[]);
+            plans.push({ sql, plan: res.rows.map((r) => r['QUERY PLAN'] as string) });
+          } finally {
+            await knex.client.releaseConnection(conn);
+          }
         } else {
           const raw = (await knex.client.acquireConnection()) as { prepare(sql: string): { all(...args: unknown[]): Array<{ detail: string }> } };
           try {
