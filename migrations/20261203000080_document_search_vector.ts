@@ -15,6 +15,10 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`ALTER TABLE documents ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (${SEARCH_VECTOR_SQL}) STORED`);
   await knex.raw('CREATE INDEX documents_search_vector_index ON documents USING GIN (search_vector)');
   await knex.raw('DROP INDEX IF EXISTS documents_search_index');
+  // Statistics for the new column now: without them the planner assumes a word is in 0.5 % of the rows,
+  // and for a word in 40 % of them (measured: `tỉnh`) reads 400 000 rows through a bitmap (3.8 s)
+  // instead of walking the newest ones until the ranking window is full.
+  await knex.raw('ANALYZE documents');
 }
 
 export async function down(knex: Knex): Promise<void> {
