@@ -10,6 +10,8 @@ import * as accountSecurity from './20261203000020_account_security.ts';
 import * as listIndexes from './20261203000030_list_indexes.ts';
 import * as dossierPapers from './20261203000040_dossier_papers.ts';
 import * as documents from './20261203000050_documents.ts';
+import * as documentYearIndex from './20261203000070_document_year_index.ts';
+import * as documentSearchVector from './20261203000080_document_search_vector.ts';
 import * as documentSearch from './20261203000060_document_search.ts';
 
 interface Migration {
@@ -31,6 +33,8 @@ const migrations: ReadonlyArray<[string, Migration]> = [
   ['20261203000040_dossier_papers', dossierPapers],
   ['20261203000050_documents', documents],
   ['20261203000060_document_search', documentSearch],
+  ['20261203000070_document_year_index', documentYearIndex],
+  ['20261203000080_document_search_vector', documentSearchVector],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {

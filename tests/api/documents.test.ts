@@ -3,7 +3,7 @@ import { documentDeps, dossierDeps } from '../../src/api/deps.ts';
 import { processDeadlineJob } from '../../workers/deadlines.worker.ts';
 import { expectError } from '../support/assertions.ts';
 import { attachDocFile, buildDocumentWorld, createDoc, fireDoc, INCOMING, OUTGOING, signedOutgoing, type DocumentWorld } from '../support/documents.ts';
-import { loginAs } from '../support/factories.ts';
+import { buildUser, loginAs } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
 
@@ -123,13 +123,23 @@ describe('an incoming document', () => {
     }
   });
 
-  it('gives concurrent registrations consecutive numbers, no gap, no duplicate', async () => {
+  // Issue 8, "Done when": 200 registrations at once over HTTP. (Several API processes on one database:
+  // tests/api/documents-processes.test.ts.)
+  it('gives 200 concurrent registrations consecutive numbers, no gap, no duplicate', async () => {
+    const CLIENTS = 200;
     const before = await app.deps.db('documents').where({ direction: 'incoming', register_year: 2026 }).max('register_number as n').first();
     const start = Number(before?.n ?? 0);
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => w.http.post('/api/documents', { ...INCOMING, sourceSymbol: `${i}/CC` }, { token: w.clerk.token })));
+    // Two clerks at once, as in an office with two văn thư.
+    const clerk2 = await buildUser(app, ['clerk'], (await app.deps.db('users').where({ id: w.clerk.id }).first()).department_id);
+    const answers = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, i) => w.http.post('/api/documents', { ...INCOMING, sourceSymbol: `${i}/CC` }, { token: (i % 2 === 0 ? w.clerk : clerk2).token })),
+    );
     for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(201);
-    expect(answers.map((a) => a.body.number).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => start + 1 + i));
-  });
+    const expected = Array.from({ length: CLIENTS }, (_, i) => start + 1 + i);
+    expect(answers.map((a) => a.body.number).sort((x, y) => x - y)).toEqual(expected);
+    const stored = await app.deps.db('documents').where({ direction: 'incoming', register_year: 2026 }).where('register_number', '>', start).orderBy('register_number').pluck('register_number');
+    expect(stored.map(Number)).toEqual(expected);
+  }, 60_000);
 });
 
 describe('refused content (Điều 4.2)', () => {
@@ -184,6 +194,23 @@ describe('an outgoing document', () => {
     expect((await fireDoc(w.http, letter, w.clerk, 'ISSUE')).symbol).toBe('123/SCT-QLTM');
     const proposal = await signedOutgoing(app, w, { ...OUTGOING, typeCode: 'TTR' });
     expect((await fireDoc(w.http, proposal, w.clerk, 'ISSUE')).symbol).toBe('124/TTr-SCT');
+  });
+
+  it('numbers the outgoing register from 01 again on 1 January, Asia/Ho_Chi_Minh time (the number is taken at issue)', async () => {
+    const late = await signedOutgoing(app, w, { ...OUTGOING, typeCode: 'QD', summary: 'Quyết định cuối năm' });
+    const early = await signedOutgoing(app, w, { ...OUTGOING, typeCode: 'QD', summary: 'Quyết định đầu năm' });
+    const saved = app.clock.now();
+    try {
+      app.clock.set('2026-12-31T16:59:59.000Z'); // 31/12/2026 23:59:59 in Hà Nội
+      const clerk = { ...w.clerk, ...(await loginAs(app, w.clerk.username, w.clerk.password)) };
+      const last = await fireDoc(w.http, late, clerk, 'ISSUE');
+      expect(last.registerYear).toBe(2026);
+      expect(last.number).toBeGreaterThan(1);
+      app.clock.set('2026-12-31T17:00:00.000Z'); // 01/01/2027 00:00
+      expect(await fireDoc(w.http, early, clerk, 'ISSUE')).toMatchObject({ registerYear: 2027, number: 1, symbol: '01/QĐ-SCT', documentDate: '2027-01-01' });
+    } finally {
+      app.clock.set(saved);
+    }
   });
 
   it('issues the regulation of the seed (Quy chế 80/QĐ-SCT) as a decision of agency SCT: N/QĐ-SCT', async () => {

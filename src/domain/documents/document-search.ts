@@ -1,6 +1,5 @@
 import { URGENCIES, type DocumentView, type Urgency } from './document-presenter.ts';
 import type { Knex } from 'knex';
-import { SEARCH_VECTOR_SQL } from '../../../migrations/20261203000060_document_search.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { isPostgres, type Executor } from '../../db/db.ts';
 import { iso } from '../../lib/rows.ts';
@@ -285,8 +284,9 @@ export async function searchDocuments(db: Executor, actor: Actor, filter: Docume
     const query = filtered(db, actor, filter);
     if (isPostgres(db)) {
       // Each phrase through phraseto_tsquery, as a bound parameter: the words are letters and digits only.
+      // `search_vector` is the stored vector of search_text (migration 20261203000080): read, not computed.
       const tsquery = parsed.phrases.map(() => "phraseto_tsquery('simple', ?)").join(' && ');
-      query.whereRaw(`${SEARCH_VECTOR_SQL.replace('search_text', 'd.search_text')} @@ (${tsquery})`, parsed.phrases.map((p) => p.join(' ')));
+      query.whereRaw(`d.search_vector @@ (${tsquery})`, parsed.phrases.map((p) => p.join(' ')));
     } else {
       query.whereRaw('d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)', [fts5Query(parsed)]);
     }
@@ -315,7 +315,9 @@ export async function searchDocuments(db: Executor, actor: Actor, filter: Docume
     const cursor = await db('documents').where({ id: filter.after }).first('id', 'urgency');
     if (!cursor) throw new ValidationError('INVALID_CURSOR', `No document ${filter.after} to continue after`, { field: 'after' });
     const urgency = Number(cursor.urgency);
-    query.where((q) => q.where('d.urgency', '<', urgency).orWhere((e) => e.where('d.urgency', urgency).andWhere('d.id', '<', filter.after as number)));
+    // A row comparison: both databases start an index range at it; the equivalent OR was read from the
+    // top of the index to the cursor (bench/RESULTS.md "Documents": 36–1 500 ms half-way down 1M rows).
+    query.whereRaw('(d.urgency, d.id) < (?, ?)', [urgency, filter.after as number]);
   }
   const rows: Array<Record<string, unknown>> = await query
     .select(LIST_COLUMNS)
