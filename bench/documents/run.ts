@@ -11,12 +11,12 @@
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DocumentsReady } from './server.ts';
 import { benchDb, metaFile, option } from './setup.ts';
+import { closeClient, f, request, stats } from '../support/http-client.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const db = benchDb();
@@ -26,31 +26,6 @@ const registrations = Number(option('registrations', '300'));
 const clients = Number(option('clients', '8'));
 const rounds = Number(option('rounds', '2'));
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function request(port: number, method: string, p: string, token: string, body?: unknown): Promise<{ status: number; body: string; ms: number }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, host: '127.0.0.1', port, path: p, method, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
-function stats(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  return { p50: pct(s, 0.5), p99: pct(s, 0.99), max: s[s.length - 1] as number };
-}
-const f = (n: number) => (n < 10 ? n.toFixed(1) : n.toFixed(0));
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -160,7 +135,7 @@ async function main(): Promise<void> {
   for (const t of thr) out(`| ${t.label} | ${t.round} | ${t.reg.perSecond.toFixed(0)} | ${f(t.reg.p50)} / ${f(t.reg.p99)} | ${t.get.perSecond.toFixed(0)} | ${f(t.get.p50)} / ${f(t.get.p99)} | ${(t.reg.perSecond / t.get.perSecond).toFixed(3)} |`);
   out(`\nload at the end ${load()}`);
   child.send({ kind: 'stop' });
-  agent.destroy();
+  closeClient();
 }
 
 main().catch((err) => {

@@ -8,12 +8,12 @@
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ListsReady } from './server.ts';
 import { benchFile, option } from './setup.ts';
+import { closeClient, f, request, stats } from '../support/http-client.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const size = Number(option('size', '10000'));
@@ -21,31 +21,6 @@ const file = option('file', benchFile(size));
 const requests = Number(option('requests', '300'));
 const CONCURRENCY = 8;
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-function request(port: number, method: string, p: string, token: string, body?: unknown): Promise<{ status: number; body: string; ms: number }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, host: '127.0.0.1', port, path: p, method, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
-function stats(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  return { p50: pct(s, 0.5), p99: pct(s, 0.99), max: s[s.length - 1] as number };
-}
-const f = (n: number) => (n < 10 ? n.toFixed(1) : n.toFixed(0));
 
 async function main(): Promise<void> {
   if (!fs.existsSync(file)) throw new Error(`${file} does not exist: build it with npx tsx bench/lists/build.ts --size=${size}`);
@@ -143,7 +118,7 @@ async function main(): Promise<void> {
   for (const p of plans) process.stdout.write(`- ${p.sql.slice(0, 400)}\n    ${p.plan.join('\n    ')}\n`);
   process.stdout.write(`\n| request (${ready.dossiers} dossiers) | answer | p50 / p99 alone (ms) | p50 / p99 with 8 at once (ms) |\n|---|---|---|---|\n${rows.join('\n')}\n`);
   child.send({ kind: 'stop' });
-  agent.destroy();
+  closeClient();
 }
 
 main().catch((err) => {
