@@ -22,8 +22,11 @@ export const DOSSIER_MACHINE_ID = 'dossier';
  * - 3 (unreleased until issue 6 closes): state tags (`waiting`, `holding`, `actionable`), so that
  *   services ask the machine which states wait, hold or run a step instead of spelling lists of names;
  *   a supplement is requested once per dossier in all, the online check's request included.
+ * - 4: the handling department asks for the supplement itself: REQUEST_SUPPLEMENT from
+ *   `inDepartment.review` (the specialist or the lead finds a paper missing after receipt, Decree
+ *   118/2025/NĐ-CP; the one-stop staff send the request), still once per dossier in all.
  */
-export const DOSSIER_MACHINE_VERSION = 3;
+export const DOSSIER_MACHINE_VERSION = 4;
 
 /**
  * State tags, read by the services through the machine (src/domain/workflow/machine-graph.ts):
@@ -160,6 +163,8 @@ interface Edition {
   tags: boolean;
   /** Version 3: one supplement request per dossier in all. */
   supplementOnce: boolean;
+  /** Version 4: the department asks for the supplement from its review. */
+  departmentSupplement: boolean;
 }
 
 /** The machine's states and transitions for one published version (the versions share guards and actions). */
@@ -243,6 +248,10 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
       states: {
         review: {
           on: {
+            // Version 4: the department finds a paper missing during its review and asks itself (still once in all).
+            ...(edition.departmentSupplement
+              ? { REQUEST_SUPPLEMENT: { guard: 'supplementNeverRequested' as const, target: '#dossier.awaitingSupplement', actions: 'requestSupplementOnce' as const } }
+              : {}),
             ASSIGN: { guard: 'hasNoAssignee', actions: 'setAssignee' },
             REASSIGN: { guard: 'hasAssignee', actions: 'setAssignee' },
             // Only the assigned specialist checks validity; the lead assigns first.
@@ -317,13 +326,16 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
 }
 
 /** Version 1, as published: kept so that dossiers created under it keep working. */
-export const dossierMachineV1 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: false, lateApology: false, tags: false, supplementOnce: false }));
+export const dossierMachineV1 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: false, lateApology: false, tags: false, supplementOnce: false, departmentSupplement: false }));
 
 /** Version 2, as published. */
-export const dossierMachineV2 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: false, supplementOnce: false }));
+export const dossierMachineV2 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: false, supplementOnce: false, departmentSupplement: false }));
+
+/** Version 3, as published. */
+export const dossierMachineV3 = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: true, supplementOnce: true, departmentSupplement: false }));
 
 /** The current definition: new dossiers are created with it. */
-export const dossierMachine = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: true, supplementOnce: true }));
+export const dossierMachine = dossierSetup.createMachine(dossierConfig({ deadlineEvents: true, lateApology: true, tags: true, supplementOnce: true, departmentSupplement: true }));
 
 export type DossierMachine = typeof dossierMachine;
 

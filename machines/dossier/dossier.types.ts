@@ -71,7 +71,13 @@ export type DossierEvent = Stamped &
         dueAt: string;
         apologyBy: string;
       }
-    | { type: 'REQUEST_SUPPLEMENT'; guidance: string }
+    | {
+        type: 'REQUEST_SUPPLEMENT';
+        /** What to supplement and why, as Mẫu 02 prints it (the list of items, Decree 118/2025: all at once). */
+        guidance: string;
+        /** The required papers (the procedure's codes) found missing, printed by name on Mẫu 02 before the guidance. */
+        missingPapers?: string[];
+      }
     | {
         type: 'SUPPLEMENT';
         note?: string;

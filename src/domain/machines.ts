@@ -1,4 +1,4 @@
-import { DOSSIER_MACHINE_ID, DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1, dossierMachineV2 } from '../../machines/dossier/index.ts';
+import { DOSSIER_MACHINE_ID, DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1, dossierMachineV2, dossierMachineV3 } from '../../machines/dossier/index.ts';
 import { INCOMING_DOCUMENT_MACHINE_ID, INCOMING_DOCUMENT_MACHINE_VERSION, incomingDocumentMachine } from '../../machines/incoming-document/index.ts';
 import { OUTGOING_DOCUMENT_MACHINE_ID, OUTGOING_DOCUMENT_MACHINE_VERSION, outgoingDocumentMachine } from '../../machines/outgoing-document/index.ts';
 import { MachineRegistry, type MachineDefinition } from './workflow/machine-registry.ts';
@@ -12,6 +12,7 @@ import { MachineRegistry, type MachineDefinition } from './workflow/machine-regi
 export const MACHINE_DEFINITIONS: readonly MachineDefinition[] = [
   { id: DOSSIER_MACHINE_ID, version: 1, machine: dossierMachineV1 },
   { id: DOSSIER_MACHINE_ID, version: 2, machine: dossierMachineV2 },
+  { id: DOSSIER_MACHINE_ID, version: 3, machine: dossierMachineV3 },
   { id: DOSSIER_MACHINE_ID, version: DOSSIER_MACHINE_VERSION, machine: dossierMachine },
   { id: INCOMING_DOCUMENT_MACHINE_ID, version: INCOMING_DOCUMENT_MACHINE_VERSION, machine: incomingDocumentMachine },
   { id: OUTGOING_DOCUMENT_MACHINE_ID, version: OUTGOING_DOCUMENT_MACHINE_VERSION, machine: outgoingDocumentMachine },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
-import { DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1, dossierMachineV2 } from '../../machines/dossier/index.ts';
+import { DOSSIER_MACHINE_VERSION, dossierMachine, dossierMachineV1, dossierMachineV2, dossierMachineV3 } from '../../machines/dossier/index.ts';
 import { INCOMING_DOCUMENT_MACHINE_VERSION, incomingDocumentMachine } from '../../machines/incoming-document/index.ts';
 import { OUTGOING_DOCUMENT_MACHINE_VERSION, outgoingDocumentMachine } from '../../machines/outgoing-document/index.ts';
 import { createMachineRegistry } from '../../src/domain/machines.ts';
@@ -18,6 +18,7 @@ const PUBLISHED = {
   1: '0bf0adaa1e9109ccd9c30a0a5b9afd58693c837c518e9b052d51b24643b63766',
   2: '62ef19e526ff4a4dbdb92560a8481b78d07428f7f8322ee2ca80d219654b6159',
   3: 'b31d48c386242c504c93af4afec58ef9f0f107094ad54082c6bbe2ec21e2de73',
+  4: '72f02ece6201e4b5507b169d66f7e4bb57836f39a9d6f68d858941f35ed889c0',
 } as const;
 
 /** An older definition, as it might have been published before the apology step existed. */
@@ -29,15 +30,17 @@ function withoutApology() {
 
 describe('machine definitions are versioned', () => {
   it('every published definition keeps its pinned hash, and the registry serves them all', () => {
-    expect(DOSSIER_MACHINE_VERSION).toBe(3);
+    expect(DOSSIER_MACHINE_VERSION).toBe(4);
     expect(definitionHash(dossierMachineV1)).toBe(PUBLISHED[1]);
     expect(definitionHash(dossierMachineV2)).toBe(PUBLISHED[2]);
-    expect(definitionHash(dossierMachine)).toBe(PUBLISHED[3]);
+    expect(definitionHash(dossierMachineV3)).toBe(PUBLISHED[3]);
+    expect(definitionHash(dossierMachine)).toBe(PUBLISHED[4]);
     const registry = createMachineRegistry();
-    expect(registry.current('dossier').version).toBe(3);
+    expect(registry.current('dossier').version).toBe(4);
     expect(registry.resolve('dossier', 1, PUBLISHED[1]).machine).toBe(dossierMachineV1);
     expect(registry.resolve('dossier', 2, PUBLISHED[2]).machine).toBe(dossierMachineV2);
-    expect(registry.resolve('dossier', 3, PUBLISHED[3]).machine).toBe(dossierMachine);
+    expect(registry.resolve('dossier', 3, PUBLISHED[3]).machine).toBe(dossierMachineV3);
+    expect(registry.resolve('dossier', 4, PUBLISHED[4]).machine).toBe(dossierMachine);
   });
 
   it('the document machines keep their pinned hashes (bump their version and keep the old definition when they change)', () => {
@@ -55,14 +58,14 @@ describe('machine definitions are versioned', () => {
   });
 
   it('a structural change changes the hash', () => {
-    expect(definitionHash(withoutApology())).not.toBe(PUBLISHED[3]);
+    expect(definitionHash(withoutApology())).not.toBe(PUBLISHED[4]);
   });
 
   it('refuses to restore a record under an unregistered or altered definition', () => {
-    const registry = new MachineRegistry([{ id: 'dossier', version: 3, machine: dossierMachine }]);
+    const registry = new MachineRegistry([{ id: 'dossier', version: 4, machine: dossierMachine }]);
     expect(() => registry.resolve('dossier', 1, PUBLISHED[1])).toThrow(UnknownMachineError);
-    expect(() => registry.resolve('dossier', 3, 'f'.repeat(64))).toThrow(/changed since the record was written/);
-    expect(registry.resolve('dossier', 3, PUBLISHED[3]).machine).toBe(dossierMachine);
+    expect(() => registry.resolve('dossier', 4, 'f'.repeat(64))).toThrow(/changed since the record was written/);
+    expect(registry.resolve('dossier', 4, PUBLISHED[4]).machine).toBe(dossierMachine);
   });
 });
 
@@ -92,7 +95,8 @@ describe('a dossier persisted under an older definition', () => {
     const loaded = await w.http.get(`/api/dossiers/${old.body.id}`, { token: w.lead.token });
     expect(loaded.status).toBe(200);
     expect(loaded.body.machine).toEqual({ id: 'dossier', version: 0 });
-    expect(loaded.body.allowedEvents).toEqual(['ASSIGN']);
+    // The legacy definition is today's without the apology: the lead may also ask for the supplement in the review.
+    expect(loaded.body.allowedEvents).toEqual(['REQUEST_SUPPLEMENT', 'ASSIGN']);
 
     const apology = await w.http.post(`/api/dossiers/${old.body.id}/events`, { type: 'ISSUE_APOLOGY', version: 2, reason: 'Chậm', newDueAt: '2026-04-30T09:00:00+07:00' }, { token: w.lead.token });
     expect(apology.status).toBe(422);

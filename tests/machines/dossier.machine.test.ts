@@ -7,6 +7,7 @@ import {
   dossierMachine,
   dossierMachineV1,
   dossierMachineV2,
+  dossierMachineV3,
   statePath,
   stateValueOf,
   type DossierContext,
@@ -95,6 +96,20 @@ describe('dossier machine: the flow of DESIGN §3', () => {
     // The second request is refused: the one-stop may only refuse or stop now.
     expect(s.can(sample('REQUEST_SUPPLEMENT'))).toBe(false);
     expect(accepted(s)).toEqual(['REFUSE', 'WITHDRAW', 'STOP', 'ISSUE_APOLOGY', 'STEP_OVERDUE', 'APPOINTMENT_PASSED']);
+  });
+
+  it('lets the department ask for the supplement from its review, once in all, back to review (version 4)', () => {
+    let s = run(start(), 'RECEIVE', 'ASSIGN');
+    s = run(s, sample('REQUEST_SUPPLEMENT', { missingPapers: ['ban-ve'] }));
+    expect(state(s)).toBe('awaitingSupplement');
+    expect(s.context).toMatchObject({ supplementRequested: true, supplementReturnTo: 'review', assigneeId: 7 });
+    s = run(s, sample('SUPPLEMENT', { dueAt: '2026-03-30T02:00:00.000Z', apologyBy: '2026-03-27T02:00:00.000Z' }));
+    expect(state(s)).toBe('inDepartment.review');
+    expect(s.context.dueAt).toBe('2026-03-30T02:00:00.000Z');
+    expect(s.can(sample('REQUEST_SUPPLEMENT'))).toBe(false);
+    // Version 3 had no such transition: its dossiers in flight keep their flow.
+    const v3 = transition(dossierMachineV3, initialTransition(dossierMachineV3, { rules: STANDARD })[0], sample('RECEIVE'))[0];
+    expect(v3.can(sample('REQUEST_SUPPLEMENT'))).toBe(false);
   });
 
   it('stops a dossier whose supplement was not answered in time', () => {
