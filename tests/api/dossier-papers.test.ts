@@ -46,8 +46,13 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const staffPapers = (id: number) => `/api/dossiers/${id}/papers`;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/**
+ * A dossier handed in at the counter without its papers: of a procedure that requires some, guided (Mẫu 02)
+ * and not received, it takes them later; of one that requires none, received.
+ */
 async function counterDossier(p: ProcedureView = procedure) {
-  const res = await w.http.post('/api/dossiers', { procedureId: p.id, applicant: APPLICANT, subject: 'Cấp giấy phép bán buôn rượu' }, { token: w.onestop.token });
+  const decision = p.rules.requiredPapers.length > 0 ? 'guide' : 'receive';
+  const res = await w.http.post('/api/dossiers', { procedureId: p.id, applicant: APPLICANT, subject: 'Cấp giấy phép bán buôn rượu', decision }, { token: w.onestop.token });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return { id: res.body.id as number, code: res.body.code as string, version: res.body.version as number };
 }
@@ -94,11 +99,23 @@ describe('attaching papers at the counter', () => {
       { ...REQUIRED[1], received: false, paperIds: [] },
       { ...REQUIRED[2], received: false, paperIds: [] },
     ]);
+    // Not received while papers are missing: no receipt.
+    expect((await w.http.get(`/api/dossiers/${d.id}/forms/receipt`, { token: w.onestop.token })).status).toBe(404);
+    const rest = await postPapers(app.url, staffPapers(d.id), [
+      { kind: 'giay-dkdn', name: 'dkdn.pdf', bytes: pdfWith('dkdn') },
+      { kind: 'hop-dong', name: 'hop dong.pdf', bytes: pdfWith('hop dong') },
+    ], bearer(w.onestop.token));
+    expect(rest.status, JSON.stringify(rest.body)).toBe(201);
+    const guided = await w.http.get(`/api/dossiers/${d.id}`, { token: w.onestop.token });
+    const supplemented = await w.http.post(`/api/dossiers/${d.id}/events`, { type: 'SUPPLEMENT', version: guided.body.version }, { token: w.onestop.token });
+    expect(supplemented.status, JSON.stringify(supplemented.body)).toBe(200);
+    const received = await w.http.post(`/api/dossiers/${d.id}/events`, { type: 'RECEIVE', version: supplemented.body.version }, { token: w.onestop.token });
+    expect(received.status, JSON.stringify(received.body)).toBe(200);
     const receipt = await w.http.get(`/api/dossiers/${d.id}/forms/receipt`, { token: w.onestop.token });
     expect(receipt.body.fields.papers).toEqual([
       { code: 'don-de-nghi', name: REQUIRED[0]!.name, copies: 1, original: true, received: true, files: ['Đơn đề nghị.pdf'] },
-      { code: 'giay-dkdn', name: REQUIRED[1]!.name, copies: null, original: null, received: false, files: [] },
-      { code: 'hop-dong', name: REQUIRED[2]!.name, copies: 1, original: null, received: false, files: [] },
+      { code: 'giay-dkdn', name: REQUIRED[1]!.name, copies: null, original: null, received: true, files: ['dkdn.pdf'] },
+      { code: 'hop-dong', name: REQUIRED[2]!.name, copies: 1, original: null, received: true, files: ['hop dong.pdf'] },
       { code: null, name: 'Sơ đồ kho.png', copies: null, original: null, received: true, files: ['Sơ đồ kho.png'] },
     ]);
     // One audit event per paper, in the dossier's papers chain; the chain verifies.
@@ -106,6 +123,8 @@ describe('attaching papers at the counter', () => {
     expect(events.map((e) => [e.seq, e.type, e.actor_id])).toEqual([
       [1, 'PAPER_ATTACHED', w.onestop.id],
       [2, 'PAPER_ATTACHED', w.onestop.id],
+      [3, 'PAPER_ATTACHED', w.onestop.id],
+      [4, 'PAPER_ATTACHED', w.onestop.id],
     ]);
     expect((await verifyEventLog(app.deps.db)).ok).toBe(true);
   });
@@ -257,7 +276,7 @@ describe('downloads only for whoever may see the dossier', () => {
     const url = `/api/public/dossiers/${d.code}/papers`;
     await refusedWithoutTrace(() => postPapers(app.url, url, [{ kind: 'other', name: 'a.pdf', bytes: pdfWith('wrong secret') }], { 'x-tracking-secret': other.secret }), 404, 'NOT_FOUND');
     await refusedWithoutTrace(() => postPapers(app.url, url, [{ kind: 'result', name: 'a.pdf', bytes: pdfWith('own result') }], { 'x-tracking-secret': d.secret }), 403, 'FORBIDDEN');
-    const received = await onlineDossier();
+    const received = await onlineDossier(w.procedures.noFee);
     await fireAs(w.http, received, w.onestop, 'RECEIVE');
     await refusedWithoutTrace(
       () => postPapers(app.url, `/api/public/dossiers/${received.code}/papers`, [{ kind: 'other', name: 'late.pdf', bytes: pdfWith('after receipt') }], { 'x-tracking-secret': received.secret }),

@@ -96,7 +96,7 @@ describe('what the outside test found missing (§3.13)', () => {
     const events = doc.paths['/api/dossiers/{id}/events'].post.responses;
     expect(events['400']['x-error-codes']).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNKNOWN_EVENT', 'INVALID_ASSIGNEE']));
     expect([...events['409']['x-error-codes']].sort()).toEqual(['IDEMPOTENCY_KEY_REUSED', 'STALE_VERSION']);
-    expect(events['422']['x-error-codes']).toEqual(['INVALID_TRANSITION', 'APOLOGY_DATE_NOT_LATER', 'APOLOGY_DATE_TOO_LATE', 'RESULT_DOCUMENT_MISSING']);
+    expect(events['422']['x-error-codes']).toEqual(['INVALID_TRANSITION', 'APOLOGY_DATE_NOT_LATER', 'APOLOGY_DATE_TOO_LATE', 'RESULT_DOCUMENT_MISSING', 'PAPERS_INCOMPLETE']);
     expect(events['403']['x-error-codes']).toEqual(expect.arrayContaining(['FORBIDDEN', 'PASSWORD_CHANGE_REQUIRED']));
     expect([...events['409'].content['application/json'].schema.allOf[1].properties.error.properties.code.enum].sort()).toEqual(['IDEMPOTENCY_KEY_REUSED', 'STALE_VERSION']);
     expect(doc.paths['/api/auth/login'].post.responses['401']['x-error-codes']).toEqual(['INVALID_CREDENTIALS']);

@@ -7,6 +7,8 @@ export interface DossierSubject {
   kind: 'dossier';
   departmentId: number;
   assigneeId: number | null;
+  /** The dossier's state (a dotted path): who asks for a supplement depends on where the dossier is. Absent before it exists. */
+  state?: string;
 }
 
 /**
@@ -35,7 +37,10 @@ const assignedSpecialist: Rule = (p, d) => hasRole(p, 'specialist') && d.assigne
  */
 const STAFF_RULES: Record<DossierEventType, Rule | null> = {
   RECEIVE: anyOf('onestop'),
-  REQUEST_SUPPLEMENT: anyOf('onestop'),
+  // Before receipt (the check at the counter or of an online submission) and when the department sends an
+  // invalid dossier back, the one-stop unit asks; during the department's review the handling department
+  // itself asks — the assigned specialist or the lead — and the one-stop staff send it (Decree 118/2025/NĐ-CP).
+  REQUEST_SUPPLEMENT: (p, d) => (d.state === 'inDepartment.review' ? leadOfDepartment(p, d) || assignedSpecialist(p, d) : hasRole(p, 'onestop')),
   // The one-stop unit may record a supplement handed in at the counter on the applicant's behalf.
   SUPPLEMENT: anyOf('onestop'),
   SUPPLEMENT_EXPIRED: null,

@@ -94,8 +94,17 @@ export function liveDeadlineJobs(calendar: WorkingTime, facts: DeadlineFacts, se
   }
   if (facts.supplementRequestedAt) {
     // An applicant who does not supplement in time is stopped by the system (DOMAIN §1.3: 15 working days).
-    const expiresAt = calendar.addWorkingDays(new Date(facts.supplementRequestedAt), settings.supplementWaitDays).toISOString();
+    const expiresAt = supplementDueAt(calendar, facts.supplementRequestedAt, settings);
     jobs.push(job('supplement-expiry', facts.supplementRequestedAt, expiresAt, { requestedAt: facts.supplementRequestedAt }));
   }
   return jobs;
+}
+
+/**
+ * The last instant for the applicant to supplement, SUPPLEMENT_WAIT_DAYS working days after the request
+ * (DOMAIN §1.3: 15 working days, or the sector's limit): printed on Mẫu 02, shown on the tracking page,
+ * and when the deadline worker stops the dossier.
+ */
+export function supplementDueAt(calendar: WorkingTime, requestedAt: string, settings: Pick<DeadlineSettings, 'supplementWaitDays'>): string {
+  return calendar.addWorkingDays(new Date(requestedAt), settings.supplementWaitDays).toISOString();
 }

@@ -7,17 +7,18 @@ import type { Executor } from '../../db/db.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { DOSSIER_AGGREGATE } from '../aggregates.ts';
 import type { ActorRef } from '../audit/event-log.ts';
-import { ValidationError } from '../errors.ts';
+import { RuleViolationError, ValidationError } from '../errors.ts';
 import { idempotentTransaction, type IdempotentRequest, type StoredResponse } from '../idempotency/idempotency.ts';
 import { writeOutbox } from '../outbox/outbox.ts';
-import { rulesInForce, type ProcedureRulesView } from '../procedures/procedures.service.ts';
+import { rulesInForce, type ProcedureRulesView, type RequiredPaper } from '../procedures/procedures.service.ts';
 import { createRecord } from '../workflow/create-record.ts';
 import { PendingEvents } from '../workflow/pending-events.ts';
 import { actorRef, applyEvent } from '../workflow/fire-event.ts';
 import { nextDossierCode } from './dossier-code.ts';
 import type { DossierDeps } from './dossier-deps.ts';
 import { liveDeadlineJobs } from './dossier-deadlines.ts';
-import { deadlineFacts, dossierRecordType, planStep, rulesOf } from './dossier-planning.ts';
+import { deadlineFacts, dossierRecordType, missingPapers, planStep, rulesOf } from './dossier-planning.ts';
+import { auditPapers, insertPaperRows, OTHER_PAPER, type PaperUpload } from './dossier-papers.ts';
 import { toPublicView, toView, type Applicant, type DossierView, type PublicDossierView } from './dossier-presenter.ts';
 import { contextOf, findRow, type DossierRow } from './dossier-rows.ts';
 
@@ -109,45 +110,122 @@ async function numberDossier(deps: DossierDeps, trx: Executor, id: number, pendi
   return code;
 }
 
+/** What the counter does with a dossier handed in (Decree 118/2025/NĐ-CP; Circular 03/2025/TT-VPCP Mẫu 01–03). */
+export type CounterDecision = 'receive' | 'guide' | 'refuse';
+
+export interface CounterIntake extends NewDossier {
+  /**
+   * `receive` (the default): every required paper is received — the receipt (Mẫu 01) with its appointment;
+   * `guide`: the applicant is guided once with the list of what is missing (Mẫu 02) and the dossier is kept
+   * as not received, with no appointment; `refuse`: not received, with the reason (Mẫu 03).
+   */
+  decision?: CounterDecision;
+  /** `guide`: what else to complete and why, printed on Mẫu 02 after the missing papers. */
+  guidance?: string;
+  /** `refuse`: why the dossier is not received (Mẫu 03). */
+  reason?: string;
+}
+
+/** The REQUEST_SUPPLEMENT or REFUSE a counter decision fires, or RECEIVE. */
+function decisionEvent(input: CounterIntake, missing: RequiredPaper[], at: string): DossierEvent {
+  const note = input.note ? { note: input.note } : {};
+  switch (input.decision ?? 'receive') {
+    case 'receive':
+      return { type: 'RECEIVE', at, ...note } as DossierEvent;
+    case 'guide': {
+      const guidance = input.guidance?.trim() ?? '';
+      if (missing.length === 0 && guidance === '') {
+        throw new ValidationError('GUIDANCE_REQUIRED', 'Every required paper was received: say what else must be completed, or receive the dossier', { field: 'guidance' });
+      }
+      // Mẫu 02 lists every item at once (the request is made once): the missing papers by name, then the rest.
+      const lines = [...missing.map((p) => `Bổ sung ${p.name}.`), ...(guidance ? [guidance] : [])];
+      return { type: 'REQUEST_SUPPLEMENT', at, guidance: lines.join('\n'), ...(missing.length > 0 ? { missingPapers: missing.map((p) => p.code) } : {}) };
+    }
+    case 'refuse': {
+      const reason = input.reason?.trim() ?? '';
+      if (reason === '') throw new ValidationError('REASON_REQUIRED', 'A refusal states its reason (Mẫu 03)', { field: 'reason' });
+      return { type: 'REFUSE', at, reason };
+    }
+  }
+}
+
 /**
- * Counter intake (tiếp nhận trực tiếp, Điều 11): the one-stop clerk enters a complete dossier, which is
- * received at once — it gets its code, its appointment and its first step. Like an online submission it
- * gets a tracking secret, returned once beside the answer (never in the stored, replayable body; only its
- * hash is kept): the receipt printed at the counter carries it, so the applicant can follow the dossier
- * and download the result on the portal.
- * @throws ForbiddenError unless the caller is a one-stop clerk; ValidationError for an unknown procedure;
- *   ConflictError IDEMPOTENCY_KEY_REUSED.
+ * Counter intake (tiếp nhận trực tiếp, Điều 11): the one-stop clerk enters the dossier with the scans of
+ * the papers handed in and decides. A complete dossier is received at once: its code, its appointment,
+ * its first step. A dossier that lacks a required paper is never received (Decree 118/2025/NĐ-CP): the
+ * clerk guides the applicant (Mẫu 02: the dossier waits for the supplement, no appointment) or refuses it
+ * (Mẫu 03). Everything the clerk's input can make fail is checked before a file joins the store; the
+ * dossier, its papers and the decision are one transaction. The tracking secret is returned once beside
+ * the answer (never in the stored, replayable body; only its hash is kept): the slip printed at the
+ * counter carries it. The uploads' temporary files are always consumed.
+ * @throws ForbiddenError unless the caller is a one-stop clerk; ValidationError for an unknown procedure,
+ *   an unknown paper kind, GUIDANCE_REQUIRED, REASON_REQUIRED; RuleViolationError PAPERS_INCOMPLETE for a
+ *   receipt while a required paper is missing; ConflictError IDEMPOTENCY_KEY_REUSED.
  */
 export async function receiveCounterDossier(
   deps: DossierDeps,
   principal: Principal,
-  input: NewDossier,
+  input: CounterIntake,
   idempotency?: IdempotentRequest,
+  uploads: PaperUpload[] = [],
 ): Promise<StoredResponse<DossierView> & { trackingSecret?: string }> {
-  const actor = userActor(principal);
-  const trackingSecret = randomToken(18);
-  authorize(actor, 'create', { kind: 'dossier', departmentId: 0, assigneeId: null });
-  const now = deps.clock();
-  const record = dossierRecordType(deps);
-  // Loaded before the transaction: on SQLite the transaction holds the only connection.
-  const planner = await record.planner();
-  const calendar = await deps.calendar.current();
-  let submitted: string | null = null;
-  const answer = await idempotentTransaction(deps.db, idempotency, now.toISOString(), 201, async (trx) => {
-    const pending = new PendingEvents();
-    const { row } = await insertDossier(deps, trx, calendar, { ...input, channel: 'counter', actor: actorRef(actor), trackingSecretHash: sha256Hex(trackingSecret) }, now, pending);
-    const receive = { type: 'RECEIVE', at: now.toISOString(), ...(input.note ? { note: input.note } : {}) } as DossierEvent;
-    await applyEvent(trx, record, planner, row, actor, receive, 1, now, pending);
-    submitted = row.state;
-    const view = toView(record, (await findRow(trx, { 'd.id': row.id })) as DossierRow, actor, now.toISOString());
-    return { ...view, code: await numberDossier(deps, trx, row.id, pending, now) };
-  });
-  if (submitted !== null) {
-    deps.onTransition?.({ subject: 'dossier', type: 'SUBMIT', from: null, to: submitted });
-    deps.onTransition?.({ subject: 'dossier', type: 'RECEIVE', from: submitted, to: answer.body.state });
-    return { ...answer, trackingSecret };
+  let promoted = 0;
+  try {
+    const actor = userActor(principal);
+    const trackingSecret = randomToken(18);
+    authorize(actor, 'create', { kind: 'dossier', departmentId: 0, assigneeId: null });
+    const now = deps.clock();
+    const at = now.toISOString();
+    // Read before anything is stored: the rules decide what is missing. An unknown procedure is refused
+    // by insertDossier as before (with nothing stored either).
+    const rules = await rulesInForce(deps.db, input.procedureId, now);
+    const kinds = new Set(uploads.map((u) => u.kind));
+    const allowedKinds = new Set([...(rules?.requiredPapers ?? []).map((p) => p.code), OTHER_PAPER]);
+    for (const kind of kinds) {
+      if (!allowedKinds.has(kind)) throw new ValidationError('UNKNOWN_PAPER_KIND', `No paper of kind ${JSON.stringify(kind).slice(0, 60)} in this procedure`, { field: 'kind', kind, allowed: [...allowedKinds] });
+    }
+    const missing = rules ? missingPapers(rules, kinds) : [];
+    if ((input.decision ?? 'receive') === 'receive' && missing.length > 0) {
+      throw new RuleViolationError('PAPERS_INCOMPLETE', `A dossier lacking a required paper is not received: ${missing.map((p) => p.code).join(', ')}; guide the applicant (decision: guide) or refuse (decision: refuse)`, {
+        field: 'papers',
+        missing: missing.map((p) => ({ code: p.code, name: p.name })),
+      });
+    }
+    const decision = decisionEvent(input, missing, at);
+    const record = dossierRecordType(deps);
+    // Loaded before the transaction: on SQLite the transaction holds the only connection.
+    const planner = await record.planner();
+    const calendar = await deps.calendar.current();
+    for (const upload of uploads) {
+      await deps.files.promote(upload.temp);
+      promoted++;
+    }
+    let submitted: string | null = null;
+    const answer = await idempotentTransaction(deps.db, idempotency, at, 201, async (trx) => {
+      const pending = new PendingEvents();
+      const { row } = await insertDossier(deps, trx, calendar, { ...input, channel: 'counter', actor: actorRef(actor), trackingSecretHash: sha256Hex(trackingSecret) }, now, pending);
+      // The papers first: the receipt's check (the planner's) reads them.
+      const papers = await insertPaperRows(trx, row.id, actor, uploads, at);
+      await applyEvent(trx, record, planner, row, actor, decision, 1, now, pending);
+      submitted = row.state;
+      const view = toView(record, (await findRow(trx, { 'd.id': row.id })) as DossierRow, actor, at);
+      const code = await numberDossier(deps, trx, row.id, pending, now);
+      // After the number (their events name the dossier by its code): a few rows more under the day's lock,
+      // only for intakes with scans.
+      await auditPapers(trx, { id: row.id, code, state: row.state }, actor, papers, at);
+      return { ...view, code };
+    });
+    if (submitted !== null) {
+      deps.onTransition?.({ subject: 'dossier', type: 'SUBMIT', from: null, to: submitted });
+      deps.onTransition?.({ subject: 'dossier', type: decision.type, from: submitted, to: answer.body.state });
+      return { ...answer, trackingSecret };
+    }
+    return answer;
+  } finally {
+    // Whatever was not promoted is removed (a refusal, or a failure part-way); promoted files no row
+    // references (a transaction that failed) are the orphan collector's.
+    for (const upload of uploads.slice(promoted)) await deps.files.discard(upload.temp);
   }
-  return answer;
 }
 
 /**

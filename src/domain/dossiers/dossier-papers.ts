@@ -251,40 +251,62 @@ export async function attachPapers(deps: DossierDeps, target: PaperTarget, uploa
       await trx('dossiers').where({ id: before.id }).forUpdate().first('id');
       const row = await findTarget(trx, target);
       checkKinds(actor, row, rules.requiredPapers, uploads.map((u) => u.kind));
-      const ids: number[] = [];
-      for (const upload of uploads) {
-        await trx('stored_files').insert({ sha256: upload.temp.sha256, size: upload.temp.size, media_type: upload.mediaType, created_at: at }).onConflict('sha256').ignore();
-        const [inserted] = await trx('dossier_papers')
-          .insert({
-            dossier_id: row.id,
-            sha256: upload.temp.sha256,
-            kind: upload.kind,
-            name: upload.name,
-            media_type: upload.mediaType,
-            size: upload.temp.size,
-            attached_by_kind: actor.kind === 'user' ? 'user' : 'applicant',
-            attached_by: actor.kind === 'user' ? actor.principal.userId : null,
-            attached_at: at,
-          })
-          .returning('id');
-        const id: number = typeof inserted === 'object' ? inserted.id : inserted;
-        ids.push(id);
-        await appendEvent(trx, {
-          streamType: PAPER_STREAM,
-          streamId: row.id,
-          type: 'PAPER_ATTACHED',
-          actor: actorRef(actor),
-          at,
-          fromState: row.state,
-          toState: row.state,
-          payload: { paperId: id, dossierCode: row.code, kind: upload.kind, name: upload.name, mediaType: upload.mediaType, size: upload.temp.size, sha256: upload.temp.sha256 },
-        });
-      }
+      const inserted = await insertPaperRows(trx, row.id, actor, uploads, at);
+      await auditPapers(trx, row, actor, inserted, at);
+      const ids = inserted.map((p) => p.id);
       const papers = await paperRows(trx, row.id);
       return papers.filter((p) => ids.includes(p.id));
     });
   } finally {
     // Whatever was not promoted is removed (a refusal, or a failure part-way).
     for (const upload of uploads.slice(promoted)) await deps.files.discard(upload.temp);
+  }
+}
+
+/** A paper row just written, with the upload it came from: what its audit event records. */
+export interface InsertedPaper {
+  id: number;
+  upload: PaperUpload;
+}
+
+/**
+ * Records promoted files as a dossier's papers, inside the caller's transaction (which holds the
+ * dossier's row). No check: the caller made it. Their audit events are {@link auditPapers}'.
+ */
+export async function insertPaperRows(trx: Executor, dossierId: number, actor: Actor, uploads: PaperUpload[], at: string): Promise<InsertedPaper[]> {
+  const inserted: InsertedPaper[] = [];
+  for (const upload of uploads) {
+    await trx('stored_files').insert({ sha256: upload.temp.sha256, size: upload.temp.size, media_type: upload.mediaType, created_at: at }).onConflict('sha256').ignore();
+    const [row] = await trx('dossier_papers')
+      .insert({
+        dossier_id: dossierId,
+        sha256: upload.temp.sha256,
+        kind: upload.kind,
+        name: upload.name,
+        media_type: upload.mediaType,
+        size: upload.temp.size,
+        attached_by_kind: actor.kind === 'user' ? 'user' : 'applicant',
+        attached_by: actor.kind === 'user' ? actor.principal.userId : null,
+        attached_at: at,
+      })
+      .returning('id');
+    inserted.push({ id: typeof row === 'object' ? row.id : row, upload });
+  }
+  return inserted;
+}
+
+/** One audit event per paper in the dossier's papers stream, naming the dossier by its code. */
+export async function auditPapers(trx: Executor, row: Pick<DossierRow, 'id' | 'code' | 'state'>, actor: Actor, papers: InsertedPaper[], at: string): Promise<void> {
+  for (const { id, upload } of papers) {
+    await appendEvent(trx, {
+      streamType: PAPER_STREAM,
+      streamId: row.id,
+      type: 'PAPER_ATTACHED',
+      actor: actorRef(actor),
+      at,
+      fromState: row.state,
+      toState: row.state,
+      payload: { paperId: id, dossierCode: row.code, kind: upload.kind, name: upload.name, mediaType: upload.mediaType, size: upload.temp.size, sha256: upload.temp.sha256 },
+    });
   }
 }

@@ -21,7 +21,7 @@ import { effectiveAllocation, type Step } from '../procedures/step-allocation.ts
 import type { EventPlan, RecordType } from '../workflow/record-type.ts';
 import type { StampedEvent } from '../workflow/transition-loop.ts';
 import type { DossierDeps } from './dossier-deps.ts';
-import { liveDeadlineJobs, outcomeOf, stepOfState, type DeadlineFacts } from './dossier-deadlines.ts';
+import { liveDeadlineJobs, outcomeOf, stepOfState, supplementDueAt, type DeadlineFacts } from './dossier-deadlines.ts';
 import { dossierStatesTagged, FINAL_STATES, subjectOf, type DossierRow } from './dossier-rows.ts';
 
 export function rulesOf(rules: ProcedureRulesView): DossierRules {
@@ -106,6 +106,28 @@ function checkResultDocument(snapshot: AnyMachineSnapshot, event: StampedEvent, 
   });
 }
 
+/**
+ * A dossier is received only when every paper the procedure requires has been received (Decree
+ * 118/2025/NĐ-CP; Circular 03/2025/TT-VPCP: Mẫu 01 and its appointment are issued for a complete dossier;
+ * an incomplete one is guided once with Mẫu 02 or refused with Mẫu 03). A paper counts as received when
+ * a file of its kind is attached (the scan made at the counter, or the applicant's upload).
+ */
+function checkPapersComplete(snapshot: AnyMachineSnapshot, event: StampedEvent, rules: ProcedureRulesView, kinds: ReadonlySet<string>): void {
+  // Refused for what it is only when the state would take the event; otherwise INVALID_TRANSITION says why.
+  if (!snapshot.can(event)) return;
+  const missing = missingPapers(rules, kinds);
+  if (missing.length === 0) return;
+  throw new RuleViolationError('PAPERS_INCOMPLETE', `The dossier lacks ${missing.length} required paper(s): ${missing.map((p) => p.code).join(', ')}; guide the applicant (REQUEST_SUPPLEMENT) or refuse (REFUSE)`, {
+    field: 'papers',
+    missing: missing.map((p) => ({ code: p.code, name: p.name })),
+  });
+}
+
+/** The procedure's required papers of which no file of that kind was received, in the checklist's order. */
+export function missingPapers(rules: Pick<ProcedureRulesView, 'requiredPapers'>, kinds: ReadonlySet<string>): ProcedureRulesView['requiredPapers'] {
+  return rules.requiredPapers.filter((p) => !kinds.has(p.code));
+}
+
 /** Fields the service computes (from the calendar) or checks (against other records) before the machine sees the event. */
 async function enrichEvent(trx: Executor, calendar: WorkingTime, row: DossierRow, rules: ProcedureRulesView, context: DossierContext, event: DossierEvent, now: Date): Promise<DossierEvent> {
   const appointment = (dueAt: Date) => ({ dueAt: dueAt.toISOString(), apologyBy: calendar.subtractWorkingDays(dueAt, 1).toISOString() });
@@ -131,6 +153,13 @@ async function enrichEvent(trx: Executor, calendar: WorkingTime, row: DossierRow
     }
     case 'ISSUE_APOLOGY':
       return { ...event, newDueAt: new Date(event.newDueAt).toISOString() };
+    case 'REQUEST_SUPPLEMENT': {
+      const unknown = (event.missingPapers ?? []).filter((code) => !rules.requiredPapers.some((p) => p.code === code));
+      if (unknown.length > 0) {
+        throw new ValidationError('UNKNOWN_PAPER_KIND', `Not a required paper of this procedure: ${unknown.join(', ').slice(0, 200)}`, { field: 'missingPapers', allowed: rules.requiredPapers.map((p) => p.code) });
+      }
+      return event;
+    }
     case 'ASSIGN':
     case 'REASSIGN': {
       const assignee = await trx('users as u')
@@ -221,6 +250,14 @@ function effectsOf(deps: DossierDeps, calendar: WorkingTime, row: DossierRow, ru
     columns.outcome = after.dueAt && (after.result !== null || state === 'refused') ? outcomeOf(event.at, after.dueAt) : null;
   }
   if (after.dueAt !== before.dueAt) Object.assign(audit, { dueAt: after.dueAt, apologyBy: after.apologyBy });
+  if (event.type === 'REQUEST_SUPPLEMENT') {
+    // What Mẫu 02 and the tracking page need without the procedure's rules: the papers by name, and the
+    // applicant's deadline (SUPPLEMENT_WAIT_DAYS working days; DOMAIN §1.3).
+    const codes = event.missingPapers ?? [];
+    if (codes.length > 0) audit.missingPaperNames = codes.map((code) => rules.requiredPapers.find((p) => p.code === code)?.name ?? code);
+    audit.supplementDueAt = supplementDueAt(calendar, event.at, deps.settings);
+    audit.supplementWaitDays = deps.settings.supplementWaitDays;
+  }
   if (event.type === 'REQUEST_SUPPLEMENT' && before.received) {
     // A request after the sector's window is still made (the applicant needs it) but recorded as late.
     const closesAt = supplementWindowClosesAt(calendar, rules, iso(row.received_at));
@@ -255,8 +292,13 @@ export function dossierRecordType(deps: DossierDeps): RecordType<DossierRow> {
         const event = stamped as DossierEvent;
         const rules = await loadRules(deps.db, trx, row.procedure_rule_id);
         const hasResultDocument = event.type === 'RETURN_RESULT' ? (await trx('dossier_papers').where({ dossier_id: row.id, kind: 'result' }).first('id')) !== undefined : null;
+        const paperKinds =
+          event.type === 'RECEIVE' && rules.requiredPapers.length > 0
+            ? new Set<string>((await trx('dossier_papers').where({ dossier_id: row.id }).distinct('kind')).map((r: { kind: string }) => r.kind))
+            : new Set<string>();
         return {
           precheck: (snapshot) => {
+            if (event.type === 'RECEIVE') checkPapersComplete(snapshot, event, rules, paperKinds);
             if (event.type === 'ISSUE_APOLOGY') checkApologyDate(calendar, rules, snapshot, event);
             if (event.type === 'RETURN_RESULT') checkResultDocument(snapshot, event, hasResultDocument === true);
           },

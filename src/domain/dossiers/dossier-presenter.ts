@@ -56,6 +56,18 @@ export interface DossierView {
   checklist?: ChecklistItem[];
 }
 
+/**
+ * A refused, withdrawn or stopped dossier holds no appointment any more (nothing will be returned): it is
+ * never shown one, on a page, a form or an answer. The appointment per the time limit stays in
+ * `originalDueAt` for the statistics.
+ */
+const ENDED_WITHOUT_RESULT: readonly string[] = ['refused', 'withdrawn', 'stopped'];
+
+/** The appointment a dossier holds now: the apology's new date when one was issued; none once it ended without a result. */
+function appointmentOf(row: DossierRow): string | null {
+  return ENDED_WITHOUT_RESULT.includes(row.state) ? null : (iso(row.rescheduled_due_at) ?? iso(row.due_at));
+}
+
 /** A dossier as staff see it, with the events this actor may fire now. */
 export function toView(record: RecordType<DossierRow>, row: DossierRow, actor: Actor, at: string): DossierView {
   const context = contextOf(row);
@@ -79,7 +91,7 @@ export function toView(record: RecordType<DossierRow>, row: DossierRow, actor: A
     assigneeId: row.assignee_id,
     submittedAt: iso(row.submitted_at) as string,
     receivedAt: iso(row.received_at),
-    dueAt: iso(row.rescheduled_due_at) ?? iso(row.due_at),
+    dueAt: appointmentOf(row),
     originalDueAt: iso(row.due_at),
     apologyBy: context.apologyIssued ? null : context.apologyBy,
     step: row.step,
@@ -106,7 +118,10 @@ export interface PublicDossierView {
   version: number;
   submittedAt: string;
   receivedAt: string | null;
+  /** The appointment; null before receipt and once refused, withdrawn or stopped. */
   dueAt: string | null;
+  /** While a supplement is awaited: the last instant to hand it in (SUPPLEMENT_WAIT_DAYS working days after the request). */
+  supplementDueAt: string | null;
   result: 'grant' | 'refuse' | null;
   allowedEvents: string[];
   timeline: Array<{ type: string; at: string; state: string | null; details: Record<string, unknown> }>;
@@ -114,7 +129,7 @@ export interface PublicDossierView {
 
 /** What the applicant sees of each event: what they must do or were told, never internal opinions or staff names. */
 const PUBLIC_FIELDS: Partial<Record<string, string[]>> = {
-  REQUEST_SUPPLEMENT: ['guidance'],
+  REQUEST_SUPPLEMENT: ['guidance', 'missingPaperNames', 'supplementDueAt'],
   REFUSE: ['reason'],
   WITHDRAW: ['reason'],
   STOP: ['reason'],
@@ -140,7 +155,8 @@ export async function toPublicView(record: RecordType<DossierRow>, db: Executor,
     version: row.version,
     submittedAt: iso(row.submitted_at) as string,
     receivedAt: iso(row.received_at),
-    dueAt: iso(row.rescheduled_due_at) ?? iso(row.due_at),
+    dueAt: appointmentOf(row),
+    supplementDueAt: row.state === 'awaitingSupplement' ? (([...events].reverse().find((e) => e.type === 'REQUEST_SUPPLEMENT')?.payload.supplementDueAt as string | undefined) ?? null) : null,
     result: (RESULT_SHOWN as readonly string[]).includes(row.state) ? row.result : null,
     allowedEvents: allowedEvents(record, row, { kind: 'applicant' }, at),
     timeline: events.map((e) => ({

@@ -61,8 +61,8 @@ const TAGGED: Record<DossierTag, readonly string[]> = {
 /** The final states: completed, refused, withdrawn, stopped. */
 export const FINAL_STATES: readonly string[] = finalStates(dossierMachine);
 
-export function subjectOf(row: Pick<DossierRow, 'department_id' | 'assignee_id'>): DossierSubject {
-  return { kind: 'dossier', departmentId: row.department_id, assigneeId: row.assignee_id };
+export function subjectOf(row: Pick<DossierRow, 'department_id' | 'assignee_id'> & { state?: string }): DossierSubject {
+  return { kind: 'dossier', departmentId: row.department_id, assigneeId: row.assignee_id, ...(row.state !== undefined ? { state: row.state } : {}) };
 }
 
 export function loadRow(row: Record<string, unknown>): DossierRow {

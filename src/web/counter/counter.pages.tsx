@@ -1,15 +1,14 @@
 import { readDossierList } from '../../api/list-threads/read-dossier-list.ts';
 import { Type } from '@sinclair/typebox';
 import { dossierDeps } from '../../api/deps.ts';
-import { NewDossierBody } from '../../api/routes/dossiers/dossiers.schema.ts';
+import { CounterDossierBody } from '../../api/routes/dossiers/dossiers.schema.ts';
 import { LocalDate, Page as PageNumber } from '../../api/schemas/common.ts';
 import { validate } from '../../api/validation.ts';
-import { userActor } from '../../auth/actor.ts';
 import type { Principal } from '../../auth/principal.ts';
-import { attachPapers, OTHER_PAPER, type PaperUpload } from '../../domain/dossiers/dossier-papers.ts';
+import { OTHER_PAPER, type PaperUpload } from '../../domain/dossiers/dossier-papers.ts';
 import { logBook } from '../../domain/dossiers/dossier-forms.ts';
-import { receiveCounterDossier, type NewDossier } from '../../domain/dossiers/dossier-intake.ts';
-import { ConflictError, DomainError, ValidationError } from '../../domain/errors.ts';
+import { receiveCounterDossier, type CounterDecision, type CounterIntake } from '../../domain/dossiers/dossier-intake.ts';
+import { ConflictError, DomainError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
 import { requestHash } from '../../domain/idempotency/idempotency.ts';
 import { listProcedures, type ProcedureView } from '../../domain/procedures/procedures.service.ts';
 import type { UploadedFile } from '../../files/multipart-upload.ts';
@@ -18,7 +17,7 @@ import { vietnameseProblem, type FormErrors } from '../form-errors.ts';
 import { formatDate } from '../format.ts';
 import { discardFiles, readMultipartForm } from '../multipart-form.ts';
 import { definePage, type PageInput } from '../page.ts';
-import { IntakeView, LogBookView, QueueView, type QueueItem } from './counter.views.tsx';
+import { IntakeView, LogBookView, paperField, QueueView, type QueueItem } from './counter.views.tsx';
 import { uploadRefusal } from './upload-refusal.ts';
 import { rememberReceiptSecret } from './receipt-secret.ts';
 
@@ -47,8 +46,15 @@ function intakeBody(form: Record<string, string>): Record<string, unknown> {
     applicant,
     ...(text('subject') !== undefined ? { subject: text('subject') } : {}),
     ...(text('note') !== undefined ? { note: text('note') } : {}),
+    // The button pressed names the decision; the text of the other decision is not sent on.
+    decision: form.decision ?? 'receive',
+    ...(form.decision === 'guide' && text('guidance') !== undefined ? { guidance: text('guidance') } : {}),
+    ...(form.decision === 'refuse' && text('reason') !== undefined ? { reason: text('reason') } : {}),
   };
 }
+
+/** The slip the counter prints for each decision: the receipt, the guidance (Mẫu 02) or the refusal (Mẫu 03). */
+const DECISION_FORM: Record<CounterDecision, string> = { receive: 'receipt', guide: 'supplement-request', refuse: 'refusal' };
 
 /** The validator's problems by the form's field names (`body/applicant/name` → `applicant.name`). */
 function intakeErrors(err: DomainError): FormErrors {
@@ -60,9 +66,22 @@ function intakeErrors(err: DomainError): FormErrors {
     if (!(key in fields)) fields[key] = vietnameseProblem(p.message);
   }
   const field = (err.details as { field?: string } | null)?.field;
+  if (err.code === 'GUIDANCE_REQUIRED') return { fields: { guidance: 'Đã nhận đủ giấy tờ bắt buộc: hãy ghi nội dung cần bổ sung, hoàn thiện, hoặc tiếp nhận hồ sơ.' } };
+  if (err.code === 'REASON_REQUIRED') return { fields: { reason: 'Hãy ghi lý do từ chối tiếp nhận; lý do được in trên Mẫu 03.' } };
   if (problems.length === 0 && field) fields[field] = err.code === 'PROCEDURE_NOT_IN_FORCE' ? 'Thủ tục chưa có quy định đang có hiệu lực.' : 'Thủ tục không tồn tại hoặc không còn được áp dụng.';
   if (Object.keys(fields).length === 0) return { fields, form: 'Hồ sơ chưa được tiếp nhận. Hãy kiểm tra lại và thử lại.' };
   return { fields };
+}
+
+/** A receipt refused for a missing paper: each missing paper's input marked, and the two ways forward named. */
+function incompleteErrors(err: RuleViolationError): FormErrors {
+  const missing = (err.details as { missing?: Array<{ code: string; name: string }> } | null)?.missing ?? [];
+  const fields: Record<string, string> = {};
+  for (const p of missing) fields[paperField(p.code)] = 'Chưa nhận giấy tờ này (chưa có bản quét).';
+  return {
+    fields,
+    form: `Hồ sơ còn thiếu ${missing.length} giấy tờ bắt buộc: ${missing.map((p) => p.name).join('; ')}. Hồ sơ chưa đầy đủ không được tiếp nhận và hẹn trả kết quả: hãy hướng dẫn bổ sung (Mẫu 02) hoặc từ chối tiếp nhận (Mẫu 03).`,
+  };
 }
 
 /**
@@ -141,9 +160,9 @@ export const counterPages = [
         }
         if (!chosen) return again({ fields: { procedureId: 'Hãy chọn một thủ tục trong danh sách.' } }, 400);
         const raw = intakeBody(form);
-        let body: NewDossier;
+        let body: CounterIntake;
         try {
-          body = validate<NewDossier>(NewDossierBody, raw, 'body');
+          body = validate<CounterIntake>(CounterDossierBody, raw, 'body');
         } catch (err) {
           if (err instanceof ValidationError) return again(intakeErrors(err), 400);
           throw err;
@@ -158,34 +177,23 @@ export const counterPages = [
         // The form's key makes a second press of the button (or a reload of the answer) receive it once.
         const idempotency = { scope: `web:${principal.userId}:counter-intake`, key: intakeKey, requestHash: requestHash('POST', '/counter/intake', raw) };
         let answer;
+        // receiveCounterDossier consumes the temporary files whatever happens.
+        attached = true;
         try {
-          answer = await receiveCounterDossier(dossierDeps(deps), principal, body, idempotency);
+          answer = await receiveCounterDossier(dossierDeps(deps), principal, body, idempotency, uploads);
         } catch (err) {
           if (err instanceof ConflictError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
             return again({ fields: {}, form: 'Biểu mẫu này đã được dùng để tiếp nhận một hồ sơ khác. Hãy mở lại trang tiếp nhận để nhập hồ sơ mới.' }, 409);
           }
+          if (err instanceof RuleViolationError && err.code === 'PAPERS_INCOMPLETE') return again(incompleteErrors(err), 422);
           if (err instanceof ValidationError) return again(intakeErrors(err), 400);
           throw err;
         }
         const id = answer.body.id;
-        if (answer.replayed) {
-          // Received already by the first press: its papers were attached then.
-          return { redirect: `/dossiers/${id}/forms/receipt` };
-        }
-        if (answer.trackingSecret) rememberReceiptSecret(ctx, deps, id, answer.trackingSecret);
-        if (uploads.length > 0) {
-          attached = true;
-          try {
-            // attachPapers consumes the temporary files whatever happens.
-            await attachPapers(dossierDeps(deps), { kind: 'staff', actor: userActor(principal), dossierId: id }, uploads);
-          } catch (err) {
-            // The dossier is received (its code is taken and its intake is in the audit chain: it cannot be
-            // undone); only an infrastructure failure reaches here, every input having been checked above.
-            (ctx.state.logger ?? deps.logger).error({ err, dossierId: id }, 'counter intake: the dossier was received but its scans could not be attached');
-            return { redirect: `/dossiers/${id}?papers=failed#giay-to` };
-          }
-        }
-        return { redirect: `/dossiers/${id}/forms/receipt` };
+        const slip = `/dossiers/${id}/forms/${DECISION_FORM[body.decision ?? 'receive']}`;
+        // A replay (a second press) was decided by the first: its slip is shown again, without the secret.
+        if (!answer.replayed && answer.trackingSecret) rememberReceiptSecret(ctx, deps, id, answer.trackingSecret);
+        return { redirect: slip };
       } finally {
         if (!attached) await discardFiles(store, files);
       }

@@ -181,7 +181,18 @@ export function IntakeView(props: IntakeProps) {
                 </div>
               );
             })}
-            <button type="submit">Tiếp nhận hồ sơ và in giấy hẹn</button>
+            <h2>4. Kết quả kiểm tra hồ sơ</h2>
+            <p class="hint muted">
+              Chỉ tiếp nhận và hẹn trả kết quả khi đã nhận đủ mọi giấy tờ bắt buộc. Hồ sơ còn thiếu thì hướng dẫn bổ sung một lần (Mẫu 02: các giấy
+              tờ chưa có bản quét được liệt kê tự động, không hẹn trả kết quả) hoặc từ chối tiếp nhận (Mẫu 03).
+            </p>
+            <Field name="guidance" label="Nội dung cần bổ sung, hoàn thiện khác (khi hướng dẫn)" type="textarea" value={v('guidance')} error={e('guidance')} maxLength={4000} />
+            <Field name="reason" label="Lý do từ chối tiếp nhận (khi từ chối)" type="textarea" value={v('reason')} error={e('reason')} maxLength={2000} />
+            <div class="actions decisions">
+              <button type="submit" name="decision" value="receive">Tiếp nhận và in giấy hẹn (Mẫu 01)</button>
+              <button type="submit" name="decision" value="guide" class="button-secondary">Hướng dẫn bổ sung (Mẫu 02)</button>
+              <button type="submit" name="decision" value="refuse" class="button-secondary">Từ chối tiếp nhận (Mẫu 03)</button>
+            </div>
           </form>
         </>
       )}

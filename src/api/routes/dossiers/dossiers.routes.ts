@@ -2,28 +2,55 @@ import { Type } from '@sinclair/typebox';
 import { fireDossierEvent, getDossier } from '../../../domain/dossiers/dossier.service.ts';
 import { readDossierList } from '../../list-threads/read-dossier-list.ts';
 import { receiveCounterDossier } from '../../../domain/dossiers/dossier-intake.ts';
+import { ALLOWED_MEDIA_TYPES } from '../../../files/content-type.ts';
+import { receiveCounterDossierFromMultipart } from '../../../files/counter-intake-upload.ts';
+import { fileStoreAt } from '../../../files/file-store.ts';
+import { validate } from '../../validation.ts';
 import { userActor } from '../../../auth/actor.ts';
 import { DOSSIER_FORMS, dossierForm, logBook, type DossierFormName } from '../../../domain/dossiers/dossier-forms.ts';
 import { DOSSIER_ROLES } from '../../../auth/policies/dossier.policy.ts';
 import { dossierDeps } from '../../deps.ts';
 import { defineRoute } from '../../route.ts';
 import { Id, IdParams, Instant, LocalDate, Nullable, Page, PageSize } from '../../schemas/common.ts';
-import { ApplicantView, Dossier, DossierEventBody, DossierPage, DossierQuery, NewDossierBody } from './dossiers.schema.ts';
+import { ApplicantView, CounterDossierBody, Dossier, DossierEventBody, DossierPage, DossierQuery } from './dossiers.schema.ts';
 
 export const dossierRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/dossiers',
     tag: 'dossiers',
-    summary: 'Receive a dossier at the counter (one-stop)',
-    description: 'The dossier is received at once: it gets its code, its appointment (hẹn trả) and its first step.',
+    summary: 'A dossier handed in at the counter (one-stop): received, guided or refused',
+    description:
+      'A complete dossier (`decision` receive, the default) is received at once: it gets its code, its appointment (hẹn trả) and its first step. A dossier lacking a required paper is never received (Decree 118/2025/NĐ-CP): 422 PAPERS_INCOMPLETE lists the missing papers and nothing is stored; send `decision: guide` (Mẫu 02, the dossier waits for the supplement, no appointment) or `decision: refuse` with a `reason` (Mẫu 03). A guided dossier takes the papers later (POST /api/dossiers/:id/papers), then SUPPLEMENT and RECEIVE.',
     auth: ['onestop'],
-    body: NewDossierBody,
-    response: { status: 201, schema: Dossier, description: 'The received dossier' },
-    errorCodes: { 400: ['UNKNOWN_REFERENCE', 'PROCEDURE_NOT_IN_FORCE', 'CALENDAR_NO_WORKING_TIME'] },
-    errors: [400, 401, 403, 413, 415],
+    body: CounterDossierBody,
+    multipart: {
+      schema: {
+        type: 'object',
+        required: ['dossier'],
+        properties: {
+          dossier: { type: 'string', description: 'The dossier as the JSON body would carry it (with its `decision`)' },
+          kind: { type: 'array', items: { type: 'string' }, description: 'One per file, in the same order: a required paper’s code (the procedure’s requiredPapers) or `other`' },
+          file: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'The scans of the papers handed in, each after its `kind`' },
+        },
+      },
+      encoding: { file: { contentType: Object.keys(ALLOWED_MEDIA_TYPES).join(', ') } },
+      description:
+        'application/json, or multipart/form-data with the dossier as JSON in the `dossier` field, then `kind` and `file` for each scan (curl: `-F dossier=@dossier.json -F kind=don-de-nghi -F file=@don.pdf`): a receipt is judged against the papers sent with it. A refusal stores nothing, not even the files.',
+    },
+    response: { status: 201, schema: Dossier, description: 'The dossier, received, awaiting the supplement, or refused' },
+    errorCodes: {
+      400: ['UNKNOWN_REFERENCE', 'PROCEDURE_NOT_IN_FORCE', 'CALENDAR_NO_WORKING_TIME', 'UNKNOWN_PAPER_KIND', 'GUIDANCE_REQUIRED', 'REASON_REQUIRED', 'MALFORMED_MULTIPART', 'INVALID_FILE_NAME', 'MALFORMED_JSON', 'NO_FILES'],
+      413: ['PAYLOAD_TOO_LARGE', 'TOO_MANY_FILES', 'TOO_MANY_FIELDS'],
+      415: ['UNSUPPORTED_MEDIA_TYPE'],
+      422: ['PAPERS_INCOMPLETE', 'UNSUPPORTED_FILE_TYPE'],
+    },
+    errors: [400, 401, 403, 413, 415, 422],
     idempotent: true,
-    handler: ({ body, principal, deps, idempotency }) => receiveCounterDossier(dossierDeps(deps), principal, body, idempotency),
+    handler: ({ body, principal, deps, idempotency, idempotencyOfStreamed, ctx }) =>
+      ctx.request.is('multipart/form-data') === 'multipart/form-data'
+        ? receiveCounterDossierFromMultipart(dossierDeps(deps), fileStoreAt(deps.config.filesDir), deps.config.upload, principal, (json) => validate(CounterDossierBody, json, 'body'), { stream: ctx.req, headers: ctx.req.headers }, idempotencyOfStreamed)
+        : receiveCounterDossier(dossierDeps(deps), principal, body, idempotency),
   }),
   defineRoute({
     method: 'get',
@@ -63,9 +90,9 @@ export const dossierRoutes = [
     bodyValidator: DossierEventBody.validate,
     response: { status: 200, schema: Dossier, description: 'The dossier after the event' },
     errorCodes: {
-      400: ['UNKNOWN_EVENT', 'INVALID_ASSIGNEE', 'CALENDAR_NO_WORKING_TIME'],
+      400: ['UNKNOWN_EVENT', 'INVALID_ASSIGNEE', 'CALENDAR_NO_WORKING_TIME', 'UNKNOWN_PAPER_KIND'],
       409: ['STALE_VERSION', 'IDEMPOTENCY_KEY_REUSED'],
-      422: ['INVALID_TRANSITION', 'APOLOGY_DATE_NOT_LATER', 'APOLOGY_DATE_TOO_LATE', 'RESULT_DOCUMENT_MISSING'],
+      422: ['INVALID_TRANSITION', 'APOLOGY_DATE_NOT_LATER', 'APOLOGY_DATE_TOO_LATE', 'RESULT_DOCUMENT_MISSING', 'PAPERS_INCOMPLETE'],
     },
     errors: [400, 401, 403, 404, 409, 413, 415, 422],
     idempotent: true,

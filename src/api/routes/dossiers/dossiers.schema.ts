@@ -24,6 +24,22 @@ export const NewDossierBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** Counter intake: the dossier with the clerk's decision (Decree 118/2025/NĐ-CP; Circular 03/2025/TT-VPCP Mẫu 01–03). */
+export const CounterDossierBody = Type.Object(
+  {
+    ...NewDossierBody.properties,
+    decision: Type.Optional(
+      Type.Union([Type.Literal('receive'), Type.Literal('guide'), Type.Literal('refuse')], {
+        description:
+          '`receive` (default): every required paper is received — the receipt (Mẫu 01) with its appointment; refused with 422 PAPERS_INCOMPLETE otherwise, changing nothing. `guide`: the applicant is guided once (Mẫu 02: the missing papers and `guidance`), the dossier is kept as not received, with no appointment. `refuse`: not received, with `reason` (Mẫu 03).',
+      }),
+    ),
+    guidance: Type.Optional(Text(4000)),
+    reason: Type.Optional(Text(2000)),
+  },
+  { additionalProperties: false },
+);
+
 const reason = { reason: Text(2000) };
 const note = { note: Type.Optional(Text(2000)) };
 const Result = Type.Union([Type.Literal('grant'), Type.Literal('refuse')]);
@@ -31,7 +47,12 @@ const Result = Type.Union([Type.Literal('grant'), Type.Literal('refuse')]);
 /** Payload of each event, as API clients send it (DESIGN §3). `version` is the version the client last saw. */
 const PAYLOADS: Record<DossierEventType, Record<string, TSchema>> = {
   RECEIVE: note,
-  REQUEST_SUPPLEMENT: { guidance: Text(4000) },
+  REQUEST_SUPPLEMENT: {
+    guidance: Text(4000),
+    missingPapers: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$' }), { maxItems: 50, uniqueItems: true, description: 'Codes of the required papers found missing (the procedure’s requiredPapers), printed by name on Mẫu 02' }),
+    ),
+  },
   SUPPLEMENT: note,
   SUPPLEMENT_EXPIRED: {},
   REFUSE: reason,
@@ -231,6 +252,7 @@ export const PublicDossier = Type.Object(
     submittedAt: Instant,
     receivedAt: Nullable(Instant),
     dueAt: Nullable(Instant),
+    supplementDueAt: Nullable(Instant),
     result: Nullable(Result),
     allowedEvents: Type.Array(Type.String()),
     timeline: Type.Array(
