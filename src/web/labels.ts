@@ -67,6 +67,7 @@ export function eventActionLabel(type: string): string {
 export const FIELD_LABELS: Record<string, string> = {
   note: 'Ghi chú',
   guidance: 'Nội dung yêu cầu bổ sung (liệt kê đầy đủ một lần)',
+  missingPapers: 'Giấy tờ còn thiếu (in trên Mẫu 02)',
   reason: 'Lý do',
   assigneeId: 'Chuyên viên thụ lý',
   opinion: 'Ý kiến',

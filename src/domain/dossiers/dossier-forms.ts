@@ -126,6 +126,9 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
         fee: rules.fee ? { ...rules.fee, text: feeText(rules.fee.amount) } : null,
         receivedAt: dossier.receivedAt,
         appointmentAt: dossier.originalDueAt,
+        // A complete supplement after receipt sets the appointment anew (the full limit again, or the wait
+        // not counted): the receipt printed again says so.
+        appointmentRecomputedAt: timeline.some((e) => e.type === 'SUPPLEMENT' && e.fromState === 'awaitingSupplement' && e.toState !== 'submitted') ? (last(timeline, 'SUPPLEMENT')?.at ?? null) : null,
         resultPlace: deps.settings.serviceCentreName,
         logBookSequence: bookSequence(dossier.code, deps.settings.systemCode),
         receivedBy: received.actor.name,
@@ -136,11 +139,21 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
       const request = last(timeline, 'REQUEST_SUPPLEMENT');
       if (!request) throw unavailable(form, dossier.state);
       const guidance = String(request.payload.guidance ?? '');
+      const missing = Array.isArray(request.payload.missingPaperNames) ? (request.payload.missingPaperNames as string[]) : [];
+      const afterReceipt = request.fromState !== 'submitted';
       return base(request.at, {
-        // Every missing item, listed at once (Decree 118/2025/NĐ-CP).
-        items: guidance.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0),
-        afterReceipt: request.fromState !== 'submitted',
+        // Every missing item, listed at once (Decree 118/2025/NĐ-CP): the papers not received by name, then
+        // what the officer wrote — the department's request lands here as it was made, never retyped.
+        items: [...missing.map((name) => `Bổ sung ${name}.`), ...guidance.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0)],
+        afterReceipt,
+        // Before receipt the dossier is not received: no appointment is given (Circular 03/2025 Mẫu 02).
+        appointmentAt: null,
+        // The applicant's deadline (SUPPLEMENT_WAIT_DAYS working days, DOMAIN §1.3), after which the dossier is stopped.
+        supplementDueAt: (request.payload.supplementDueAt as string | undefined) ?? null,
+        supplementWaitDays: (request.payload.supplementWaitDays as number | undefined) ?? null,
         guide: request.actor.name,
+        // After receipt the handling department asks; the one-stop staff send the slip.
+        requestedBy: afterReceipt ? { name: request.actor.name, department: departments.get(dossier.departmentId) ?? null } : null,
       });
     }
     case 'refusal': {

@@ -137,9 +137,14 @@ function decisionEvent(input: CounterIntake, missing: RequiredPaper[], at: strin
       if (missing.length === 0 && guidance === '') {
         throw new ValidationError('GUIDANCE_REQUIRED', 'Every required paper was received: say what else must be completed, or receive the dossier', { field: 'guidance' });
       }
-      // Mẫu 02 lists every item at once (the request is made once): the missing papers by name, then the rest.
-      const lines = [...missing.map((p) => `Bổ sung ${p.name}.`), ...(guidance ? [guidance] : [])];
-      return { type: 'REQUEST_SUPPLEMENT', at, guidance: lines.join('\n'), ...(missing.length > 0 ? { missingPapers: missing.map((p) => p.code) } : {}) };
+      // Mẫu 02 lists every item at once (the request is made once): the missing papers by name (from
+      // `missingPapers`), then what the clerk wrote.
+      return {
+        type: 'REQUEST_SUPPLEMENT',
+        at,
+        guidance: guidance || 'Nộp đủ các giấy tờ còn thiếu nêu trên (bản chính hoặc bản sao theo quy định của thủ tục).',
+        ...(missing.length > 0 ? { missingPapers: missing.map((p) => p.code) } : {}),
+      };
     }
     case 'refuse': {
       const reason = input.reason?.trim() ?? '';

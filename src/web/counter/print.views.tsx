@@ -145,6 +145,7 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
     fee: { collectedAt: string; text: string } | null;
     receivedAt: string;
     appointmentAt: string | null;
+    appointmentRecomputedAt: string | null;
     resultPlace: string;
     logBookSequence: number;
     receivedBy: string | null;
@@ -191,7 +192,8 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
       <p>3. Thời gian giải quyết hồ sơ theo quy định: {f.workingDays} ngày làm việc.</p>
       <p>4. Thời gian nhận hồ sơ: <strong>{formTime(f.receivedAt)}</strong>.</p>
       <p>
-        5. Thời gian trả kết quả giải quyết hồ sơ: <strong class="appointment">{formTime(f.appointmentAt)}</strong>.
+        5. Thời gian trả kết quả giải quyết hồ sơ: <strong class="appointment">{formTime(f.appointmentAt)}</strong>
+        {f.appointmentRecomputedAt && <> (hẹn lại sau khi nhận đủ hồ sơ bổ sung lúc {formTime(f.appointmentRecomputedAt)})</>}.
       </p>
       <p>6. Đăng ký nhận kết quả tại: {f.resultPlace}.</p>
       {f.fee && <p>7. Phí, lệ phí: {f.fee.text} ({f.fee.collectedAt === 'intake' ? 'nộp khi tiếp nhận hồ sơ' : 'nộp khi nhận kết quả'}).</p>}
@@ -220,8 +222,15 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
   );
 }
 
-function SupplementSlip({ form }: { form: DossierForm }) {
-  const f = form.fields as { items: string[]; afterReceipt: boolean; guide: string | null };
+function SupplementSlip({ form, secret }: { form: DossierForm; secret: string | null }) {
+  const f = form.fields as {
+    items: string[];
+    afterReceipt: boolean;
+    guide: string | null;
+    supplementDueAt: string | null;
+    supplementWaitDays: number | null;
+    requestedBy: { name: string | null; department: string | null } | null;
+  };
   return (
     <article class="slip" aria-label={form.title}>
       <FormHead form={form} unit={form.receivingUnit} />
@@ -229,16 +238,47 @@ function SupplementSlip({ form }: { form: DossierForm }) {
       <Applicant form={form} />
       <p>Nội dung yêu cầu giải quyết: <strong>{form.procedure.name}</strong>.</p>
       <p>
-        {f.afterReceipt ? 'Qua xem xét, hồ sơ cần được bổ sung, hoàn thiện' : 'Sau khi kiểm tra, đề nghị ông/bà/tổ chức bổ sung, hoàn thiện hồ sơ'} gồm những nội dung sau:
+        {f.afterReceipt
+          ? `Qua xem xét, ${f.requestedBy?.department ?? 'cơ quan giải quyết'} đề nghị ông/bà/tổ chức bổ sung, hoàn thiện hồ sơ`
+          : 'Sau khi kiểm tra, hồ sơ chưa đầy đủ; đề nghị ông/bà/tổ chức bổ sung, hoàn thiện hồ sơ'}{' '}
+        gồm những nội dung sau:
       </p>
       <ol class="form-items">
         {f.items.map((item) => (
           <li>{item}</li>
         ))}
       </ol>
+      {f.supplementDueAt && (
+        <p class="supplement-deadline">
+          Thời hạn bổ sung, hoàn thiện hồ sơ: trước <strong>{formTime(f.supplementDueAt)}</strong>
+          {f.supplementWaitDays ? ` (${f.supplementWaitDays} ngày làm việc)` : ''}. Quá thời hạn này mà chưa bổ sung, hồ sơ bị dừng giải quyết.
+        </p>
+      )}
+      {f.afterReceipt ? (
+        <p>Thời hạn giải quyết được tính lại kể từ khi nhận đủ hồ sơ bổ sung; ngày hẹn trả kết quả mới được thông báo khi đó.</p>
+      ) : (
+        <p>Hồ sơ chưa được tiếp nhận và chưa có ngày hẹn trả kết quả.</p>
+      )}
       <p>Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà/tổ chức liên hệ với {form.receivingUnit} để được hướng dẫn.</p>
+      {secret && <SecretBox form={form} secret={secret} />}
       <Signatures right="Người hướng dẫn" rightName={f.guide} />
     </article>
+  );
+}
+
+/** The tracking secret on the slip printed right after intake (the applicant follows the dossier with it). */
+function SecretBox({ form, secret }: { form: DossierForm; secret: string }) {
+  return (
+    <div class="tracking">
+      <div>
+        <p>Mã hồ sơ: <strong>{form.dossierCode}</strong></p>
+        <p>
+          Mã bảo mật tra cứu: <strong class="secret">{secret}</strong>
+          <br />
+          <span class="muted">Giữ kín mã này; không cung cấp cho người khác.</span>
+        </p>
+      </div>
+    </div>
   );
 }
 
@@ -354,7 +394,7 @@ export function FormSlip({ form, trackingUrl, secret }: { form: DossierForm; tra
     case 'receipt':
       return <ReceiptSlip form={form} trackingUrl={trackingUrl} secret={secret} />;
     case 'supplement-request':
-      return <SupplementSlip form={form} />;
+      return <SupplementSlip form={form} secret={secret} />;
     case 'refusal':
       return <RefusalSlip form={form} />;
     case 'apology':
@@ -367,7 +407,14 @@ export function FormSlip({ form, trackingUrl, secret }: { form: DossierForm; tra
 }
 
 /** The notice above a receipt printed right after intake. */
-export function FreshReceiptNotice({ code }: { code: string }) {
+export function FreshReceiptNotice({ code, form }: { code: string; form: DossierFormName }) {
+  if (form === 'supplement-request') {
+    return (
+      <Notice kind="info" title={`Hồ sơ ${code} chưa được tiếp nhận`}>
+        <p>In phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02) và giao cho người nộp hồ sơ: mã bảo mật tra cứu chỉ in được lần này.</p>
+      </Notice>
+    );
+  }
   return (
     <Notice kind="ok" title={`Đã tiếp nhận hồ sơ ${code}`}>
       <p>In giấy tiếp nhận và giao cho người nộp hồ sơ: mã bảo mật tra cứu chỉ in được lần này.</p>

@@ -5,8 +5,9 @@ import type { AppDeps } from '../../api/deps.ts';
 const TTL_MS = 15 * 60_000;
 const COOKIE = 'idesk_receipt';
 
+/** The dossier's slips: the receipt, or Mẫu 02 when the counter guided the applicant. */
 function pathOf(dossierId: number): string {
-  return `/dossiers/${dossierId}/forms/receipt`;
+  return `/dossiers/${dossierId}/forms/`;
 }
 
 /**

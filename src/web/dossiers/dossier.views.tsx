@@ -56,6 +56,29 @@ function EventForm({ page, dossier, type, staff, failed }: { page: PageContext; 
         return <Field {...common} type="number" />;
       case 'textarea':
         return <Field {...common} type="textarea" maxLength={f.maxLength} />;
+      case 'papers': {
+        // The papers not received are ticked: the request lists them by name on Mẫu 02, never retyped.
+        const items = dossier.checklist ?? [];
+        if (items.length === 0) return null;
+        return (
+          <fieldset class="field papers-choice">
+            <legend>{f.label}</legend>
+            {items.map((p) => {
+              const id = `${prefix}-${f.name}-${p.code}`;
+              const checked = mine ? mine.values[`${f.name}.${p.code}`] !== undefined : !p.received;
+              return (
+                <div class="checkbox">
+                  <input type="checkbox" id={id} name={`${f.name}.${p.code}`} value="1" checked={checked} />
+                  <label for={id}>
+                    {p.name}
+                    {p.received && <span class="muted"> (đã có bản quét)</span>}
+                  </label>
+                </div>
+              );
+            })}
+          </fieldset>
+        );
+      }
       default:
         return <Field {...common} maxLength={f.maxLength} />;
     }
@@ -80,6 +103,12 @@ function EventForm({ page, dossier, type, staff, failed }: { page: PageContext; 
   );
 }
 
+/** The applicant's deadline for the supplement asked for last (recorded with the request). */
+function supplementDueOf(d: DossierView): string | null {
+  const request = [...(d.timeline ?? [])].reverse().find((e) => e.type === 'REQUEST_SUPPLEMENT');
+  return typeof request?.payload.supplementDueAt === 'string' ? request.payload.supplementDueAt : null;
+}
+
 /** What an event carried, as the timeline tells it. */
 function payloadText(entry: TimelineEntry, names: Map<string, string>): ComponentChildren {
   const p = entry.payload;
@@ -91,6 +120,8 @@ function payloadText(entry: TimelineEntry, names: Map<string, string>): Componen
   if (typeof p.method === 'string') lines.push(`${FIELD_LABELS.method}: ${VALUE_LABELS.method?.[p.method] ?? p.method}`);
   if (typeof p.assigneeId === 'number') lines.push(`${FIELD_LABELS.assigneeId}: ${names.get(String(p.assigneeId)) ?? `#${p.assigneeId}`}`);
   if (typeof p.newDueAt === 'string') lines.push(`${FIELD_LABELS.newDueAt}: ${formatDateTime(p.newDueAt)}`);
+  if (Array.isArray(p.missingPaperNames)) lines.push(`Giấy tờ còn thiếu: ${(p.missingPaperNames as unknown[]).map(String).join('; ')}`);
+  if (typeof p.supplementDueAt === 'string') lines.push(`Hạn bổ sung: ${formatDateTime(p.supplementDueAt)}`);
   return lines.map((l, i) => (
     <>
       {i > 0 && <br />}
@@ -179,12 +210,23 @@ export function DossierDetailView(props: DossierDetailProps) {
               <dd>{formatDateTime(d.submittedAt)}</dd>
               <dt>Ngày tiếp nhận</dt>
               <dd>{formatDateTime(d.receivedAt) || 'Chưa tiếp nhận'}</dd>
-              <dt>Hẹn trả kết quả</dt>
-              <dd>
-                {formatDateTime(d.dueAt) || 'Chưa có'}
-                {d.originalDueAt && d.dueAt !== d.originalDueAt && <span class="muted"> (hẹn ban đầu {formatDateTime(d.originalDueAt)})</span>}
-                {d.dueAt && d.dueAt < nowIso && !d.finishedAt && <> <Badge tone="danger">Quá hẹn</Badge></>}
-              </dd>
+              {/* A refused, withdrawn or stopped dossier holds no appointment: the view gives it none, and none is shown. */}
+              {(d.dueAt || !['refused', 'withdrawn', 'stopped'].includes(d.state)) && (
+                <>
+                  <dt>Hẹn trả kết quả</dt>
+                  <dd>
+                    {formatDateTime(d.dueAt) || (d.state === 'awaitingSupplement' ? 'Hẹn khi nhận đủ hồ sơ bổ sung' : 'Chưa có')}
+                    {d.dueAt && d.originalDueAt && d.dueAt !== d.originalDueAt && <span class="muted"> (hẹn ban đầu {formatDateTime(d.originalDueAt)})</span>}
+                    {d.dueAt && d.dueAt < nowIso && !d.finishedAt && <> <Badge tone="danger">Quá hẹn</Badge></>}
+                  </dd>
+                </>
+              )}
+              {d.state === 'awaitingSupplement' && supplementDueOf(d) && (
+                <>
+                  <dt>Hạn bổ sung hồ sơ</dt>
+                  <dd>{formatDateTime(supplementDueOf(d))}</dd>
+                </>
+              )}
               {d.apologyBy && (
                 <>
                   <dt>Hạn gửi phiếu xin lỗi</dt>

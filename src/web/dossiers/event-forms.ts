@@ -9,7 +9,8 @@ import { FIELD_LABELS, VALUE_LABELS } from '../labels.ts';
 export interface EventField {
   name: string;
   label: string;
-  kind: 'text' | 'textarea' | 'choice' | 'instant' | 'integer' | 'staff';
+  /** `papers`: a list of the procedure's required papers, ticked on the dossier's checklist. */
+  kind: 'text' | 'textarea' | 'choice' | 'instant' | 'integer' | 'staff' | 'papers';
   required: boolean;
   maxLength?: number;
   /** For a choice: its values with their Vietnamese names. */
@@ -33,6 +34,7 @@ function fieldOf(name: string, schema: TSchema, required: boolean): EventField {
     const values = s.anyOf.map((b) => b.const as string);
     return { name, label, kind: 'choice', required, options: values.map((v) => ({ value: v, label: VALUE_LABELS[name]?.[v] ?? v })) };
   }
+  if (s.type === 'array') return { name, label, kind: 'papers', required };
   if (s.type === 'integer') return { name, label, kind: STAFF_FIELDS.has(name) ? 'staff' : 'integer', required };
   if (s.type === 'string' && (s.format === 'date-time')) return { name, label, kind: 'instant', required };
   return { name, label, kind: (s.maxLength ?? 0) >= 1000 ? 'textarea' : 'text', required, maxLength: s.maxLength };
@@ -58,6 +60,12 @@ export function eventBodyFromForm(type: string, form: Record<string, string>): R
   const version = form.version ?? '';
   body.version = /^[1-9][0-9]{0,9}$/.test(version) ? Number(version) : version;
   for (const field of eventFields(type)) {
+    if (field.kind === 'papers') {
+      // One checkbox per paper, named `<field>.<code>`: the ticked codes, in the checklist's order.
+      const codes = Object.keys(form).filter((k) => k.startsWith(`${field.name}.`)).map((k) => k.slice(field.name.length + 1));
+      if (codes.length > 0) body[field.name] = codes;
+      continue;
+    }
     const raw = form[field.name];
     if (raw === undefined || raw.trim() === '') continue;
     if (field.kind === 'integer' || field.kind === 'staff') body[field.name] = /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : raw;

@@ -351,7 +351,9 @@ const STATE_EXPLAINED: Record<string, string> = {
 };
 
 const DETAIL_LABELS: Record<string, string> = {
+  missingPaperNames: 'Giấy tờ còn thiếu',
   guidance: 'Nội dung cần bổ sung',
+  supplementDueAt: 'Hạn bổ sung',
   reason: 'Lý do',
   newDueAt: 'Ngày hẹn trả mới',
   dueAt: 'Hẹn trả kết quả',
@@ -368,7 +370,9 @@ function DetailList({ details }: { details: Record<string, unknown> }) {
       {entries.map(([k, v]) => (
         <>
           <dt>{DETAIL_LABELS[k] ?? k}</dt>
-          <dd class={k === 'guidance' ? 'pre' : undefined}>{k.endsWith('At') ? formatDateTime(String(v)) : (VALUE_LABELS[k]?.[String(v)] ?? String(v))}</dd>
+          <dd class={k === 'guidance' ? 'pre' : undefined}>
+            {Array.isArray(v) ? v.map(String).join('; ') : k.endsWith('At') ? formatDateTime(String(v)) : (VALUE_LABELS[k]?.[String(v)] ?? String(v))}
+          </dd>
         </>
       ))}
     </dl>
@@ -388,6 +392,16 @@ export interface TrackingViewProps {
   upload?: UploadProblem | null;
   values?: Record<string, string>;
   errors?: Record<string, string>;
+}
+
+const NO_APPOINTMENT: readonly string[] = ['refused', 'withdrawn', 'stopped'];
+
+/** The appointment line: the date; while a supplement is awaited, when it will be set; before receipt, that it comes with it. */
+function appointmentText(dossier: PublicDossierView): string {
+  if (dossier.state === 'awaitingSupplement') return dossier.receivedAt ? 'Được hẹn lại khi nhận đủ hồ sơ bổ sung' : 'Sẽ có khi hồ sơ được tiếp nhận';
+  if (!dossier.dueAt) return 'Sẽ có khi hồ sơ được tiếp nhận';
+  const lastSupplement = [...dossier.timeline].reverse().find((e) => e.type === 'SUPPLEMENT' && e.details.dueAt);
+  return lastSupplement ? `${formatDateTime(dossier.dueAt)} (hẹn lại sau khi bổ sung hồ sơ)` : formatDateTime(dossier.dueAt);
 }
 
 /** The citizen's dossier: state, appointment, the steps done, slips, papers and results, and the supplement form when one was asked for. */
@@ -418,10 +432,24 @@ export function TrackingView(props: TrackingViewProps) {
           <dd>{formatDateTime(dossier.submittedAt)}</dd>
           <dt>Ngày tiếp nhận</dt>
           <dd>{dossier.receivedAt ? formatDateTime(dossier.receivedAt) : 'Chưa tiếp nhận'}</dd>
-          <dt>Hẹn trả kết quả</dt>
-          <dd>
-            <strong>{dossier.dueAt ? formatDateTime(dossier.dueAt) : 'Sẽ có khi hồ sơ được tiếp nhận'}</strong>
-          </dd>
+          {/* A refused, withdrawn or stopped dossier has no appointment (the view gives none). */}
+          {!NO_APPOINTMENT.includes(dossier.state) && (
+            <>
+              <dt>Hẹn trả kết quả</dt>
+              <dd>
+                <strong class="appointment">{appointmentText(dossier)}</strong>
+              </dd>
+            </>
+          )}
+          {dossier.supplementDueAt && (
+            <>
+              <dt>Hạn bổ sung hồ sơ</dt>
+              <dd>
+                <strong class="supplement-deadline">{formatDateTime(dossier.supplementDueAt)}</strong>
+                <span class="muted"> — quá hạn này mà chưa bổ sung, hồ sơ bị dừng giải quyết.</span>
+              </dd>
+            </>
+          )}
           {dossier.result && (
             <>
               <dt>Kết quả</dt>
