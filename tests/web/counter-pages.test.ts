@@ -100,7 +100,7 @@ describe('the counter', () => {
     await clerk.page.locator('#paper-don-de-nghi').setInputFiles({ name: 'Đơn đề nghị.pdf', mimeType: 'application/pdf', buffer: pdfWith('don') });
     await clerk.page.locator('#paper-giay-dkdn').setInputFiles({ name: 'GCN DKDN.pdf', mimeType: 'application/pdf', buffer: pdfWith('dkdn') });
     await checkPage(clerk.page, 'counter-intake');
-    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận hồ sơ và in giấy hẹn' }).click());
+    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (Mẫu 01)' }).click());
 
     const receiptPath = new URL(clerk.page.url()).pathname;
     const id = Number(/^\/dossiers\/(\d+)\/forms\/receipt$/.exec(receiptPath)?.[1]);
@@ -239,7 +239,7 @@ describe('the counter', () => {
 
     const before = await fingerprint(app.deps.db);
     const store = listStore(app.deps.config.filesDir);
-    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận hồ sơ và in giấy hẹn' }).click());
+    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (Mẫu 01)' }).click());
 
     expect(new URL(clerk.page.url()).pathname).toBe('/counter/intake');
     expect(await clerk.page.locator('#paper-giay-dkdn-error').textContent()).toContain('Tệp "giay-dkdn.pdf" không được chấp nhận');
@@ -256,14 +256,14 @@ describe('the counter', () => {
 
     // A missing name is refused beside its field, the files to be chosen again.
     await clerk.page.getByLabel('Tên tổ chức, cá nhân').fill('');
-    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận hồ sơ và in giấy hẹn' }).click());
+    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (Mẫu 01)' }).click());
     expect(await clerk.page.locator('#applicant\\.name-error').textContent()).toBe('Không được để trống.');
     expect(await clerk.page.getByLabel('Địa chỉ').inputValue()).toBe(APPLICANT.address);
     expect(await fingerprint(app.deps.db)).toEqual(before);
     await clerk.context.close();
   }, SLOW);
 
-  it('a second press of the intake button receives the dossier once', async () => {
+  it('a second press of the intake button makes one dossier (here guided: no scans)', async () => {
     const clerk = await person();
     await logIn(clerk.page, w.onestop.username, w.onestop.password);
     await openIntake(clerk.page);
@@ -277,7 +277,7 @@ describe('the counter', () => {
     const count = async () => Number((await app.deps.db('dossiers').count({ n: '*' }).first())?.n);
     const before = await count();
     const answers = [];
-    for (let i = 0; i < 2; i++) answers.push(await clerk.context.request.post('/counter/intake', { multipart: fields, maxRedirects: 0 }));
+    for (let i = 0; i < 2; i++) answers.push(await clerk.context.request.post('/counter/intake', { multipart: { ...fields, decision: 'guide' }, maxRedirects: 0 }));
     expect(answers.map((a) => a.status())).toEqual([303, 303]);
     expect(answers[1]!.headers().location).toBe(answers[0]!.headers().location);
     expect(await count()).toBe(before + 1);

@@ -63,9 +63,14 @@ export interface DossierView {
  */
 const ENDED_WITHOUT_RESULT: readonly string[] = ['refused', 'withdrawn', 'stopped'];
 
-/** The appointment a dossier holds now: the apology's new date when one was issued; none once it ended without a result. */
+/**
+ * The appointment a dossier holds now: the apology's new date when one was issued; none once it ended
+ * without a result, and none while a supplement is awaited (the complete supplement sets it anew: the full
+ * limit again, or shifted by the wait — DESIGN §3).
+ */
 function appointmentOf(row: DossierRow): string | null {
-  return ENDED_WITHOUT_RESULT.includes(row.state) ? null : (iso(row.rescheduled_due_at) ?? iso(row.due_at));
+  if (ENDED_WITHOUT_RESULT.includes(row.state) || row.state === 'awaitingSupplement') return null;
+  return iso(row.rescheduled_due_at) ?? iso(row.due_at);
 }
 
 /** A dossier as staff see it, with the events this actor may fire now. */
