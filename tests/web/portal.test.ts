@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcedureView } from '../../src/domain/procedures/procedures.service.ts';
 import { APPLICANT, buildProcedure, buildWorld, fireAs, type World } from '../support/factories.ts';
-import { attachResult, listStore, pdfWith, PNG } from '../support/papers.ts';
+import { attachResult, listStore, pdfWith, PNG, postPapers } from '../support/papers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
 import { checkPage, DESKTOP, expectAccessible, launchBrowser, logIn, navigating, newPerson, PHONE, screenshot } from './support/browser.ts';
@@ -169,6 +169,9 @@ describe('tracking a completed dossier on a phone', () => {
     const d = { id: submitted.body.id as number, version: submitted.body.version as number };
     const code = submitted.body.code as string;
     const secret = submitted.body.trackingSecret as string;
+    // Received only with every required paper (Decree 118/2025): the applicant uploads them first.
+    const scans = await postPapers(w.http.baseUrl, `/api/public/dossiers/${code}/papers`, REQUIRED.map((p) => ({ kind: p.code, name: `${p.code}.pdf`, bytes: pdfWith(p.code) })), { 'x-tracking-secret': secret });
+    expect(scans.status, JSON.stringify(scans.body)).toBe(201);
     await fireAs(w.http, d, w.onestop, 'RECEIVE');
     await fireAs(w.http, d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
     await fireAs(w.http, d, w.specialist, 'VERIFY');
