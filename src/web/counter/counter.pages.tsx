@@ -117,7 +117,10 @@ export const counterPages = [
         const minutesLeft = due > now ? calendar.workingMinutesBetween(now, due) : -calendar.workingMinutesBetween(due, now);
         return { dossier, minutesLeft };
       });
-      return { view: QueueView({ page, items, total: list.total }) };
+      // Dossiers waiting for a supplement: those the department asked for after receipt are the one-stop's to
+      // print (Mẫu 02) and send; all show the applicant's deadline.
+      const waiting = await readDossierList(deps, principal, { state: 'awaitingSupplement', sort: 'oldest', page: 1, pageSize: QUEUE_SIZE });
+      return { view: QueueView({ page, items, total: list.total, waiting: waiting.items, supplementWaitDays: d.settings.supplementWaitDays, calendar }) };
     },
   }),
   definePage({

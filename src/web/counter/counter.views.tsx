@@ -1,4 +1,6 @@
 import type { LogBookEntry } from '../../domain/dossiers/dossier-forms.ts';
+import type { WorkingTime } from '../../calendar/working-calendar.ts';
+import { supplementDueAt } from '../../domain/dossiers/dossier-deadlines.ts';
 import type { DossierView } from '../../domain/dossiers/dossier-presenter.ts';
 import type { ProcedureView } from '../../domain/procedures/procedures.service.ts';
 import { StateBadge } from '../components/badge.tsx';
@@ -34,7 +36,22 @@ function TimeLeft({ minutes }: { minutes: number | null }) {
   return <span class="time-left">Còn {workingTimeText(minutes)} làm việc</span>;
 }
 
-export function QueueView({ page, items, total }: { page: PageContext; items: QueueItem[]; total: number }) {
+export function QueueView({
+  page,
+  items,
+  total,
+  waiting,
+  supplementWaitDays,
+  calendar,
+}: {
+  page: PageContext;
+  items: QueueItem[];
+  total: number;
+  /** Dossiers waiting for the applicant's supplement. */
+  waiting: DossierView[];
+  supplementWaitDays: number;
+  calendar: WorkingTime;
+}) {
   const late = items.filter((i) => i.minutesLeft !== null && i.minutesLeft <= 0).length;
   return (
     <Layout page={page} title="Bộ phận Một cửa">
@@ -64,6 +81,26 @@ export function QueueView({ page, items, total }: { page: PageContext; items: Qu
           { header: 'Hạn kiểm tra', cell: (i) => formatDateTime(i.dossier.stepDueAt), class: 'nowrap' },
           { header: 'Thời gian còn lại', cell: (i) => <TimeLeft minutes={i.minutesLeft} /> },
           { header: 'Trạng thái', cell: (i) => <StateBadge state={i.dossier.state} /> },
+        ]}
+      />
+      <h2>Hồ sơ chờ bổ sung</h2>
+      <p class="muted">
+        Yêu cầu bổ sung do phòng chuyên môn đưa ra sau khi tiếp nhận được in từ Phiếu yêu cầu bổ sung (Mẫu 02) và gửi cho người nộp; hạn bổ sung là{' '}
+        {supplementWaitDays} ngày làm việc kể từ khi yêu cầu.
+      </p>
+      <Table
+        rows={waiting}
+        rowKey={(d) => d.id}
+        empty="Không có hồ sơ nào chờ bổ sung."
+        columns={[
+          { header: 'Mã hồ sơ', cell: (d) => <a href={`/dossiers/${d.id}`}>{d.code}</a>, class: 'nowrap' },
+          { header: 'Thủ tục', cell: (d) => d.procedure.name },
+          { header: 'Người nộp', cell: (d) => d.applicant.name },
+          { header: 'Yêu cầu', cell: (d) => (d.receivedAt ? 'Phòng chuyên môn, sau tiếp nhận' : 'Khi kiểm tra hồ sơ') },
+          { header: 'Yêu cầu lúc', cell: (d) => formatDateTime(d.stepStartedAt), class: 'nowrap' },
+          // The same rule the deadline worker stops the dossier by (dossier-deadlines.ts).
+          { header: 'Hạn bổ sung', cell: (d) => (d.stepStartedAt ? formatDateTime(supplementDueAt(calendar, d.stepStartedAt, { supplementWaitDays })) : '—'), class: 'nowrap' },
+          { header: 'Phiếu', cell: (d) => <a href={`/dossiers/${d.id}/forms/supplement-request`}>In Mẫu 02</a> },
         ]}
       />
     </Layout>
