@@ -85,7 +85,7 @@ describe('the flow drawn from every registered machine version', () => {
   });
 
   it('offers from each state of the current dossier machine exactly what DESIGN §3’s table says it takes', () => {
-    const svg = draw('dossier', 3);
+    const svg = draw('dossier', DOSSIER_MACHINE_VERSION);
     for (const state of DOSSIER_STATES) {
       const expected = new Set(TABLE.filter((r) => r.state === state).flatMap((r) => Object.entries(r.takes).map(([event, target]) => `${event}→${target}`)));
       expect(offeredFrom(svg, state), state).toEqual(expected);
