@@ -13,7 +13,7 @@ import { Layout } from '../layout.tsx';
 import type { PageContext } from '../page-context.ts';
 import { paperInputName, type UploadProblem } from './portal-upload.ts';
 import type { Slip } from './slips.ts';
-import { trackingFormPath, trackingPath } from './tracking-access.ts';
+import { trackingPath } from './tracking-access.ts';
 
 /** The kinds of papers the types the store accepts, for the file inputs (a hint to the picker; the server sniffs). */
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,.tif,.tiff,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,application/pdf,image/jpeg,image/png,image/tiff';

@@ -17,7 +17,6 @@ export const TRACKING_COOKIE = 'idesk_tra_cuu';
 /** Thirty minutes of quiet ends the access; every page viewed renews it. */
 export const TRACKING_TTL_MS = 30 * 60 * 1000;
 
-
 /** The tracking page of a dossier (codes are `[A-Z0-9.-]`: nothing to escape). */
 export function trackingPath(code: string): string {
   return `/tra-cuu/${code}`;
