@@ -79,6 +79,12 @@ export interface Config {
   backup: { dir: string; everyDays: number; retention: number };
   /** SMTP for e-mailing notifications; none when empty. */
   smtp: { url: string; from: string } | null;
+  /**
+   * The SMS gateway applicants are texted through (SMS_GATEWAY_URL, _TOKEN, SMS_SENDER, SMS_GATEWAY_TIMEOUT_MS):
+   * the provider's HTTP endpoint, the token it issued (sent as `Authorization: Bearer`), the brandname
+   * registered with it; none when the URL is empty.
+   */
+  sms: { url: string; token: string | null; sender: string; timeoutMs: number } | null;
   /** How long a process waits for work in flight when asked to stop. */
   shutdownGraceMs: number;
 }
@@ -130,6 +136,22 @@ function publicUrlOf(raw: string | undefined): string | null {
   return origin;
 }
 
+function smsVar(env: NodeJS.ProcessEnv): Config['sms'] {
+  const url = env.SMS_GATEWAY_URL || '';
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`SMS_GATEWAY_URL: "${url}" is not a URL`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError('SMS_GATEWAY_URL must be an https:// (or http://) URL');
+  // The brandname (tên định danh) the provider registered for the agency: up to 11 letters, digits, . - _ or spaces.
+  const sender = env.SMS_SENDER || '';
+  if (!/^[A-Za-z0-9 ._-]{1,11}$/.test(sender)) throw new ConfigError('SMS_SENDER must be the brandname registered with the SMS provider (1–11 letters, digits, space . - _) when SMS_GATEWAY_URL is set');
+  return { url, token: env.SMS_GATEWAY_TOKEN || null, sender, timeoutMs: intVar(env, 'SMS_GATEWAY_TIMEOUT_MS', 10_000, 100) };
+}
+
 /**
  * Parses the environment into a frozen config.
  * @throws ConfigError naming the variable that is wrong.
@@ -167,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(queuePrefix)) throw new ConfigError('QUEUE_PREFIX must be 1–40 letters, digits, _ or -');
   const smtpUrl = env.SMTP_URL || '';
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL');
+  const sms = smsVar(env);
   return Object.freeze({
     port: intVar(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
@@ -215,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       retention: intVar(env, 'BACKUP_RETENTION', 8, 1),
     },
     smtp: smtpUrl ? { url: smtpUrl, from: env.MAIL_FROM || 'idesk <no-reply@localhost>' } : null,
+    sms,
     shutdownGraceMs: intVar(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
   });
 }

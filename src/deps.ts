@@ -37,6 +37,7 @@ export function dossierDeps(deps: CoreDeps): DossierDeps {
     machines: deps.machines,
     clock: deps.clock,
     onTransition: deps.metrics?.onTransition,
+    applicantNotices: { email: deps.config.smtp !== null, sms: deps.config.sms !== null },
     settings: {
       agencyId: deps.config.agencyId,
       agencyName: deps.config.agencyName,

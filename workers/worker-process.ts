@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { createApplicantNoticesWorker } from './applicant-notices.worker.ts';
 import { createDeadlinesWorker, type WorkerTuning } from './deadlines.worker.ts';
 import { createMaintenanceWorker } from './maintenance.worker.ts';
 import { createNotificationsWorker } from './notifications.worker.ts';
@@ -46,6 +47,7 @@ export async function startWorkerProcess(deps: WorkerDeps, options: WorkerProces
     () => createDeadlinesWorker(deps, options.tuning),
     () => createMaintenanceWorker(deps),
     () => createNotificationsWorker(deps),
+    () => createApplicantNoticesWorker(deps),
   ];
   const slots: Array<{ make: () => Worker | null; worker: Worker }> = [];
   for (const make of factories) {

@@ -116,7 +116,7 @@ describe('the counter', () => {
     // The receipt: code, papers, appointment, the receiving unit, the QR code of the tracking link, and the secret once.
     const slip = (await clerk.page.locator('article.slip').textContent()) ?? '';
     const secret = (await clerk.page.locator('.secret').textContent()) ?? '';
-    expect(secret).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(secret).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     expect(slip).toContain(row.code);
     expect(slip).toContain('Trung tâm Phục vụ hành chính công tỉnh');
     expect(await clerk.page.locator('svg.qr').getAttribute('aria-label')).toContain(row.code);
@@ -215,7 +215,7 @@ describe('the counter', () => {
     // licence the clerk attached is theirs to download.
     const citizen = await person(PHONE);
     await citizen.page.goto(`/tra-cuu?ma=${encodeURIComponent(row.code)}`);
-    await citizen.page.getByLabel('Mã bí mật tra cứu').fill(secret);
+    await citizen.page.getByLabel('Mã bảo mật tra cứu').fill(secret);
     await navigating(citizen.page, () => citizen.page.getByRole('button', { name: 'Tra cứu' }).click());
     const tracked = (await citizen.page.locator('main').textContent()) ?? '';
     expect(tracked).toContain(row.code);

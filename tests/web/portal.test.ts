@@ -101,7 +101,7 @@ describe('online submission, supplement requested by the clerk, supplemented fro
     const code = (await page.locator('#receipt-code').textContent()) as string;
     const secret = (await page.locator('#tracking-secret').textContent()) as string;
     expect(code).toMatch(/^H37\.26-\d{6}-\d{4,}$/);
-    expect(secret.length).toBeGreaterThanOrEqual(20);
+    expect(secret).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     expect(await page.locator('main').textContent()).toContain('Mã này chỉ hiển thị một lần');
     expect(await page.getByRole('link', { name: `/tra-cuu?ma=${code}` }).count()).toBe(1);
     await checkPage(page, 'portal-confirmation-desktop');
@@ -126,7 +126,7 @@ describe('online submission, supplement requested by the clerk, supplemented fro
     await page.goto(`/tra-cuu?ma=${code}`);
     expect(await page.getByLabel('Mã hồ sơ').inputValue()).toBe(code);
     await checkPage(page, 'portal-tracking-form-desktop');
-    await page.getByLabel('Mã bí mật tra cứu').fill(secret);
+    await page.getByLabel('Mã bảo mật tra cứu').fill(secret);
     await navigating(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
     expect(new URL(page.url()).pathname).toBe(`/tra-cuu/${code}`);
     const supplementSection = page.locator('section[aria-labelledby="bo-sung"]');
@@ -195,7 +195,7 @@ describe('tracking a completed dossier on a phone', () => {
     for (const [c, s] of [[code, 'sai-ma-bi-mat-0123456789ab'], ['H37.26-010101-9999', secret]] as const) {
       await page.goto('/tra-cuu');
       await page.getByLabel('Mã hồ sơ').fill(c);
-      await page.getByLabel('Mã bí mật tra cứu').fill(s);
+      await page.getByLabel('Mã bảo mật tra cứu').fill(s);
       const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Tra cứu' }).click()]);
       expect(res.status()).toBe(404);
       await page.waitForLoadState('domcontentloaded');
@@ -203,7 +203,7 @@ describe('tracking a completed dossier on a phone', () => {
     }
     expect(answers[0]).toContain('Không tìm thấy hồ sơ');
     expect(answers[1]).toBe(answers[0]);
-    expect(await page.getByLabel('Mã bí mật tra cứu').inputValue()).toBe('');
+    expect(await page.getByLabel('Mã bảo mật tra cứu').inputValue()).toBe('');
     await checkPage(page, 'portal-tracking-not-found-phone');
     expect(await fingerprint(app.deps.db)).toEqual(before);
     // A forged access cookie opens nothing either.
@@ -211,9 +211,9 @@ describe('tracking a completed dossier on a phone', () => {
     await page.goto(`/tra-cuu/${code}`);
     expect(new URL(page.url()).pathname).toBe('/tra-cuu');
 
-    // The right one, on the phone: completed, with the result to download.
+    // The right one, on the phone, typed from paper as people do (lower case, spaces for dashes): completed, with the result to download.
     await page.goto(`/tra-cuu?ma=${code}`);
-    await page.getByLabel('Mã bí mật tra cứu').fill(secret);
+    await page.getByLabel('Mã bảo mật tra cứu').fill(secret.toLowerCase().replace(/-/g, ' '));
     await navigating(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
     const main = (await page.locator('main').textContent()) as string;
     expect(main).toContain('Đã trả kết quả');
@@ -282,7 +282,7 @@ describe('a submission sent twice', () => {
       answers.push({ code: /H37\.26-\d{6}-\d{4}/.exec(html)?.[0] ?? '', secret: /id="tracking-secret">([^<]+)</.exec(html)?.[1] ?? '' });
     }
     expect(answers[0]!.code).not.toBe('');
-    expect(answers[0]!.secret).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(answers[0]!.secret).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     expect(answers[1]).toEqual(answers[0]);
     expect(await count('dossiers')).toBe(dossiersBefore + 1);
     expect(await count('dossier_papers')).toBe(papersBefore + 1);
@@ -306,7 +306,7 @@ describe('a submission sent twice', () => {
     // The secret shown tracks the dossier.
     await citizen.context.clearCookies();
     await page.goto(`/tra-cuu?ma=${answers[0]!.code}`);
-    await page.getByLabel('Mã bí mật tra cứu').fill(answers[0]!.secret);
+    await page.getByLabel('Mã bảo mật tra cứu').fill(answers[0]!.secret);
     await navigating(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
     expect(new URL(page.url()).pathname).toBe(`/tra-cuu/${answers[0]!.code}`);
     expect(await page.locator('main').textContent()).toContain('don.pdf');
@@ -322,7 +322,7 @@ describe('withdrawing', () => {
     const citizen = await person(PHONE);
     const { page } = citizen;
     await page.goto(`/tra-cuu?ma=${code}`);
-    await page.getByLabel('Mã bí mật tra cứu').fill(secret);
+    await page.getByLabel('Mã bảo mật tra cứu').fill(secret);
     await navigating(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
 
     await page.getByText('Tôi muốn rút hồ sơ này').click();

@@ -39,6 +39,8 @@ export interface DossierDeps {
     supplementWaitDays: number;
     reminderWorkingDays: number;
   };
+  /** The channels the applicant is notified on (applicant-notices.ts); none when absent. */
+  applicantNotices?: { email: boolean; sms: boolean };
   /** Told of each transition once it has committed (metrics); `from` is null for a dossier's creation. */
   onTransition?(notice: TransitionNotice): void;
 }

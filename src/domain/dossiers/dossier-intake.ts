@@ -5,6 +5,7 @@ import type { Principal } from '../../auth/principal.ts';
 import type { WorkingTime } from '../../calendar/working-calendar.ts';
 import type { Executor } from '../../db/db.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+import { newTrackingSecret } from './tracking-secret.ts';
 import { DOSSIER_AGGREGATE } from '../aggregates.ts';
 import type { ActorRef } from '../audit/event-log.ts';
 import { RuleViolationError, ValidationError } from '../errors.ts';
@@ -177,7 +178,7 @@ export async function receiveCounterDossier(
   let promoted = 0;
   try {
     const actor = userActor(principal);
-    const trackingSecret = randomToken(18);
+    const trackingSecret = newTrackingSecret();
     authorize(actor, 'create', { kind: 'dossier', departmentId: 0, assigneeId: null });
     const now = deps.clock();
     const at = now.toISOString();
@@ -246,7 +247,7 @@ export async function submitOnlineDossier(
    * The applicant's tracking secret when the caller derives it (the portal derives it from the browser and
    * the form, so that a replayed submission can show it again); a fresh random one otherwise.
    */
-  trackingSecret: string = randomToken(18),
+  trackingSecret: string = newTrackingSecret(),
 ): Promise<StoredResponse<PublicDossierView & { trackingSecret?: string }>> {
   const now = deps.clock();
   const calendar = await deps.calendar.current();

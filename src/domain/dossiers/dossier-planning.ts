@@ -20,6 +20,7 @@ import { toRulesView, type ProcedureRulesView } from '../procedures/procedures.s
 import { effectiveAllocation, type Step } from '../procedures/step-allocation.ts';
 import type { EventPlan, RecordType } from '../workflow/record-type.ts';
 import type { StampedEvent } from '../workflow/transition-loop.ts';
+import { applicantNoticeJobs } from './applicant-notices.ts';
 import type { DossierDeps } from './dossier-deps.ts';
 import { liveDeadlineJobs, outcomeOf, stepOfState, supplementDueAt, type DeadlineFacts } from './dossier-deadlines.ts';
 import { dossierStatesTagged, FINAL_STATES, subjectOf, type DossierRow } from './dossier-rows.ts';
@@ -263,7 +264,7 @@ function effectsOf(deps: DossierDeps, calendar: WorkingTime, row: DossierRow, ru
     const closesAt = supplementWindowClosesAt(calendar, rules, iso(row.received_at));
     if (closesAt) Object.assign(audit, { supplementRequestBy: closesAt, supplementRequestLate: event.at > closesAt });
   }
-  const jobs = diffJobs(
+  const deadlineJobs = diffJobs(
     liveDeadlineJobs(calendar, deadlineFacts(calendar, row.id, row, before, rules), deps.settings),
     liveDeadlineJobs(
       calendar,
@@ -271,6 +272,8 @@ function effectsOf(deps: DossierDeps, calendar: WorkingTime, row: DossierRow, ru
       deps.settings,
     ),
   );
+  // What the applicant is told of this transition (e-mail, SMS), in the same outbox row (applicant-notices.ts).
+  const jobs = [...deadlineJobs, ...applicantNoticeJobs(deps.applicantNotices, calendar, deps.settings.supplementWaitDays, row, event, before, after, state, stateChanged)];
   return { columns, audit, jobs };
 }
 

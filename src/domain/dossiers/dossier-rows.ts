@@ -6,6 +6,7 @@ import type { Executor } from '../../db/db.ts';
 import { json } from '../../lib/rows.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../../lib/crypto.ts';
+import { trackingSecretCandidates } from './tracking-secret.ts';
 import { finalStates, statesTagged } from '../workflow/machine-graph.ts';
 import type { MachineRow } from '../workflow/record-type.ts';
 
@@ -89,11 +90,16 @@ export function contextOf(row: DossierRow): DossierContext {
 /** What a wrong code or a wrong tracking secret is told (the same: codes cannot be probed). */
 export const NOT_FOUND = 'No dossier with this code and tracking secret';
 
+/** Whether a typed secret is the dossier's: in the new format however typed, or an old one exactly (tracking-secret.ts). */
 function secretMatches(row: DossierRow, secret: string): boolean {
   if (!row.tracking_secret_hash) return false;
   const a = Buffer.from(row.tracking_secret_hash, 'hex');
-  const b = Buffer.from(sha256Hex(secret), 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
+  let found = false;
+  for (const candidate of trackingSecretCandidates(secret)) {
+    const b = Buffer.from(sha256Hex(candidate), 'hex');
+    if (a.length === b.length && timingSafeEqual(a, b)) found = true;
+  }
+  return found;
 }
 
 /** The dossier with this code whose tracking secret this is; null otherwise (the two cases look alike). */

@@ -27,7 +27,7 @@ export function AdminHomeView({ page, hasQueues }: { page: PageContext; hasQueue
         <h2 id="ops-h">Vận hành</h2>
         <ul>
           <li>
-            {hasQueues ? <a href="/admin/queues">Bảng theo dõi hàng đợi (Bull Board)</a> : <span>Bảng theo dõi hàng đợi: máy chủ này chạy không có Redis.</span>} — các việc chạy nền: hạn xử lý, thông báo, sao lưu.
+            {hasQueues ? <a href="/admin/queues">Bảng theo dõi hàng đợi (Bull Board)</a> : <span>Bảng theo dõi hàng đợi: máy chủ này chạy không có Redis.</span>} — các việc chạy nền: hạn xử lý, thông báo cho cán bộ và cho người nộp hồ sơ (thư điện tử, SMS; lần gửi không thành công nằm ở mục Failed, kèm lý do), sao lưu.
           </li>
           <li>
             <a href="/metrics">Chỉ số Prometheus</a> — thời gian phản hồi, hồ sơ quá hạn, tuổi bản sao lưu gần nhất.

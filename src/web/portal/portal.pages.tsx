@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type Koa from 'koa';
 import { dossierDeps, type AppDeps } from '../../api/deps.ts';
@@ -8,6 +7,8 @@ import { Id, IdParams } from '../../api/schemas/common.ts';
 import { validate } from '../../api/validation.ts';
 import { fireApplicantEvent, getPublicDossier } from '../../domain/dossiers/applicant-access.ts';
 import { submitOnlineDossier, type NewDossier } from '../../domain/dossiers/dossier-intake.ts';
+import { derivedTrackingSecret, normaliseTrackingSecret } from '../../domain/dossiers/tracking-secret.ts';
+import { trackingLink } from '../../domain/dossiers/applicant-notices.ts';
 import { attachPapers, listPapers, openPaper, prepareAttach, type DossierPapers } from '../../domain/dossiers/dossier-papers.ts';
 import type { PublicDossierView } from '../../domain/dossiers/dossier-presenter.ts';
 import { ConflictError, DomainError, InvalidTransitionError, NotFoundError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
@@ -30,7 +31,7 @@ const SlipParams = Type.Object({ code: CodeParams.properties.code, number: Type.
 const CODE = new RegExp(CodeParams.properties.code.pattern as string);
 
 /** Unknown code and wrong secret: one answer, so that codes cannot be probed (as the API, findByCodeAndSecret). */
-const NOT_FOUND_TEXT = 'Không tìm thấy hồ sơ với mã hồ sơ và mã bí mật này. Hãy kiểm tra lại (phân biệt chữ hoa, chữ thường).';
+const NOT_FOUND_TEXT = 'Không tìm thấy hồ sơ với mã hồ sơ và mã bảo mật tra cứu này. Hãy kiểm tra lại từng ký tự như in trên giấy tiếp nhận.';
 
 /** A procedure the portal offers: active, as the public API's list. @throws NotFoundError otherwise. */
 async function offeredProcedure(deps: AppDeps, id: number): Promise<ProcedureView> {
@@ -138,7 +139,7 @@ const SUBMISSION_KEY = /^[A-Za-z0-9_-]{16,64}$/;
  */
 function submissionOf(ctx: Koa.Context, key: string, hash: string): { idempotency: IdempotentRequest; secret: string } {
   const browser = ctx.cookies.get(ANON_COOKIE) ?? randomToken(24);
-  const secret = createHash('sha256').update(`portal-tracking-secret:${browser}:${key}`).digest().subarray(0, 18).toString('base64url');
+  const secret = derivedTrackingSecret(`portal-tracking-secret:${browser}:${key}`);
   return { idempotency: { scope: `public:portal:${sha256Hex(browser).slice(0, 32)}`, key, requestHash: hash }, secret };
 }
 
@@ -236,7 +237,7 @@ export const portalPages = [
         }
         grantTracking(ctx, deps, dossier.code, secret);
         const papers = await listPapers(dd, target);
-        return { view: ConfirmationView({ page, dossier, secret, papers, attachFailed }) };
+        return { view: ConfirmationView({ page, dossier, secret, trackingUrl: trackingLink(deps.config.publicUrl, dossier.code), papers, attachFailed }) };
       } finally {
         if (!handedOver) await discardUploads(deps, uploads);
       }
@@ -260,8 +261,9 @@ export const portalPages = [
       // The public API's per-address budget: every try of a secret counts.
       deps.limiters.publicSubmit.hit(ctx.ip);
       const code = (form.code ?? '').trim().toUpperCase();
-      const secret = (form.secret ?? '').trim();
-      if (!code || !secret) return { view: TrackingFormView({ page, code, error: 'Hãy nhập cả mã hồ sơ và mã bí mật tra cứu.' }), status: 400 };
+      // Typed from paper: case, spaces and dashes do not matter (tracking-secret.ts); the cookie keeps it as issued.
+      const secret = normaliseTrackingSecret(form.secret ?? '');
+      if (!code || !secret) return { view: TrackingFormView({ page, code, error: 'Hãy nhập cả mã hồ sơ và mã bảo mật tra cứu.' }), status: 400 };
       try {
         if (!CODE.test(code)) throw new NotFoundError('NOT_FOUND', 'malformed code');
         await getPublicDossier(dossierDeps(deps), code, secret);

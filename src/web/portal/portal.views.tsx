@@ -13,7 +13,7 @@ import { Layout } from '../layout.tsx';
 import type { PageContext } from '../page-context.ts';
 import { paperInputName, type UploadProblem } from './portal-upload.ts';
 import type { Slip } from './slips.ts';
-import { trackingFormPath, trackingPath } from './tracking-access.ts';
+import { trackingPath } from './tracking-access.ts';
 
 /** The kinds of papers the types the store accepts, for the file inputs (a hint to the picker; the server sniffs). */
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,.tif,.tiff,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,application/pdf,image/jpeg,image/png,image/tiff';
@@ -222,7 +222,15 @@ function Checklist({ papers }: { papers: DossierPapers }) {
  * The page after an online submission: the receipt code, the tracking secret shown this once with a
  * warning to keep it, the tracking link, and the papers received or still missing.
  */
-export function ConfirmationView({ page, dossier, secret, papers, attachFailed }: { page: PageContext; dossier: PublicDossierView; secret: string; papers: DossierPapers; attachFailed: boolean }) {
+export function ConfirmationView({ page, dossier, secret, trackingUrl, papers, attachFailed }: {
+  page: PageContext;
+  dossier: PublicDossierView;
+  secret: string;
+  /** The tracking link to write down: absolute from IDESK_PUBLIC_URL, the path alone when it is not set (never from the request's Host). */
+  trackingUrl: string;
+  papers: DossierPapers;
+  attachFailed: boolean;
+}) {
   const missing = papers.checklist.filter((c) => !c.received);
   return (
     <PortalLayout page={page} title="Đã nộp hồ sơ">
@@ -236,7 +244,7 @@ export function ConfirmationView({ page, dossier, secret, papers, attachFailed }
           <dd>
             <strong class="code" id="receipt-code">{dossier.code}</strong>
           </dd>
-          <dt>Mã bí mật tra cứu</dt>
+          <dt>Mã bảo mật tra cứu</dt>
           <dd>
             <strong class="code secret" id="tracking-secret">{secret}</strong>
           </dd>
@@ -247,13 +255,13 @@ export function ConfirmationView({ page, dossier, secret, papers, attachFailed }
         </dl>
         <div class="notice notice-error warning" role="note">
           <p>
-            <strong>Hãy ghi lại hoặc chụp lại mã bí mật tra cứu ngay bây giờ.</strong> Mã này chỉ hiển thị một lần, hệ thống không lưu
-            và không thể gửi lại. Cần cả mã hồ sơ và mã bí mật để theo dõi, bổ sung hồ sơ và tải kết quả. Không chia sẻ mã bí mật cho
+            <strong>Hãy ghi lại hoặc chụp lại mã bảo mật tra cứu ngay bây giờ.</strong> Mã này chỉ hiển thị một lần, hệ thống không lưu
+            và không thể gửi lại. Cần cả mã hồ sơ và mã bảo mật tra cứu để theo dõi, bổ sung hồ sơ và tải kết quả. Không chia sẻ mã bảo mật tra cứu cho
             người khác.
           </p>
         </div>
         <p>
-          Trang tra cứu: <a href={trackingFormPath(dossier.code)}>{`${trackingFormPath(dossier.code)}`}</a>
+          Trang tra cứu: <a href={trackingUrl} id="tracking-link">{trackingUrl}</a>
         </p>
         <p>
           <a class="button" href={trackingPath(dossier.code)}>Xem hồ sơ vừa nộp</a>
@@ -319,11 +327,11 @@ export function TrackingFormView({ page, code, error, notice, status }: { page: 
     <PortalLayout page={page} title="Tra cứu hồ sơ">
       {error && <Notice kind="error" title="Không tra cứu được">{<p>{error}</p>}</Notice>}
       {notice && <Notice kind="info">{<p>{notice}</p>}</Notice>}
-      {status === 'expired' && !notice && <Notice kind="info">{<p>Phiên tra cứu đã kết thúc. Hãy nhập lại mã bí mật để xem hồ sơ.</p>}</Notice>}
+      {status === 'expired' && !notice && <Notice kind="info">{<p>Phiên tra cứu đã kết thúc. Hãy nhập lại mã bảo mật tra cứu để xem hồ sơ.</p>}</Notice>}
       <form class="narrow" method="post" action="/tra-cuu" novalidate>
         <CsrfField token={page.csrf} />
         <Field name="code" label="Mã hồ sơ" value={code} required hint="In trên Giấy tiếp nhận hồ sơ, ví dụ H37.26-031226-0001." maxLength={60} autocomplete="off" />
-        <Field name="secret" label="Mã bí mật tra cứu" type="password" value="" required hint="Được cấp một lần khi nộp hồ sơ." maxLength={100} autocomplete="off" autofocus={Boolean(code)} />
+        <Field name="secret" label="Mã bảo mật tra cứu" type="password" value="" required hint="In trên giấy tiếp nhận hoặc hiện một lần khi nộp trực tuyến, dạng XXXX-XXXX-XXXX; không phân biệt chữ hoa, chữ thường." maxLength={100} autocomplete="off" autofocus={Boolean(code)} />
         <button type="submit">Tra cứu</button>
       </form>
       <p>
@@ -540,7 +548,7 @@ export function TrackingView(props: TrackingViewProps) {
         <CsrfField token={page.csrf} />
         <button class="button-secondary" type="submit">Kết thúc tra cứu</button>
       </form>
-      <p class="muted">{`Vì an toàn, trình duyệt này giữ quyền xem hồ sơ trong 30 phút kể từ lần xem cuối. Giữ kín mã bí mật tra cứu.`}</p>
+      <p class="muted">{`Vì an toàn, trình duyệt này giữ quyền xem hồ sơ trong 30 phút kể từ lần xem cuối. Giữ kín mã bảo mật tra cứu.`}</p>
       {errors.form && <p class="error">{errors.form}</p>}
     </PortalLayout>
   );

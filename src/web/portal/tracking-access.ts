@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type { AppDeps } from '../../api/deps.ts';
 import type { PaperTarget } from '../../domain/dossiers/dossier-papers.ts';
+import { looksLikeTrackingSecret } from '../../domain/dossiers/tracking-secret.ts';
 
 /**
  * The citizen's access to one dossier after they typed its code and tracking secret: a short-lived cookie
@@ -15,9 +16,6 @@ export const TRACKING_COOKIE = 'idesk_tra_cuu';
 
 /** Thirty minutes of quiet ends the access; every page viewed renews it. */
 export const TRACKING_TTL_MS = 30 * 60 * 1000;
-
-/** A tracking secret as issued (randomToken: base64url); anything else is not tried against the database. */
-const SECRET = /^[A-Za-z0-9_-]{16,100}$/;
 
 /** The tracking page of a dossier (codes are `[A-Z0-9.-]`: nothing to escape). */
 export function trackingPath(code: string): string {
@@ -49,7 +47,7 @@ export function endTracking(ctx: Koa.Context, deps: AppDeps, code: string): void
 /** The secret this browser holds for the dossier of the page it asks for; null when it holds none. */
 export function trackingSecret(ctx: Koa.Context): string | null {
   const value = ctx.cookies.get(TRACKING_COOKIE);
-  return value && SECRET.test(value) ? value : null;
+  return value && looksLikeTrackingSecret(value) ? value : null;
 }
 
 export function applicantTarget(code: string, secret: string): PaperTarget {

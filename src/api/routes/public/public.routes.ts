@@ -76,7 +76,10 @@ export const publicRoutes = [
           PublicDossier,
           Type.Object({
             trackingSecret: Type.Optional(
-              Type.String({ description: 'Shown once, only hashed in storage: absent from an idempotent replay of the submission' }),
+              Type.String({
+                description:
+                  'Shown once, only hashed in storage: absent from an idempotent replay of the submission. 12 characters in three groups of four (`7KQM-3XRT-HD9P`, alphabet 23456789ABCDEFGHJKMNPQRSTUVWXYZ); taken back in any case, with or without its dashes and spaces',
+              }),
             ),
           }),
         ],
