@@ -59,6 +59,8 @@ export interface Config {
   validateResponses: boolean;
   /** Mark session cookies Secure and send Strict-Transport-Security: the deployment is HTTPS-only. */
   secureCookies: boolean;
+  /** Behind a reverse proxy (TRUST_PROXY=1): client addresses from X-Forwarded-For, HTTPS from X-Forwarded-Proto. */
+  trustProxy: boolean;
   /** Origins (scheme://host[:port]) whose pages may call `/api/public/*` from a browser (CORS); none when empty. */
   corsOrigins: readonly string[];
   /** BullMQ key prefix: several deployments (or test runs) can share one Redis. */
@@ -197,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === '1' : nodeEnv !== 'production',
     secureCookies: env.SECURE_COOKIES === '1',
+    trustProxy: env.TRUST_PROXY === '1',
     corsOrigins: Object.freeze(originsVar(env, 'CORS_ORIGINS')),
     queuePrefix,
     workerConcurrency: intVar(env, 'WORKER_CONCURRENCY', 5, 1),
