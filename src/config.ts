@@ -29,7 +29,8 @@ export interface Config {
   serviceCentreName: string;
   /**
    * The address citizens reach the portal at (IDESK_PUBLIC_URL, an origin like https://dichvucong.example.gov.vn):
-   * the receipt's QR code links there. Null: the address the clerk's browser used.
+   * the receipt's QR code links there. Null: the receipt prints no link and no QR code (start-up warns):
+   * the request's Host header is the client's to choose, never a source for a printed address.
    */
   publicUrl: string | null;
   /**
@@ -232,5 +233,8 @@ export function configWarnings(config: Readonly<Config>): string[] {
     warnings.push(`IDESK_AGENCY_ID is not set: dossier codes use the placeholder identifier ${config.agencyId}; set the agency's electronic identifier (QĐ 20/2020/QĐ-TTg)`);
   }
   if (config.province === null) warnings.push('IDESK_PROVINCE is not set: forms print no province; set it (and IDESK_AGENCY_NAME, IDESK_SERVICE_CENTRE_NAME)');
+  if (config.publicUrl === null) {
+    warnings.push("IDESK_PUBLIC_URL is not set: receipts print no tracking link and no QR code (never one built from the request's Host header); set it to the portal's HTTPS address");
+  }
   return warnings;
 }
