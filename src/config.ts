@@ -46,6 +46,10 @@ export interface Config {
   login: { maxFailures: number; lockMinutes: number; perIpPerMinute: number };
   /** Online submissions accepted per address and minute (the public form must not be floodable). */
   publicSubmitPerIpPerMinute: number;
+  /** ... and per address and day (a day cap: a flood spread over the minutes still ends). */
+  publicSubmitPerIpPerDay: number;
+  /** Wrong tracking secrets accepted per address, dossier code and minute; right ones never count. */
+  publicWrongSecretsPerMinute: number;
   /**
    * Threads that answer the dossier lists on the embedded default, each with its own read-only SQLite
    * connection (IDESK_READ_THREADS): better-sqlite3 is synchronous, so lists read on the main thread would
@@ -194,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       perIpPerMinute: intVar(env, 'LOGIN_PER_IP_PER_MINUTE', 30, 1),
     },
     publicSubmitPerIpPerMinute: intVar(env, 'PUBLIC_SUBMIT_PER_IP_PER_MINUTE', 30, 1),
+    publicSubmitPerIpPerDay: intVar(env, 'PUBLIC_SUBMIT_PER_IP_PER_DAY', 300, 1),
+    publicWrongSecretsPerMinute: intVar(env, 'PUBLIC_WRONG_SECRETS_PER_MINUTE', 10, 1),
     readThreads: readThreadsVar(env, database, nodeEnv),
     scryptCost: intVar(env, 'SCRYPT_COST', 2 ** 15, 2 ** 10),
     adminPassword: env.IDESK_ADMIN_PASSWORD || undefined,
