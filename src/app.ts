@@ -5,7 +5,7 @@ import { errorMiddleware } from './api/middlewares/errors.ts';
 import { requestLog } from './api/middlewares/request-log.ts';
 import { publicCors } from './api/middlewares/public-cors.ts';
 import { requestMetrics } from './api/middlewares/request-metrics.ts';
-import { securityHeaders } from './api/middlewares/security-headers.ts';
+import { httpsOnlyCookies, securityHeaders } from './api/middlewares/security-headers.ts';
 import { buildOpenApi } from './api/openapi.ts';
 import { createAppMetrics } from './api/ops/app-metrics.ts';
 import { bullBoard } from './api/ops/bull-board.ts';
@@ -23,11 +23,12 @@ export const API_VERSION = '0.1.0';
  * the routes hand the same `deps` object to the domain, which reports transitions through it.
  */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: process.env.TRUST_PROXY === '1' });
+  const app = new Koa({ proxy: deps.config.trustProxy });
   app.silent = true;
   deps.metrics ??= createAppMetrics(deps);
   // First, so that every answer carries them, errors and the ops console included.
   app.use(securityHeaders({ httpsOnly: deps.config.secureCookies }));
+  if (deps.config.secureCookies) app.use(httpsOnlyCookies());
   app.use(requestLog(deps.logger));
   app.use(requestMetrics(deps.metrics));
   app.use(errorMiddleware());

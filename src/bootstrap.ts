@@ -68,6 +68,8 @@ export async function bootstrap(
     limiters: overrides.limiters ?? {
       login: new RateLimiter(config.login.perIpPerMinute, 60_000, () => clock().getTime()),
       publicSubmit: new RateLimiter(config.publicSubmitPerIpPerMinute, 60_000, () => clock().getTime()),
+      publicSubmitDay: new RateLimiter(config.publicSubmitPerIpPerDay, 24 * 60 * 60_000, () => clock().getTime()),
+      wrongSecrets: new RateLimiter(config.publicWrongSecretsPerMinute, 60_000, () => clock().getTime()),
     },
   };
 }

@@ -29,7 +29,8 @@ export interface Config {
   serviceCentreName: string;
   /**
    * The address citizens reach the portal at (IDESK_PUBLIC_URL, an origin like https://dichvucong.example.gov.vn):
-   * the receipt's QR code links there. Null: the address the clerk's browser used.
+   * the receipt's QR code links there. Null: the receipt prints no link and no QR code (start-up warns):
+   * the request's Host header is the client's to choose, never a source for a printed address.
    */
   publicUrl: string | null;
   /**
@@ -45,6 +46,10 @@ export interface Config {
   login: { maxFailures: number; lockMinutes: number; perIpPerMinute: number };
   /** Online submissions accepted per address and minute (the public form must not be floodable). */
   publicSubmitPerIpPerMinute: number;
+  /** ... and per address and day (a day cap: a flood spread over the minutes still ends). */
+  publicSubmitPerIpPerDay: number;
+  /** Wrong tracking secrets accepted per address, dossier code and minute; right ones never count. */
+  publicWrongSecretsPerMinute: number;
   /**
    * Threads that answer the dossier lists on the embedded default, each with its own read-only SQLite
    * connection (IDESK_READ_THREADS): better-sqlite3 is synchronous, so lists read on the main thread would
@@ -59,6 +64,8 @@ export interface Config {
   validateResponses: boolean;
   /** Mark session cookies Secure and send Strict-Transport-Security: the deployment is HTTPS-only. */
   secureCookies: boolean;
+  /** Behind a reverse proxy (TRUST_PROXY=1): client addresses from X-Forwarded-For, HTTPS from X-Forwarded-Proto. */
+  trustProxy: boolean;
   /** Origins (scheme://host[:port]) whose pages may call `/api/public/*` from a browser (CORS); none when empty. */
   corsOrigins: readonly string[];
   /** BullMQ key prefix: several deployments (or test runs) can share one Redis. */
@@ -214,12 +221,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       perIpPerMinute: intVar(env, 'LOGIN_PER_IP_PER_MINUTE', 30, 1),
     },
     publicSubmitPerIpPerMinute: intVar(env, 'PUBLIC_SUBMIT_PER_IP_PER_MINUTE', 30, 1),
+    publicSubmitPerIpPerDay: intVar(env, 'PUBLIC_SUBMIT_PER_IP_PER_DAY', 300, 1),
+    publicWrongSecretsPerMinute: intVar(env, 'PUBLIC_WRONG_SECRETS_PER_MINUTE', 10, 1),
     readThreads: readThreadsVar(env, database, nodeEnv),
     scryptCost: intVar(env, 'SCRYPT_COST', 2 ** 15, 2 ** 10),
     adminPassword: env.IDESK_ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === '1' : nodeEnv !== 'production',
     secureCookies: env.SECURE_COOKIES === '1',
+    trustProxy: env.TRUST_PROXY === '1',
     corsOrigins: Object.freeze(originsVar(env, 'CORS_ORIGINS')),
     queuePrefix,
     workerConcurrency: intVar(env, 'WORKER_CONCURRENCY', 5, 1),
@@ -253,5 +263,8 @@ export function configWarnings(config: Readonly<Config>): string[] {
     warnings.push(`IDESK_AGENCY_ID is not set: dossier codes use the placeholder identifier ${config.agencyId}; set the agency's electronic identifier (QĐ 20/2020/QĐ-TTg)`);
   }
   if (config.province === null) warnings.push('IDESK_PROVINCE is not set: forms print no province; set it (and IDESK_AGENCY_NAME, IDESK_SERVICE_CENTRE_NAME)');
+  if (config.publicUrl === null) {
+    warnings.push("IDESK_PUBLIC_URL is not set: receipts print no tracking link and no QR code (never one built from the request's Host header); set it to the portal's HTTPS address");
+  }
   return warnings;
 }

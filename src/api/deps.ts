@@ -7,7 +7,8 @@ export { documentDeps, dossierDeps } from '../deps.ts';
 
 /** Everything the API needs: the core plus what only an HTTP front needs. */
 export interface AppDeps extends CoreDeps {
-  limiters: { login: RateLimiter; publicSubmit: RateLimiter };
+  /** In process memory, per address (and per dossier code for the tracking secret): see public-budget.ts. */
+  limiters: { login: RateLimiter; publicSubmit: RateLimiter; publicSubmitDay: RateLimiter; wrongSecrets: RateLimiter };
   /** Credentials resolved recently; cleared by every account change made here. */
   principals: PrincipalCache;
   /** The threads that answer dossier lists on the embedded database (IDESK_READ_THREADS); null: the main thread does. */

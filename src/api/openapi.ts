@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { AnyRouteDef } from './route.ts';
+import { checksForgery, type AnyRouteDef } from './route.ts';
 import { ErrorBody } from './schemas/common.ts';
 import { withNumberBounds } from './validation.ts';
 
@@ -35,6 +35,8 @@ export function errorCodesOf(route: AnyRouteDef, status: number): string[] {
     // A metrics-only token is refused everywhere but /metrics.
     codes.push('OUT_OF_SCOPE');
     if (route.auth !== 'user') codes.push('FORBIDDEN');
+    // A change sent with the session cookie but without its anti-forgery token (route.ts).
+    if (checksForgery(route)) codes.push('CSRF_REFUSED');
   }
   if (status === 404 && route.params) codes.push('NOT_FOUND');
   if (status === 409 && route.headers?.some((h) => h.name === 'Idempotency-Key')) codes.push('IDEMPOTENCY_KEY_REUSED');

@@ -8,6 +8,7 @@ import type { AppDeps } from './deps.ts';
 import { requestHash, type IdempotentRequest, type StoredResponse } from '../domain/idempotency/idempotency.ts';
 import { IDEMPOTENCY_HEADER, idempotencyOf } from './idempotency-key.ts';
 import { authenticate } from './middlewares/auth.ts';
+import { csrfMatches } from '../web/csrf.ts';
 import { compile, validate } from './validation.ts';
 
 type Maybe<T extends TSchema | undefined> = T extends TSchema ? Static<T> : undefined;
@@ -86,10 +87,34 @@ export function defineRoute<B extends TSchema | undefined = undefined, Q extends
   def: RouteDef<B, Q, P>,
 ): AnyRouteDef {
   // An idempotent route documents the header itself (and the 409 a reused key answers).
-  const documented = def.idempotent
+  let documented: RouteDef<B, Q, P> = def.idempotent
     ? { ...def, headers: [...(def.headers ?? []), IDEMPOTENCY_HEADER], errors: [...new Set([...def.errors, 409])].sort() }
     : def;
+  // A change made with the session cookie may be refused as forged (CSRF_REFUSED, see mountRoute).
+  if (checksForgery(documented)) documented = { ...documented, errors: [...new Set([...documented.errors, 403])].sort() };
   return documented as unknown as AnyRouteDef;
+}
+
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Whether the route changes something for a logged-in caller: then a cookie alone does not vouch for the request. */
+export function checksForgery(def: { method: string; auth: unknown }): boolean {
+  return def.auth !== 'public' && !SAFE_METHODS.has(def.method.toUpperCase());
+}
+
+/**
+ * The pages' anti-forgery rule, applied to the API: a change authenticated by the session cookie alone
+ * (no Authorization header) must carry the session's form token in `X-CSRF-Token`. A browser sends the
+ * cookie with whatever another site makes it post, a multipart form included (no preflight), and
+ * SameSite=Strict does not cover a sibling origin of the same site; the token it cannot read. API
+ * clients send `Authorization: Bearer`, which no other site can make a browser add.
+ * @throws ForbiddenError CSRF_REFUSED.
+ */
+function refuseForgedCookieRequest(ctx: Koa.Context, deps: AppDeps, principal: Principal): void {
+  if (ctx.get('authorization') || SAFE_METHODS.has(ctx.method)) return;
+  if (csrfMatches(ctx, 'session', ctx.get('x-csrf-token') || undefined)) return;
+  (ctx.state.logger ?? deps.logger).warn({ event: 'CSRF_REFUSED', path: ctx.path, userId: principal.userId }, 'API change refused: session cookie without its anti-forgery token');
+  throw new ForbiddenError('CSRF_REFUSED', 'A change sent with the session cookie needs its anti-forgery token in X-CSRF-Token; API clients send Authorization: Bearer');
 }
 
 function idempotencyScope(def: AnyRouteDef, input: HandlerInput<TSchema | undefined, TSchema | undefined, TSchema | undefined>): string {
@@ -143,6 +168,8 @@ export function mountRoute(router: Router, deps: AppDeps, def: AnyRouteDef): voi
       if (def.auth !== 'user' && !hasRole(principal, ...def.auth)) {
         throw new ForbiddenError('FORBIDDEN', `This needs one of the roles: ${def.auth.join(', ')}`, { roles: def.auth });
       }
+      // Before the body is read: a forged upload streams nothing into the file store.
+      refuseForgedCookieRequest(ctx, deps, principal);
     }
     const params = def.params ? validate(def.params, { ...ctx.params }, 'params') : undefined;
     const query = def.query ? validate(def.query, { ...ctx.query }, 'query') : undefined;

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { PayloadTooLargeError, RefusedContentError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
 import { ALLOWED_MEDIA_TYPES, sniffFile } from './content-type.ts';
-import { cleanFileName } from './file-name.ts';
+import { cleanFileName, storedFileName } from './file-name.ts';
 import { FileTooLargeError, type FileStore, type TempFile } from './file-store.ts';
 
 export interface UploadLimits {
@@ -174,7 +174,8 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
               allowed: Object.keys(ALLOWED_MEDIA_TYPES),
             });
           }
-          files.push({ field, name, mediaType: sniffed.mediaType, temp });
+          // Stored under a name that ends in what the bytes are (file-name.ts), not what the client said.
+          files.push({ field, name: storedFileName(name, sniffed.extension), mediaType: sniffed.mediaType, temp });
           arrival.push(position);
         })().catch((err: Error) => fail(err)),
       );

@@ -16,7 +16,7 @@ export const CSRF_FIELD = '_csrf';
 export function csrfToken(ctx: Koa.Context, secure: boolean, kind: 'session' | 'anonymous'): string {
   if (kind === 'session') {
     const session = ctx.cookies.get(SESSION_COOKIE);
-    if (session) return sha256Hex(`csrf:session:${session}`);
+    if (session) return sessionCsrfToken(session);
   }
   let anon = ctx.cookies.get(ANON_COOKIE);
   if (!anon || !/^[A-Za-z0-9_-]{32,64}$/.test(anon)) {
@@ -24,6 +24,11 @@ export function csrfToken(ctx: Koa.Context, secure: boolean, kind: 'session' | '
     ctx.cookies.set(ANON_COOKIE, anon, { httpOnly: true, sameSite: 'strict', secure, overwrite: true });
   }
   return sha256Hex(`csrf:anonymous:${anon}`);
+}
+
+/** The anti-forgery token of a session: its forms' `_csrf` value, and the `X-CSRF-Token` of a change sent to the API with its cookie. */
+export function sessionCsrfToken(session: string): string {
+  return sha256Hex(`csrf:session:${session}`);
 }
 
 /** Whether the token a form sent is the one this request's cookies stand for. */

@@ -120,8 +120,8 @@ describe('API tokens, admin routes and duplicates', () => {
       expect((await http.patch(`/api/users/${user.id}`, { disabled: true }, { token: w.admin.token })).status).toBe(200);
       expectError(await http.get('/api/me', { token: res.body.token }), 401, 'UNAUTHENTICATED');
       expect((await http.patch(`/api/users/${user.id}`, { disabled: false }, { token: w.admin.token })).status).toBe(200);
-      // Unlike sessions, a token is not revoked by disabling: it works again once the account does.
-      expect((await http.get('/api/me', { token: res.body.token })).status).toBe(200);
+      // Disabling revoked it (issue 14 §6): it does not come back with the account (tests/api/api-token-revocation.test.ts).
+      expectError(await http.get('/api/me', { token: res.body.token }), 401, 'UNAUTHENTICATED');
     });
 
     it('a token is not a session: it cannot be listed among sessions nor end one, and logout leaves it working', async () => {

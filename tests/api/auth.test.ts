@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamEvents } from '../../src/domain/audit/event-log.ts';
+import { sessionCsrfToken } from '../../src/web/csrf.ts';
 import { buildDepartment, buildUser, buildWorld, type TestUser, type World } from '../support/factories.ts';
 import { Http, type Answer } from '../support/http.ts';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.ts';
@@ -13,6 +14,8 @@ function sessionSetCookie(res: Answer): string | undefined {
 }
 
 const cookie = (token: string) => ({ headers: { cookie: `idesk_session=${token}` } });
+/** The cookie with its anti-forgery token, as a change from the service's own pages sends it (issue 14 §6). */
+const cookieWithCsrf = (token: string) => ({ headers: { cookie: `idesk_session=${token}`, 'x-csrf-token': sessionCsrfToken(token) } });
 
 async function userEvents(app: TestApp, userId: number) {
   return streamEvents(app.deps.db, 'user', userId);
@@ -340,7 +343,7 @@ describe('login, sessions and the forced password change', () => {
       const other = (await login(http, user.username, user.password)).body.token as string;
       const res = await login(http, user.username, user.password);
       const token = res.body.token as string;
-      const out = await http.post('/api/auth/logout', undefined, cookie(token));
+      const out = await http.post('/api/auth/logout', undefined, cookieWithCsrf(token));
       expect(out.status, JSON.stringify(out.body)).toBe(200);
       expect(out.body).toEqual({ ok: true });
       const cleared = sessionSetCookie(out);
@@ -411,7 +414,7 @@ describe('login, sessions and the forced password change', () => {
         secrets.push(s1.body.token);
         await login(http, 'tran.thi.c', 'Sai-mat-khau-2026');
         secrets.push('Sai-mat-khau-2026');
-        const changed = await http.post('/api/auth/password', { currentPassword: 'Khoi-tao-2026-abc', newPassword: 'Doi-moi-2026-xyz' }, cookie(s1.body.token));
+        const changed = await http.post('/api/auth/password', { currentPassword: 'Khoi-tao-2026-abc', newPassword: 'Doi-moi-2026-xyz' }, cookieWithCsrf(s1.body.token));
         expect(changed.status).toBe(200);
         secrets.push('Doi-moi-2026-xyz');
         const tok = await http.post('/api/admin/api-tokens', { name: 'cổng dịch vụ công', userId: created.body.user.id, roles: ['clerk'] }, { token: w.admin.token });

@@ -42,9 +42,13 @@ describe('dossier codes', () => {
 });
 
 describe('start-up warnings and the receiving unit', () => {
-  it('say the agency identifier and the province are placeholders until set', () => {
-    expect(configWarnings(loadConfig({}))).toEqual([expect.stringContaining('IDESK_AGENCY_ID is not set'), expect.stringContaining('IDESK_PROVINCE is not set')]);
-    expect(configWarnings(loadConfig({ IDESK_AGENCY_ID: 'G12.34', IDESK_PROVINCE: 'Gia Lai' }))).toEqual([]);
+  it('say the agency identifier, the province and the portal address are placeholders until set', () => {
+    expect(configWarnings(loadConfig({}))).toEqual([
+      expect.stringContaining('IDESK_AGENCY_ID is not set'),
+      expect.stringContaining('IDESK_PROVINCE is not set'),
+      expect.stringContaining('IDESK_PUBLIC_URL is not set'),
+    ]);
+    expect(configWarnings(loadConfig({ IDESK_AGENCY_ID: 'G12.34', IDESK_PROVINCE: 'Gia Lai', IDESK_PUBLIC_URL: 'https://dichvucong.gialai.gov.vn' }))).toEqual([]);
   });
 
   it('print the Centre that receives for the Sở, the Sở and the province on every form', async () => {

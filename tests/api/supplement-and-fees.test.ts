@@ -125,4 +125,26 @@ describe('fees', () => {
     expectError(res, 400, 'FEE_CONFLICT');
     expect(await fingerprint(app.deps.db)).toEqual(before);
   });
+  it('a fee of 0 đồng is a free procedure: created and added as rules (not a 500), stored as no fee, and the result never waits for payment', async () => {
+    for (const collectedAt of ['intake', 'result'] as const) {
+      const free = await procedureWith({ fee: { collectedAt, amount: 0 } });
+      expect(free.rules).toMatchObject({ hasFee: false, fee: null });
+      const { receipt, approved } = await receiveAndApprove(free.id);
+      expect(receipt.fields.fee).toBeNull();
+      expect(approved.state).toBe('readyForReturn');
+    }
+    const paid = await procedureWith({ fee: { collectedAt: 'result', amount: 50_000 } });
+    const rules = await post(`/api/procedures/${paid.id}/rules`, { workingDays: 10, hasFee: false, fee: { collectedAt: 'result', amount: 0 }, effectiveFrom: '2020-01-01T00:00:00.000Z' }, w.admin.token);
+    expect(rules.status, JSON.stringify(rules.body)).toBe(201);
+    const stored = await app.deps.db('procedure_rules').where({ procedure_id: paid.id }).orderBy('effective_from').first();
+    expect(stored).toMatchObject({ fee_collected_at: null, fee_amount: null });
+    expect(Boolean(stored.has_fee)).toBe(false);
+  });
+
+  it('hasFee with a fee of 0 đồng contradicts itself: refused, nothing stored', async () => {
+    const before = await fingerprint(app.deps.db);
+    const res = await post('/api/procedures', { code: 'F-zero', name: 'X', departmentId: w.departmentId, workingDays: 10, hasFee: true, fee: { collectedAt: 'result', amount: 0 } }, w.admin.token);
+    expectError(res, 400, 'FEE_CONFLICT');
+    expect(await fingerprint(app.deps.db)).toEqual(before);
+  });
 });

@@ -45,6 +45,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     SCRYPT_COST: '1024',
     LOGIN_PER_IP_PER_MINUTE: '10000',
     PUBLIC_SUBMIT_PER_IP_PER_MINUTE: '10000',
+    PUBLIC_SUBMIT_PER_IP_PER_DAY: '100000',
+    PUBLIC_WRONG_SECRETS_PER_MINUTE: '10000',
     IDESK_AGENCY_ID: 'H37.26',
     ...(dataDir ? { DATA_DIR: dataDir } : {}),
     ...(database.database.client === 'pg' ? { DATABASE_URL: database.database.url } : { DATABASE_URL: `sqlite:${database.database.filename}` }),

@@ -25,6 +25,7 @@ let w: World;
 let browser: Browser;
 let procedure: ProcedureView;
 const blockedRequests: string[] = [];
+const PORTAL = 'https://dichvucong.binhdinh.gov.vn';
 /** Browsers, axe scans and PDFs on a shared two-core machine. */
 const SLOW = 180_000;
 
@@ -37,7 +38,8 @@ const PAPERS = [
 const EXE = Buffer.concat([Buffer.from('4d5a90000300000004000000ffff0000b800000000000000400000000000000000000000', 'hex'), Buffer.alloc(200, 0)]);
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // The receipt's link and QR code point at the configured portal, never at the Host the browser sent.
+  app = await startTestApp({ env: { IDESK_PUBLIC_URL: PORTAL } });
   w = await buildWorld(app);
   // No fee: an approval goes straight to the hand-back of the result.
   procedure = await buildProcedure(app, w.departmentId, { name: 'Cấp Giấy phép bán lẻ sản phẩm rượu', hasFee: false, leadReview: true, workingDays: 10, requiredPapers: PAPERS });
@@ -121,7 +123,7 @@ describe('the counter', () => {
     expect(slip).toContain('Trung tâm Phục vụ hành chính công tỉnh');
     expect(await clerk.page.locator('svg.qr').getAttribute('aria-label')).toContain(row.code);
     // The link in the QR code carries the code only, never the secret.
-    expect(slip).toContain(`${app.url}/tra-cuu?ma=${encodeURIComponent(row.code)}`);
+    expect(slip).toContain(`${PORTAL}/tra-cuu?ma=${encodeURIComponent(row.code)}`);
     expect(clerk.page.url()).not.toContain(secret);
     await checkPage(clerk.page, 'receipt-print-view');
 

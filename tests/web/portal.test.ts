@@ -384,8 +384,8 @@ describe('refused submissions', () => {
 });
 
 describe('throttling the tracking form', () => {
-  it('refuses tries over the public API’s per-address budget with 429', async () => {
-    const small = await startTestApp({ env: { PUBLIC_SUBMIT_PER_IP_PER_MINUTE: '3' } });
+  it('refuses tries over the public API’s budget of wrong secrets (per address and code) with 429', async () => {
+    const small = await startTestApp({ env: { PUBLIC_WRONG_SECRETS_PER_MINUTE: '3' } });
     try {
       const p = await newPerson(browser, small.url);
       await p.page.goto('/tra-cuu');

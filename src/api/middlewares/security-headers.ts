@@ -47,3 +47,16 @@ export function securityHeaders(options: { httpsOnly: boolean }): Koa.Middleware
     await next();
   };
 }
+
+/**
+ * With SECURE_COOKIES=1 every cookie the service sets is Secure because the configuration says the
+ * deployment is HTTPS-only, not because this request looks encrypted: behind a TLS proxy the request
+ * arrives over plain HTTP, and without TRUST_PROXY=1 (or without the proxy's X-Forwarded-Proto) Koa's
+ * cookie jar refused every Secure cookie with an error, so every login and page answered 500.
+ */
+export function httpsOnlyCookies(): Koa.Middleware {
+  return async (ctx, next) => {
+    ctx.cookies.secure = true;
+    await next();
+  };
+}

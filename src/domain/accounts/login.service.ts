@@ -22,6 +22,7 @@ import {
   type ThrottleKeys,
 } from './login-throttle.ts';
 import { rolesOf, toUserView, type UserRow, type UserView } from './users.service.ts';
+import { revokeApiTokensOf } from './token-revocation.ts';
 
 export const SESSION_PREFIX = 'ids_';
 
@@ -196,7 +197,8 @@ export async function login(
 }
 
 /**
- * Changes the caller's password and ends their other sessions (a leaked password is contained, Điều 14.3).
+ * Changes the caller's password and ends their other sessions and their API tokens (a leaked password
+ * is contained, Điều 14.3).
  * @throws AuthenticationError when the current password is wrong (counted like a failed login);
  *   TooManyRequestsError while locked; ValidationError for a weak new one.
  */
@@ -232,7 +234,8 @@ export async function changePassword(
     const others = trx('sessions').where({ user_id: row.id }).whereNull('revoked_at');
     if (principal.sessionId) others.whereNot({ id: principal.sessionId });
     await others.update({ revoked_at: at });
-    await appendEvent(trx, { streamType: 'user', streamId: row.id, type: 'PASSWORD_CHANGED', actor: userActor(row.id), at, payload: {} });
+    const tokensEnded = await revokeApiTokensOf(trx, userActor(row.id), row.id, 'password-changed', at);
+    await appendEvent(trx, { streamType: 'user', streamId: row.id, type: 'PASSWORD_CHANGED', actor: userActor(row.id), at, payload: tokensEnded > 0 ? { apiTokensEnded: tokensEnded } : {} });
   });
   request.log?.info({ username: row.username, userId: row.id, ip: request.ip ?? null, event: 'PASSWORD_CHANGED' }, 'password changed');
   return toUserView({ ...row, must_change_password: false }, await rolesOf(db, row.id));

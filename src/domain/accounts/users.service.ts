@@ -6,6 +6,7 @@ import { appendEvent, type ActorRef } from '../audit/event-log.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { clearThrottles } from './login-throttle.ts';
 import { isUniqueViolation } from '../../db/unique-violation.ts';
+import { revokeApiTokensOf } from './token-revocation.ts';
 
 export interface UserView {
   id: number;
@@ -231,7 +232,7 @@ async function assertAnotherActiveAdmin(trx: Executor, userId: number): Promise<
 
 /**
  * Admin changes to an account: disable or enable, unlock after repeated failed logins, replace the roles,
- * move to another department. Disabling ends the account's sessions. Audited as USER_UPDATED with the
+ * move to another department. Disabling ends the account's sessions and API tokens. Audited as USER_UPDATED with the
  * values before, in the same transaction.
  * @throws NotFoundError for an unknown user; ValidationError UNKNOWN_REFERENCE for an unknown department;
  *   ConflictError LAST_ADMIN when no active administrator would be left.
@@ -269,8 +270,12 @@ export async function updateUser(db: Db, actor: ActorRef, id: number, change: Us
       await trx('user_roles').where({ user_id: id }).delete();
       await trx('user_roles').insert(newRoles.map((role) => ({ user_id: id, role })));
     }
-    if (change.disabled) await trx('sessions').where({ user_id: id }).whereNull('revoked_at').update({ revoked_at: at });
-    const recorded = newRoles === undefined ? { ...change } : { ...change, roles: newRoles };
+    let apiTokensEnded = 0;
+    if (change.disabled) {
+      await trx('sessions').where({ user_id: id }).whereNull('revoked_at').update({ revoked_at: at });
+      apiTokensEnded = await revokeApiTokensOf(trx, actor, id, 'disabled', at);
+    }
+    const recorded = { ...change, ...(newRoles === undefined ? {} : { roles: newRoles }), ...(apiTokensEnded > 0 ? { apiTokensEnded } : {}) };
     await appendEvent(trx, { streamType: 'user', streamId: id, type: 'USER_UPDATED', actor, at, payload: { ...recorded, previous } });
     return getUser(trx, id);
   });
@@ -278,7 +283,7 @@ export async function updateUser(db: Db, actor: ActorRef, id: number, change: Us
 
 /**
  * Gives an account a new initial password (Điều 3.2): the user must change it at the next login, every
- * session of theirs ends and any lock-out is cleared. The password is returned once when generated, never
+ * session and API token of theirs ends and any lock-out is cleared. The password is returned once when generated, never
  * stored in clear, logged or audited. An admin changes their own password with POST /api/auth/password,
  * which asks for the current one.
  * @throws NotFoundError for an unknown user; ForbiddenError OWN_ACCOUNT for the caller's own account;
@@ -308,7 +313,8 @@ export async function resetPassword(
     if (updated === 0) throw new NotFoundError('NOT_FOUND', `User ${id} does not exist`);
     await clearThrottles(trx, row);
     const ended = await trx('sessions').where({ user_id: id }).whereNull('revoked_at').update({ revoked_at: at });
-    await appendEvent(trx, { streamType: 'user', streamId: id, type: 'PASSWORD_RESET', actor, at, payload: { sessionsEnded: ended } });
+    const apiTokensEnded = await revokeApiTokensOf(trx, actor, id, 'password-reset', at);
+    await appendEvent(trx, { streamType: 'user', streamId: id, type: 'PASSWORD_RESET', actor, at, payload: { sessionsEnded: ended, apiTokensEnded } });
     return getUser(trx, id);
   });
   return { user, initialPassword: generated };

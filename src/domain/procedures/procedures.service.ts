@@ -106,14 +106,18 @@ function checkRules(input: ProcedureRulesInput): void {
     }
     codes.add(paper.code);
   }
-  if (input.fee !== undefined && input.hasFee !== undefined && input.hasFee !== (input.fee?.collectedAt === 'result')) {
+  if (input.fee !== undefined && input.hasFee !== undefined && input.hasFee !== (feeOf(input)?.collectedAt === 'result')) {
     throw new ValidationError('FEE_CONFLICT', 'hasFee says whether the result waits for the fee: it must agree with fee.collectedAt (or be left out)', { field: 'hasFee' });
   }
 }
 
-/** The fee the rules record: `fee` when given, else a fee "theo quy định" with the result when `hasFee`. */
+/**
+ * The fee the rules record: `fee` when given, else a fee "theo quy định" with the result when `hasFee`.
+ * An amount of 0 đồng is no fee (a free procedure, "Không thu phí, lệ phí"): "free" has one form, so the
+ * result never waits in awaitingPayment for a payment of nothing and nothing prints "0 đồng".
+ */
 function feeOf(input: ProcedureRulesInput): Fee | null {
-  if (input.fee !== undefined) return input.fee;
+  if (input.fee !== undefined) return input.fee?.amount === 0 ? null : input.fee;
   return input.hasFee ? { collectedAt: 'result', amount: null } : null;
 }
 

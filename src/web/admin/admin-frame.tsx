@@ -25,7 +25,7 @@ const SECTIONS = [
 /** Messages a redirect may ask an admin page to show (`?msg=`): fixed texts, nothing typed travels in a URL. */
 const MESSAGES: Record<string, string> = {
   'user-updated': 'Đã cập nhật tài khoản.',
-  'user-disabled': 'Đã khóa tài khoản; các phiên đăng nhập của tài khoản đã kết thúc.',
+  'user-disabled': 'Đã khóa tài khoản; các phiên đăng nhập và khóa API của tài khoản đã kết thúc.',
   'user-enabled': 'Đã mở lại tài khoản.',
   'user-unlocked': 'Đã gỡ tạm khóa đăng nhập.',
   'department-created': 'Đã tạo phòng ban.',

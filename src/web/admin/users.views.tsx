@@ -177,7 +177,7 @@ export function InitialPasswordView({ page, user, password, reset }: { page: Pag
         </p>
         <p>
           Mật khẩu chỉ hiển thị một lần này. Hãy giao trực tiếp cho {user.fullName}; người dùng phải đổi mật khẩu ở lần đăng nhập đầu tiên.
-          {reset && ' Mọi phiên đăng nhập cũ của tài khoản đã kết thúc.'}
+          {reset && ' Mọi phiên đăng nhập cũ và khóa API của tài khoản đã kết thúc.'}
         </p>
       </Notice>
       <p>
@@ -265,7 +265,7 @@ export function UserDetailView({ page, user, departments, access, errors = NO_ER
           )}
         </div>
         <p class="hint">
-          Khóa tài khoản kết thúc mọi phiên đăng nhập của tài khoản. Cấp lại mật khẩu: người dùng phải đổi mật khẩu ở lần đăng nhập tiếp theo (Điều 3.2).
+          Khóa tài khoản hay cấp lại mật khẩu kết thúc mọi phiên đăng nhập và thu hồi mọi khóa API của tài khoản (cấp khóa mới cho hệ thống tích hợp sau đó). Cấp lại mật khẩu: người dùng phải đổi mật khẩu ở lần đăng nhập tiếp theo (Điều 3.2).
           {self && ' Mật khẩu của chính bạn đổi ở trang Đổi mật khẩu.'}
         </p>
       </section>

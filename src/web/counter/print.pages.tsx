@@ -5,7 +5,7 @@ import { DOSSIER_ROLES } from '../../auth/policies/dossier.policy.ts';
 import { isTrackingSecret } from '../../domain/dossiers/applicant-access.ts';
 import { DOSSIER_FORMS, dossierForm, type DossierFormName } from '../../domain/dossiers/dossier-forms.ts';
 import { definePage } from '../page.ts';
-import { FormSlip, FreshReceiptNotice, PrintPage } from './print.views.tsx';
+import { FormSlip, FreshReceiptNotice, NoPublicUrlNotice, PrintPage } from './print.views.tsx';
 import { receiptSecretOf } from './receipt-secret.ts';
 
 const FormParams = Type.Object({ id: Id, form: Type.Union(Object.keys(DOSSIER_FORMS).map((f) => Type.Literal(f))) }, { additionalProperties: false });
@@ -31,13 +31,19 @@ export const printPages = [
         // Pages are sent with no-store and no-referrer (security-headers.ts): the secret stays on this page.
         if (handed && (await isTrackingSecret(dossierDeps(deps), form.dossierCode, handed))) secret = handed;
       }
-      const trackingUrl = trackingUrlOf(deps.config.publicUrl ?? `${ctx.protocol}://${ctx.host}`, form.dossierCode);
+      // Only the configured address: the request's Host (or X-Forwarded-Host) is whatever the client
+      // sent, and a receipt must not carry a link someone else chose to the page that asks for the secret.
+      const trackingUrl = deps.config.publicUrl ? trackingUrlOf(deps.config.publicUrl, form.dossierCode) : null;
+      const notices = [
+        secret ? FreshReceiptNotice({ code: form.dossierCode, form: form.form }) : null,
+        form.form === 'receipt' && trackingUrl === null ? NoPublicUrlNotice({}) : null,
+      ].filter((n) => n !== null);
       return {
         view: PrintPage({
           page,
           title: `${form.title} — ${form.dossierCode}`,
           back: { href: `/dossiers/${params.id}`, label: `Hồ sơ ${form.dossierCode}` },
-          notice: secret ? FreshReceiptNotice({ code: form.dossierCode, form: form.form }) : undefined,
+          notice: notices.length > 0 ? notices : undefined,
           children: FormSlip({ form, trackingUrl, secret }),
         }),
       };

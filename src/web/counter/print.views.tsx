@@ -138,7 +138,7 @@ interface ReceiptPaper {
  * QR code with the dossier code only; the tracking secret is printed beside it in words (the citizen
  * types it on the tracking page), and only on the slip printed right after intake — it is not stored.
  */
-export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; trackingUrl: string; secret: string | null }) {
+export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; trackingUrl: string | null; secret: string | null }) {
   const f = form.fields as {
     subject: string | null;
     workingDays: number;
@@ -199,12 +199,16 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
       {f.fee && <p>7. Phí, lệ phí: {f.fee.text} ({f.fee.collectedAt === 'intake' ? 'nộp khi tiếp nhận hồ sơ' : 'nộp khi nhận kết quả'}).</p>}
       <p>Vào sổ theo dõi hồ sơ, số thứ tự: {f.logBookSequence}.</p>
       <div class="tracking">
-        <QrCode text={trackingUrl} label={`Mã QR tra cứu hồ sơ ${form.dossierCode}`} />
+        {trackingUrl && <QrCode text={trackingUrl} label={`Mã QR tra cứu hồ sơ ${form.dossierCode}`} />}
         <div>
           <p class="strong">Tra cứu tình trạng hồ sơ</p>
-          <p>
-            Quét mã QR hoặc truy cập <span class="url">{trackingUrl}</span>
-          </p>
+          {trackingUrl ? (
+            <p>
+              Quét mã QR hoặc truy cập <span class="url">{trackingUrl}</span>
+            </p>
+          ) : (
+            <p>Tra cứu trên Cổng dịch vụ công của tỉnh bằng mã hồ sơ{secret ? ' và mã bảo mật' : ''} dưới đây.</p>
+          )}
           <p>Mã hồ sơ: <strong>{form.dossierCode}</strong></p>
           {secret ? (
             <p>
@@ -389,7 +393,7 @@ function TrackingSheet({ form }: { form: DossierForm }) {
 }
 
 /** The slip of one form; the receipt needs its tracking link and, when just issued, the secret. */
-export function FormSlip({ form, trackingUrl, secret }: { form: DossierForm; trackingUrl: string; secret: string | null }) {
+export function FormSlip({ form, trackingUrl, secret }: { form: DossierForm; trackingUrl: string | null; secret: string | null }) {
   switch (form.form) {
     case 'receipt':
       return <ReceiptSlip form={form} trackingUrl={trackingUrl} secret={secret} />;
@@ -407,6 +411,18 @@ export function FormSlip({ form, trackingUrl, secret }: { form: DossierForm; tra
 }
 
 /** The notice above a receipt printed right after intake. */
+/**
+ * IDESK_PUBLIC_URL is not set: the receipt prints no tracking link and no QR code rather than one built
+ * from the request's Host header, which the client chooses. Shown to the clerk, never printed.
+ */
+export function NoPublicUrlNotice(_: Record<string, never>) {
+  return (
+    <Notice kind="error" title="Giấy tiếp nhận chưa in được đường dẫn và mã QR tra cứu">
+      <p>Chưa cấu hình địa chỉ Cổng dịch vụ công (IDESK_PUBLIC_URL). Người nộp hồ sơ tra cứu bằng mã hồ sơ; đề nghị quản trị viên cấu hình địa chỉ này.</p>
+    </Notice>
+  );
+}
+
 export function FreshReceiptNotice({ code, form }: { code: string; form: DossierFormName }) {
   if (form === 'supplement-request') {
     return (

@@ -24,6 +24,7 @@ import { discardUploads, readPortalForm } from './portal-upload.ts';
 import { ConfirmationView, ProcedureListView, ProcedurePageView, SlipView, SubmitFormView, TrackingFormView, TrackingView, type TrackingViewProps } from './portal.views.tsx';
 import { slipsOf } from './slips.ts';
 import { applicantTarget, endTracking, grantTracking, trackingFormPath, trackingPath, trackingSecret } from './tracking-access.ts';
+import { checkSecretBudget, countApplicantChange, countSubmission, countWrongSecret } from '../../api/public-budget.ts';
 
 const TrackParams = CodeParams;
 const PaperParams = Type.Object({ code: CodeParams.properties.code, paperId: Id }, { additionalProperties: false });
@@ -74,11 +75,13 @@ function submissionErrors(err: ValidationError): Record<string, string> {
 /**
  * The dossier this browser has access to (tracking-access.ts), with its papers. A missing, expired or
  * wrong access sends back to the tracking form; a wrong secret in the cookie counts against the same
- * per-address budget as the form, so the cookie is no way around the throttle.
+ * budget as the form (per address and code), so the cookie is no way around the throttle.
  */
 async function tracked(ctx: Koa.Context, deps: AppDeps, code: string): Promise<{ dossier: PublicDossierView; papers: DossierPapers; secret: string } | { redirect: string }> {
   const secret = trackingSecret(ctx);
   if (!secret) return { redirect: `${trackingFormPath(code)}&het-han=1` };
+  // Any cookie can be sent: a code whose wrong-secret budget this address spent is refused untried.
+  checkSecretBudget(deps, ctx.ip, code);
   try {
     const dd = dossierDeps(deps);
     const dossier = await getPublicDossier(dd, code, secret);
@@ -88,7 +91,7 @@ async function tracked(ctx: Koa.Context, deps: AppDeps, code: string): Promise<{
     return { dossier, papers, secret };
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
-    deps.limiters.publicSubmit.hit(ctx.ip);
+    countWrongSecret(deps, ctx.ip, code);
     endTracking(ctx, deps, code);
     return { redirect: `${trackingFormPath(code)}&het-han=1` };
   }
@@ -190,8 +193,8 @@ export const portalPages = [
      */
     handler: async ({ params, page, ctx, deps, csrfOk }): Promise<PageResult> => {
       const procedure = await offeredProcedure(deps, params.id);
-      // The public API's budget for submissions, before a byte of the body is read.
-      deps.limiters.publicSubmit.hit(ctx.ip);
+      // The public API's budget for submissions (the minute and the day), before a byte of the body is read.
+      countSubmission(deps, ctx.ip);
       const kinds = [...procedure.rules.requiredPapers.map((p) => p.code), 'other'];
       const read = await readPortalForm(ctx, deps, csrfOk, kinds);
       const keyOf = (fields: Record<string, string>) => (SUBMISSION_KEY.test(fields.submissionKey ?? '') ? (fields.submissionKey as string) : randomToken(16));
@@ -258,17 +261,19 @@ export const portalPages = [
     path: '/tra-cuu',
     auth: 'public',
     handler: async ({ page, form, ctx, deps }) => {
-      // The public API's per-address budget: every try of a secret counts.
-      deps.limiters.publicSubmit.hit(ctx.ip);
       const code = (form.code ?? '').trim().toUpperCase();
       // Typed from paper: case, spaces and dashes do not matter (tracking-secret.ts); the cookie keeps it as issued.
       const secret = normaliseTrackingSecret(form.secret ?? '');
       if (!code || !secret) return { view: TrackingFormView({ page, code, error: 'Hãy nhập cả mã hồ sơ và mã bảo mật tra cứu.' }), status: 400 };
+      // The public API's budget of wrong secrets, per address and code: only refused secrets count, so
+      // someone guessing on the same Wi-Fi never locks out a citizen typing the right one for their own code.
+      checkSecretBudget(deps, ctx.ip, code);
       try {
         if (!CODE.test(code)) throw new NotFoundError('NOT_FOUND', 'malformed code');
         await getPublicDossier(dossierDeps(deps), code, secret);
       } catch (err) {
         if (!(err instanceof NotFoundError)) throw err;
+        countWrongSecret(deps, ctx.ip, code);
         return { view: TrackingFormView({ page, code, error: NOT_FOUND_TEXT }), status: 404 };
       }
       grantTracking(ctx, deps, code, secret);
@@ -301,7 +306,7 @@ export const portalPages = [
     handler: async ({ params, page, ctx, deps, csrfOk }): Promise<PageResult> => {
       const access = await tracked(ctx, deps, params.code);
       if ('redirect' in access) return access;
-      deps.limiters.publicSubmit.hit(ctx.ip);
+      countApplicantChange(deps, ctx.ip, params.code);
       const { dossier, papers, secret } = access;
       const target = applicantTarget(dossier.code, secret);
       const kinds = await uploadKinds(deps, dossier.code, secret);
@@ -393,7 +398,7 @@ export const portalPages = [
     handler: async ({ params, page, form, ctx, deps }): Promise<PageResult> => {
       const access = await tracked(ctx, deps, params.code);
       if ('redirect' in access) return access;
-      deps.limiters.publicSubmit.hit(ctx.ip);
+      countApplicantChange(deps, ctx.ip, params.code);
       const { dossier, secret } = access;
       let body: ReturnType<typeof ApplicantEventBody.validate>;
       try {

@@ -58,7 +58,7 @@ export const authRoutes = [
     changesCredentials: true,
     tag: 'auth',
     summary: 'Change your password',
-    description: 'Required at first login. Ends your other sessions.',
+    description: 'Required at first login. Ends your other sessions and revokes your API tokens (each audited as API_TOKEN_REVOKED).',
     auth: 'user',
     beforePasswordChange: true,
     body: PasswordBody,

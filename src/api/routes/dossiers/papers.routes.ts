@@ -10,7 +10,8 @@ import { uploadPapers } from '../../../files/paper-upload.ts';
 import { dossierDeps, type AppDeps } from '../../deps.ts';
 import { defineRoute } from '../../route.ts';
 import { Id, IdParams } from '../../schemas/common.ts';
-import { CodeParams, guessCounted, SecretQuery, secretHeader, secretOf } from '../public/public.routes.ts';
+import { CodeParams, SecretQuery, secretHeader, secretOf } from '../public/public.routes.ts';
+import { countApplicantChange, guessCounted } from '../../public-budget.ts';
 import { DossierPapers, Paper } from './dossiers.schema.ts';
 
 const PaperParams = Type.Object({ id: Id, paperId: Id }, { additionalProperties: false });
@@ -125,8 +126,8 @@ export const paperRoutes = [
     errorCodes: { ...UPLOAD_ERRORS, 403: ['FORBIDDEN'], 429: ['TOO_MANY_REQUESTS'] },
     errors: [400, 403, 404, 413, 415, 422, 429],
     handler: async ({ params, deps, ctx }) => {
-      deps.limiters.publicSubmit.hit(ctx.ip);
-      return { items: await upload(deps, { kind: 'applicant', code: params.code, secret: secretOf(ctx) }, ctx) };
+      countApplicantChange(deps, ctx.ip, params.code);
+      return { items: await guessCounted(ctx, deps, params.code, () => upload(deps, { kind: 'applicant', code: params.code, secret: secretOf(ctx) }, ctx)) };
     },
   }),
   defineRoute({
@@ -142,7 +143,7 @@ export const paperRoutes = [
     response: { status: 200, schema: DossierPapers, description: 'Papers and the checklist' },
     errorCodes: { 429: ['TOO_MANY_REQUESTS'] },
     errors: [400, 404, 429],
-    handler: ({ params, query, deps, ctx }) => guessCounted(ctx, deps, () => listPapers(dossierDeps(deps), { kind: 'applicant', code: params.code, secret: secretOf(ctx, query) })),
+    handler: ({ params, query, deps, ctx }) => guessCounted(ctx, deps, params.code, () => listPapers(dossierDeps(deps), { kind: 'applicant', code: params.code, secret: secretOf(ctx, query) })),
   }),
   defineRoute({
     method: 'get',
@@ -157,6 +158,6 @@ export const paperRoutes = [
     errorCodes: { 404: ['PAPER_NOT_FOUND'], 429: ['TOO_MANY_REQUESTS'] },
     errors: [400, 404, 429],
     handler: async ({ params, query, deps, ctx }) =>
-      send(ctx, await guessCounted(ctx, deps, () => openPaper(dossierDeps(deps), { kind: 'applicant', code: params.code, secret: secretOf(ctx, query) }, params.paperId))),
+      send(ctx, await guessCounted(ctx, deps, params.code, () => openPaper(dossierDeps(deps), { kind: 'applicant', code: params.code, secret: secretOf(ctx, query) }, params.paperId))),
   }),
 ];

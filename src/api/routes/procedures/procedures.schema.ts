@@ -25,7 +25,7 @@ const Fee = Type.Object(
     collectedAt: Type.Union([Type.Literal('intake'), Type.Literal('result')], {
       description: 'intake: an appraisal fee paid before processing starts; result: paid when the result is handed over (national status 6)',
     }),
-    amount: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'In đồng; null prints "theo quy định"' })),
+    amount: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'In đồng; null prints "theo quy định"; 0 is a free procedure, stored as no fee (`fee` null, `hasFee` false)' })),
   },
   { additionalProperties: false },
 );

@@ -8,26 +8,11 @@ import { defineRoute } from '../../route.ts';
 import { RequiredPaper } from '../procedures/procedures.schema.ts';
 import { ApplicantEventBody, NewDossierBody, PublicDossier } from '../dossiers/dossiers.schema.ts';
 import type Koa from 'koa';
+import { countSubmission, guessCounted } from '../../public-budget.ts';
 
 export const CodeParams = Type.Object({ code: Type.String({ pattern: '^[A-Z0-9.]{1,40}-[0-9]{6}-[0-9]{4,}$' }) }, { additionalProperties: false });
 export const SecretQuery = Type.Object({ secret: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
 export const secretHeader = { name: 'X-Tracking-Secret', description: 'The tracking secret issued at submission (or the `secret` query parameter)' };
-
-/**
- * Runs a request that takes a tracking secret against the per-address budget of the public API (the one
- * the submissions and the portal's tracking form share): an address over it is refused before the
- * secret is tried, and every refused secret (an unknown code, a wrong secret, a paper not theirs) counts.
- * Right answers do not count, so an integrator polling its own dossiers is not throttled.
- */
-export async function guessCounted<T>(ctx: Koa.Context, deps: AppDeps, work: () => Promise<T>): Promise<T> {
-  deps.limiters.publicSubmit.check(ctx.ip);
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof NotFoundError) deps.limiters.publicSubmit.hit(ctx.ip);
-    throw err;
-  }
-}
 
 export function secretOf(ctx: Koa.Context, query?: { secret?: string }): string {
   const secret = ctx.get('x-tracking-secret') || query?.secret || '';
@@ -91,7 +76,7 @@ export const publicRoutes = [
     errors: [400, 413, 415, 429],
     idempotent: true,
     handler: ({ body, ctx, deps, idempotency }) => {
-      deps.limiters.publicSubmit.hit(ctx.ip);
+      countSubmission(deps, ctx.ip);
       return submitOnlineDossier(dossierDeps(deps), body, idempotency);
     },
   }),
@@ -107,7 +92,7 @@ export const publicRoutes = [
     response: { status: 200, schema: PublicDossier, description: 'The dossier as the applicant sees it' },
     errorCodes: { 429: ['TOO_MANY_REQUESTS'] },
     errors: [400, 404, 429],
-    handler: ({ params, query, ctx, deps }) => guessCounted(ctx, deps, () => getPublicDossier(dossierDeps(deps), params.code, secretOf(ctx, query))),
+    handler: ({ params, query, ctx, deps }) => guessCounted(ctx, deps, params.code, () => getPublicDossier(dossierDeps(deps), params.code, secretOf(ctx, query))),
   }),
   defineRoute({
     method: 'post',
@@ -123,6 +108,6 @@ export const publicRoutes = [
     errorCodes: { 400: ['UNKNOWN_EVENT'], 403: ['FORBIDDEN'], 409: ['STALE_VERSION', 'IDEMPOTENCY_KEY_REUSED'], 422: ['INVALID_TRANSITION'], 429: ['TOO_MANY_REQUESTS'] },
     errors: [400, 403, 404, 409, 413, 415, 422, 429],
     idempotent: { scope: ({ params }) => `applicant:${params.code}` },
-    handler: ({ params, body, ctx, deps, idempotency }) => guessCounted(ctx, deps, () => fireApplicantEvent(dossierDeps(deps), params.code, secretOf(ctx), body, idempotency)),
+    handler: ({ params, body, ctx, deps, idempotency }) => guessCounted(ctx, deps, params.code, () => fireApplicantEvent(dossierDeps(deps), params.code, secretOf(ctx), body, idempotency)),
   }),
 ];

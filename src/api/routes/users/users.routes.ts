@@ -60,7 +60,7 @@ export const userRoutes = [
     tag: 'accounts',
     summary: 'Disable, enable, unlock an account, change its roles or department (admin)',
     description:
-      'Disabling ends the account’s sessions. The last active administrator can neither be disabled nor lose the admin role ' +
+      'Disabling ends the account’s sessions and revokes its API tokens (each audited as API_TOKEN_REVOKED). The last active administrator can neither be disabled nor lose the admin role ' +
       '(409 LAST_ADMIN), not even by themselves. Audited as USER_UPDATED with the previous values.',
     auth: ['admin'],
     params: IdParams,
@@ -78,7 +78,7 @@ export const userRoutes = [
     summary: 'Reset an account’s password to a new initial one (admin)',
     description:
       'For a user who forgot the password (Điều 3.2): the new password must be changed at the next login, every session of ' +
-      'the account ends and any lock-out is cleared. The generated password is shown once. Not for your own account ' +
+      'the account ends, its API tokens are revoked (each audited as API_TOKEN_REVOKED) and any lock-out is cleared. The generated password is shown once. Not for your own account ' +
       '(403 OWN_ACCOUNT: use POST /api/auth/password). Audited as PASSWORD_RESET, without the password.',
     auth: ['admin'],
     params: IdParams,
