@@ -6,6 +6,7 @@ import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
+import { ProxyFields } from './proxy-fields.tsx';
 import type { FormErrors } from '../form-errors.ts';
 import { formatDateTime } from '../format.ts';
 import { VALUE_LABELS } from '../labels.ts';
@@ -163,6 +164,7 @@ export function IntakeView(props: IntakeProps) {
             <Field name="applicant.phone" label="Số điện thoại" type="tel" value={v('applicant.phone')} error={e('applicant.phone')} autocomplete="tel" />
             <Field name="applicant.email" label="Thư điện tử" type="email" value={v('applicant.email')} error={e('applicant.email')} autocomplete="email" />
             <Field name="applicant.address" label="Địa chỉ" value={v('applicant.address')} error={e('applicant.address')} maxLength={500} />
+            <ProxyFields v={v} e={e} />
             <Field name="subject" label="Nội dung yêu cầu giải quyết" type="textarea" value={v('subject')} error={e('subject')} maxLength={1000} />
             <Field name="note" label="Ghi chú khi tiếp nhận" type="textarea" value={v('note')} error={e('note')} maxLength={2000} />
             <h2>3. Bản quét giấy tờ</h2>

@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import type { DossierForm, DossierFormName } from '../../domain/dossiers/dossier-forms.ts';
+import { COPY_TYPE_LABELS, type DossierForm, type DossierFormName, type Handover } from '../../domain/dossiers/dossier-forms.ts';
+import type { CopyType } from '../../domain/procedures/procedures.service.ts';
 import type { TimelineEntry } from '../../domain/workflow/timeline.ts';
 import { Notice } from '../components/notice.tsx';
-import { formatDate, formatDateTime, TIME_ZONE } from '../format.ts';
+import { formatDate, TIME_ZONE } from '../format.ts';
 import { eventDoneLabel, OUTCOME_LABELS, stateLabel } from '../labels.ts';
 import type { PageContext } from '../page-context.ts';
 import { assetUrl } from '../static.ts';
@@ -69,14 +70,17 @@ export function PrintPage({ page, title, back, notice, children }: { page: PageC
   );
 }
 
-/** The heading every form of the appendix shares: the issuing unit, the national motto, the place and date, the title. */
-function FormHead({ form, unit, number }: { form: DossierForm; unit: string; number?: string }) {
+/**
+ * The heading every form of the appendix shares: the governing body over the issuing unit (Decree
+ * 30/2020/NĐ-CP, Appendix I), the national motto, the place and date, the title.
+ */
+function FormHead({ form, number }: { form: DossierForm; number?: string }) {
   return (
     <>
       <div class="form-head">
         <div class="form-unit">
-          <p class="upper">{form.agency}</p>
-          <p class="upper strong">{unit}</p>
+          <p class="upper governing-body">{form.header.governingBody}</p>
+          <p class="upper strong issuing-unit">{form.header.unit}</p>
           {number && <p>Số: {number}</p>}
         </div>
         <div class="form-motto">
@@ -104,7 +108,29 @@ function Applicant({ form }: { form: DossierForm }) {
   );
 }
 
-function Signatures({ left, right, rightName }: { left?: string; right: string; rightName?: string | null }) {
+/** The person acting for the applicant (người được ủy quyền), with the identity and the paper they showed. */
+function ProxyLines({ form }: { form: DossierForm }) {
+  const p = form.proxy;
+  if (!p) return null;
+  return (
+    <ul class="form-lines proxy" aria-label="Người được ủy quyền">
+      <li>
+        Người được ủy quyền: <strong>{p.name}</strong> · Số định danh cá nhân: {p.idNumber}
+        {p.phone && <> · Số điện thoại: {p.phone}</>}
+      </li>
+      {(p.address || p.email) && (
+        <li>
+          {p.address && <>Địa chỉ: {p.address}</>}
+          {p.address && p.email && ' · '}
+          {p.email && <>Thư điện tử: {p.email}</>}
+        </li>
+      )}
+      <li>Văn bản ủy quyền: {p.authorisation}</li>
+    </ul>
+  );
+}
+
+function Signatures({ left, leftName, right, rightName }: { left?: string; leftName?: string | null; right: string; rightName?: string | null }) {
   return (
     <div class="signatures">
       <div>
@@ -112,6 +138,7 @@ function Signatures({ left, right, rightName }: { left?: string; right: string; 
           <>
             <p class="strong upper">{left}</p>
             <p class="muted">(Ký và ghi rõ họ tên)</p>
+            <p class="signer">{leftName ?? ''}</p>
           </>
         )}
       </div>
@@ -128,7 +155,7 @@ interface ReceiptPaper {
   code: string | null;
   name: string;
   copies: number | null;
-  original: boolean | null;
+  copyType: CopyType;
   received: boolean;
   files: string[];
 }
@@ -141,6 +168,7 @@ interface ReceiptPaper {
 export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; trackingUrl: string; secret: string | null }) {
   const f = form.fields as {
     subject: string | null;
+    request: string;
     workingDays: number;
     fee: { collectedAt: string; text: string } | null;
     receivedAt: string;
@@ -152,22 +180,25 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
   };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.receivingUnit} number={form.dossierCode} />
+      <FormHead form={form} number={form.dossierCode} />
       <p>
-        {form.receivingUnit} tiếp nhận hồ sơ của:
+        {form.header.unit} tiếp nhận hồ sơ của:
       </p>
       <Applicant form={form} />
+      <ProxyLines form={form} />
       <p>
-        Nội dung yêu cầu giải quyết: <strong>{form.procedure.name}</strong> <span class="muted">(mã thủ tục {form.procedure.code})</span>
-        {f.subject && <> — {f.subject}</>}
+        Thủ tục hành chính: {form.procedure.name} <span class="muted">(mã {form.procedure.code})</span>
+      </p>
+      <p class="request">
+        Nội dung yêu cầu giải quyết: <strong>{f.request}</strong>
       </p>
       <p class="strong">1. Thành phần hồ sơ nộp gồm:</p>
-      <table class="form-table">
+      <table class="form-table papers">
         <thead>
           <tr>
             <th scope="col">TT</th>
             <th scope="col">Tên giấy tờ</th>
-            <th scope="col">Bản chính/bản sao</th>
+            <th scope="col">Bản chính / bản sao / bản sao chứng thực</th>
             <th scope="col">Số lượng</th>
             <th scope="col">Đã nhận</th>
           </tr>
@@ -180,7 +211,7 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
                 {p.name}
                 {p.files.length > 0 && p.code !== null && <span class="muted"> ({p.files.join(', ')})</span>}
               </td>
-              <td>{p.original === null ? '' : p.original ? 'Bản chính' : 'Bản sao'}</td>
+              <td class="copy-type">{COPY_TYPE_LABELS[p.copyType]}</td>
               <td>{p.copies ?? 1}</td>
               <td>{p.received ? 'Đã nhận' : 'Chưa nhận'}</td>
             </tr>
@@ -215,7 +246,7 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
           )}
         </div>
       </div>
-      <Signatures left="Người nộp hồ sơ" right="Người tiếp nhận hồ sơ" rightName={f.receivedBy} />
+      <Signatures left="Người nộp hồ sơ" leftName={form.proxy?.name} right="Người tiếp nhận hồ sơ" rightName={f.receivedBy} />
     </article>
   );
 }
@@ -224,9 +255,10 @@ function SupplementSlip({ form }: { form: DossierForm }) {
   const f = form.fields as { items: string[]; afterReceipt: boolean; guide: string | null };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.receivingUnit} />
-      <p>{form.receivingUnit} nhận được hồ sơ của:</p>
+      <FormHead form={form} />
+      <p>{form.header.unit} nhận được hồ sơ của:</p>
       <Applicant form={form} />
+      <ProxyLines form={form} />
       <p>Nội dung yêu cầu giải quyết: <strong>{form.procedure.name}</strong>.</p>
       <p>
         {f.afterReceipt ? 'Qua xem xét, hồ sơ cần được bổ sung, hoàn thiện' : 'Sau khi kiểm tra, đề nghị ông/bà/tổ chức bổ sung, hoàn thiện hồ sơ'} gồm những nội dung sau:
@@ -246,9 +278,10 @@ function RefusalSlip({ form }: { form: DossierForm }) {
   const f = form.fields as { reason: string; refusedBy: string | null };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.receivingUnit} />
-      <p>{form.receivingUnit} tiếp nhận hồ sơ của:</p>
+      <FormHead form={form} />
+      <p>{form.header.unit} tiếp nhận hồ sơ của:</p>
       <Applicant form={form} />
+      <ProxyLines form={form} />
       <p>Đề nghị giải quyết thủ tục: <strong>{form.procedure.name}</strong>.</p>
       <p>Qua nghiên cứu, xem xét, {form.receivingUnit} thông báo từ chối tiếp nhận, giải quyết hồ sơ này với lý do sau:</p>
       <p class="form-reason">{f.reason}</p>
@@ -262,7 +295,7 @@ function ApologySlip({ form }: { form: DossierForm }) {
   const f = form.fields as { receivedAt: string | null; originalAppointmentAt: string | null; reason: string; newAppointmentAt: string; issuedBy: string | null };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.agency} />
+      <FormHead form={form} />
       <p>Ngày {formatDate(f.receivedAt) || '…'}, {form.receivingUnit} tiếp nhận hồ sơ đề nghị giải quyết thủ tục <strong>{form.procedure.name}</strong> của:</p>
       <Applicant form={form} />
       <p>Thời gian hẹn trả kết quả giải quyết hồ sơ: {formTime(f.originalAppointmentAt)}.</p>
@@ -286,7 +319,7 @@ function StopSlip({ form }: { form: DossierForm }) {
   const f = form.fields as { grounds: string; reason: string | null; stateWhenStopped: string | null };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.agency} />
+      <FormHead form={form} />
       <p>Hồ sơ đề nghị giải quyết thủ tục <strong>{form.procedure.name}</strong> của:</p>
       <Applicant form={form} />
       <p>được dừng giải quyết. Căn cứ: {STOP_GROUNDS[f.grounds] ?? f.grounds}.</p>
@@ -297,48 +330,63 @@ function StopSlip({ form }: { form: DossierForm }) {
   );
 }
 
-interface Handover {
-  at: string;
-  event: string;
-  givingUnit: string | null;
-  givenBy: string;
-  receivingUnit: string | null;
-  stepDueAt: string | null;
-  stepResult: string | null;
+/** One person's cell of a hand-over: the name typed, the room to sign beside it. */
+function SignCell({ name }: { name: string | null }) {
+  return (
+    <td class="sign-cell">
+      <span class="sign-space" aria-hidden="true" />
+      {name ?? ''}
+    </td>
+  );
 }
 
+/**
+ * Mẫu số 06 (Circular 03/2025/TT-VPCP): each hand-over names the unit that gave and the unit that received
+ * the dossier, when, the person on each side with room for their signature (người giao, người nhận), and
+ * how the step handed over went; the last row hands the result to the applicant.
+ */
 function TrackingSheet({ form }: { form: DossierForm }) {
-  const f = form.fields as { processingUnit: string | null; receivedAt: string | null; appointmentAt: string | null; resultReturnedAt: string | null; outcome: string | null; handovers: Handover[] };
+  const f = form.fields as { processingUnit: string | null; receivedAt: string | null; appointmentAt: string | null; resultReturnedAt: string | null; returnMethod: string | null; outcome: string | null; handovers: Handover[] };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.receivingUnit} />
+      <FormHead form={form} />
       <ul class="form-lines">
         <li>Cơ quan giải quyết hồ sơ: {f.processingUnit ?? form.agency}</li>
         <li>Thủ tục: {form.procedure.name}</li>
-        <li>Người nộp: {form.applicant.name}</li>
+        <li>Người nộp: {form.applicant.name}{form.proxy && <> (người được ủy quyền: {form.proxy.name})</>}</li>
         <li>Thời gian nhận hồ sơ: {formTime(f.receivedAt)}</li>
         <li>Thời gian trả kết quả: {formTime(f.appointmentAt)}</li>
       </ul>
-      <table class="form-table">
+      <table class="form-table handovers">
         <thead>
           <tr>
-            <th scope="col">Tên cơ quan</th>
-            <th scope="col">Thời gian giao, nhận hồ sơ</th>
-            <th scope="col">Kết quả giải quyết hồ sơ (trước hạn/đúng hạn/quá hạn)</th>
-            <th scope="col">Ghi chú</th>
+            <th scope="col" rowspan={2}>Tên cơ quan</th>
+            <th scope="col" rowspan={2}>Thời gian giao, nhận hồ sơ</th>
+            <th scope="colgroup" colspan={2}>Ký, ghi rõ họ tên</th>
+            <th scope="col" rowspan={2}>Kết quả giải quyết hồ sơ (trước hạn/ đúng hạn/ quá hạn)</th>
+            <th scope="col" rowspan={2}>Ghi chú</th>
+          </tr>
+          <tr>
+            <th scope="col">Người giao</th>
+            <th scope="col">Người nhận</th>
           </tr>
         </thead>
         <tbody>
           {f.handovers.map((h) => (
             <tr>
               <td>
-                1. Giao: {h.givingUnit ?? '—'} ({h.givenBy})
+                1. Giao: {h.givingUnit ?? '—'}
                 <br />
-                2. Nhận: {h.receivingUnit ?? '—'}
+                2. Nhận: {h.receivingUnit ?? 'không (hồ sơ kết thúc)'}
               </td>
-              <td>{formatDateTime(h.at)}</td>
+              <td>{formTime(h.at)}</td>
+              <SignCell name={h.givenBy} />
+              <SignCell name={h.receivedBy} />
               <td>{h.stepResult ? OUTCOME_LABELS[h.stepResult] ?? h.stepResult : ''}</td>
-              <td>{eventDoneLabel(h.event)}</td>
+              <td>
+                {eventDoneLabel(h.event)}
+                {h.event === 'RETURN_RESULT' && f.returnMethod && RETURN_METHODS[f.returnMethod] && <> ({RETURN_METHODS[f.returnMethod]})</>}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -347,6 +395,9 @@ function TrackingSheet({ form }: { form: DossierForm }) {
     </article>
   );
 }
+
+/** How the result went back to the applicant, as the sheet's note says it. */
+const RETURN_METHODS: Record<string, string> = { counter: 'trực tiếp', post: 'qua dịch vụ bưu chính', electronic: 'trực tuyến' };
 
 /** The slip of one form; the receipt needs its tracking link and, when just issued, the secret. */
 export function FormSlip({ form, trackingUrl, secret }: { form: DossierForm; trackingUrl: string; secret: string | null }) {
