@@ -84,23 +84,26 @@ function FormHead({ form, number }: { form: DossierForm; number?: string }) {
           {number && <p>Số: {number}</p>}
         </div>
         <div class="form-motto">
+          <p class="form-template">{form.template}</p>
           <p class="upper strong">Cộng hòa xã hội chủ nghĩa Việt Nam</p>
           <p class="strong motto">Độc lập - Tự do - Hạnh phúc</p>
           <p class="date-line">{placeAndDate(form.province, form.issuedAt)}</p>
         </div>
       </div>
-      <p class="form-template">{form.template}</p>
       <h1 class="form-title">{form.title}</h1>
       <p class="form-code">Mã hồ sơ: <strong>{form.dossierCode}</strong></p>
     </>
   );
 }
 
-function Applicant({ form }: { form: DossierForm }) {
+/** The applicant's lines; `lead` opens the first one ("… tiếp nhận hồ sơ của:") instead of "Ông/bà/tổ chức:". */
+function Applicant({ form, lead }: { form: DossierForm; lead?: string }) {
   const a = form.applicant;
   return (
     <ul class="form-lines">
-      <li>Ông/bà/tổ chức: <strong>{a.name}</strong></li>
+      <li>
+        {lead ?? 'Ông/bà/tổ chức:'} <strong>{a.name}</strong>
+      </li>
       {a.idNumber && <li>Số định danh cá nhân/mã số doanh nghiệp: {a.idNumber}</li>}
       <li>Địa chỉ: {a.address ?? '…'}</li>
       <li>Số điện thoại: {a.phone ?? '…'} {a.email && <>· Thư điện tử: {a.email}</>}</li>
@@ -117,14 +120,9 @@ function ProxyLines({ form }: { form: DossierForm }) {
       <li>
         Người được ủy quyền: <strong>{p.name}</strong> · Số định danh cá nhân: {p.idNumber}
         {p.phone && <> · Số điện thoại: {p.phone}</>}
+        {p.address && <> · Địa chỉ: {p.address}</>}
+        {p.email && <> · Thư điện tử: {p.email}</>}
       </li>
-      {(p.address || p.email) && (
-        <li>
-          {p.address && <>Địa chỉ: {p.address}</>}
-          {p.address && p.email && ' · '}
-          {p.email && <>Thư điện tử: {p.email}</>}
-        </li>
-      )}
       <li>Văn bản ủy quyền: {p.authorisation}</li>
     </ul>
   );
@@ -181,10 +179,7 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
   return (
     <article class="slip" aria-label={form.title}>
       <FormHead form={form} number={form.dossierCode} />
-      <p>
-        {form.header.unit} tiếp nhận hồ sơ của:
-      </p>
-      <Applicant form={form} />
+      <Applicant form={form} lead={`${form.header.unit} tiếp nhận hồ sơ của:`} />
       <ProxyLines form={form} />
       <p>
         Thủ tục hành chính: {form.procedure.name} <span class="muted">(mã {form.procedure.code})</span>
@@ -200,7 +195,6 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
             <th scope="col">Tên giấy tờ</th>
             <th scope="col">Bản chính / bản sao / bản sao chứng thực</th>
             <th scope="col">Số lượng</th>
-            <th scope="col">Đã nhận</th>
           </tr>
         </thead>
         <tbody>
@@ -209,11 +203,12 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
               <td>{i + 1}</td>
               <td>
                 {p.name}
-                {p.files.length > 0 && p.code !== null && <span class="muted"> ({p.files.join(', ')})</span>}
+                {p.files.length > 0 && p.code !== null && <span class="muted paper-files"> ({p.files.join(', ')})</span>}
+                {/* The list is what was handed in (Mẫu 01 has no "received" column); a receipt is issued only for a complete dossier, so this shows only on one issued before that rule. */}
+                {!p.received && <strong> (chưa nộp)</strong>}
               </td>
               <td class="copy-type">{COPY_TYPE_LABELS[p.copyType]}</td>
-              <td>{p.copies ?? 1}</td>
-              <td>{p.received ? 'Đã nhận' : 'Chưa nhận'}</td>
+              <td>{String(p.copies ?? 1).padStart(2, '0')}</td>
             </tr>
           ))}
         </tbody>
@@ -224,11 +219,13 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
       <p>
         5. Thời gian trả kết quả giải quyết hồ sơ: <strong class="appointment">{formTime(f.appointmentAt)}</strong>.
       </p>
-      <p>6. Đăng ký nhận kết quả tại: {f.resultPlace}.</p>
+      <p>
+        6. Đăng ký nhận kết quả tại: {f.resultPlace}.
+      </p>
       {f.fee && <p>7. Phí, lệ phí: {f.fee.text} ({f.fee.collectedAt === 'intake' ? 'nộp khi tiếp nhận hồ sơ' : 'nộp khi nhận kết quả'}).</p>}
       <p>Vào sổ theo dõi hồ sơ, số thứ tự: {f.logBookSequence}.</p>
       <div class="tracking">
-        <QrCode text={trackingUrl} label={`Mã QR tra cứu hồ sơ ${form.dossierCode}`} />
+        <QrCode text={trackingUrl} label={`Mã QR tra cứu hồ sơ ${form.dossierCode}`} size={76} />
         <div>
           <p class="strong">Tra cứu tình trạng hồ sơ</p>
           <p>
@@ -358,6 +355,14 @@ function TrackingSheet({ form }: { form: DossierForm }) {
         <li>Thời gian trả kết quả: {formTime(f.appointmentAt)}</li>
       </ul>
       <table class="form-table handovers">
+        <colgroup>
+          <col class="col-units" />
+          <col class="col-time" />
+          <col class="col-person" />
+          <col class="col-person" />
+          <col class="col-result" />
+          <col class="col-note" />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col" rowspan={2}>Tên cơ quan</th>

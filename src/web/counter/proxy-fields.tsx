@@ -21,6 +21,10 @@ export function proxyBody(form: Record<string, string>): { proxy?: Record<string
  * The proxy's fields on the counter's intake form (Mẫu 01 prints them): filled only when someone acts for
  * the applicant, who then shows their identity paper and the authorisation (giấy ủy quyền).
  */
+/*
+ * The labels name the proxy in each field and never repeat an applicant's label word for word (a label is
+ * found by its words, by people and by tests alike): "Nơi cư trú", not a second "Địa chỉ".
+ */
 export function ProxyFields({ v, e }: { v: (name: string) => string; e: (name: string) => string | undefined }) {
   // A missing required field is reported on the object (`proxy`): shown on its name, the first field.
   const nameError = e('proxy.name') ?? e('proxy');
@@ -32,9 +36,9 @@ export function ProxyFields({ v, e }: { v: (name: string) => string; e: (name: s
       </p>
       <Field name="proxy.name" label="Họ tên người được ủy quyền" value={v('proxy.name')} error={nameError} maxLength={200} />
       <Field name="proxy.idNumber" label="Số định danh cá nhân của người được ủy quyền" value={v('proxy.idNumber')} error={e('proxy.idNumber')} hint="Số căn cước hoặc hộ chiếu, 6 đến 20 chữ số hoặc chữ cái." />
-      <Field name="proxy.phone" label="Số điện thoại của người được ủy quyền" type="tel" value={v('proxy.phone')} error={e('proxy.phone')} />
-      <Field name="proxy.email" label="Thư điện tử của người được ủy quyền" type="email" value={v('proxy.email')} error={e('proxy.email')} />
-      <Field name="proxy.address" label="Địa chỉ của người được ủy quyền" value={v('proxy.address')} error={e('proxy.address')} maxLength={500} />
+      <Field name="proxy.phone" label="Điện thoại liên hệ của người được ủy quyền" type="tel" value={v('proxy.phone')} error={e('proxy.phone')} />
+      <Field name="proxy.email" label="Email của người được ủy quyền" type="email" value={v('proxy.email')} error={e('proxy.email')} />
+      <Field name="proxy.address" label="Nơi cư trú của người được ủy quyền" value={v('proxy.address')} error={e('proxy.address')} maxLength={500} />
       <Field name="proxy.authorisation" label="Văn bản ủy quyền" value={v('proxy.authorisation')} error={e('proxy.authorisation')} maxLength={500} hint="Loại, số và ngày của văn bản, ví dụ: Giấy ủy quyền số 12/GUQ ngày 01/12/2026." />
     </fieldset>
   );
