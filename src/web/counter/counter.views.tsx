@@ -1,6 +1,6 @@
-import type { LogBookEntry } from '../../domain/dossiers/dossier-forms.ts';
+import { COPY_TYPE_LABELS, type LogBookEntry } from '../../domain/dossiers/dossier-forms.ts';
 import type { DossierView } from '../../domain/dossiers/dossier-presenter.ts';
-import type { ProcedureView } from '../../domain/procedures/procedures.service.ts';
+import { copyTypeOf, type ProcedureView } from '../../domain/procedures/procedures.service.ts';
 import { StateBadge } from '../components/badge.tsx';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
@@ -146,7 +146,7 @@ export function IntakeView(props: IntakeProps) {
                   <li>
                     {p.name}{' '}
                     <span class="muted">
-                      ({p.original ? 'bản chính' : 'bản sao'}, {p.copies ?? 1} bộ)
+                      ({COPY_TYPE_LABELS[copyTypeOf(p)].toLocaleLowerCase('vi')}, {p.copies ?? 1} bộ)
                     </span>
                   </li>
                 ))}
