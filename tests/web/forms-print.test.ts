@@ -222,7 +222,9 @@ describe('the forms on paper (issue 14 §2)', () => {
     await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận hồ sơ và in giấy hẹn' }).click());
     expect(await app.deps.db('dossiers').where({ procedure_id: procedure.id }).count({ n: '*' }).first()).toMatchObject({ n: 0 });
     expect(await clerk.page.getByLabel('Họ tên người được ủy quyền').inputValue()).toBe(PROXY.name);
-    await expectFieldError(clerk.page, 'proxy.name');
+    await expectFieldError(clerk.page, 'proxy.authorisation');
+    expect(await clerk.page.locator('[name="proxy.name"]').getAttribute('aria-invalid')).toBeNull();
+    await checkPage(clerk.page, 'counter-intake-proxy-refused');
 
     await fillProxy(clerk.page, { authorisation: PROXY.authorisation, phone: PROXY.phone, address: PROXY.address });
     await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận hồ sơ và in giấy hẹn' }).click());

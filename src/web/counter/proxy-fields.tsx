@@ -26,7 +26,7 @@ export function proxyBody(form: Record<string, string>): { proxy?: Record<string
  * found by its words, by people and by tests alike): "Nơi cư trú", not a second "Địa chỉ".
  */
 export function ProxyFields({ v, e }: { v: (name: string) => string; e: (name: string) => string | undefined }) {
-  // A missing required field is reported on the object (`proxy`): shown on its name, the first field.
+  // A problem with the object as a whole (`proxy`) is shown on its first field.
   const nameError = e('proxy.name') ?? e('proxy');
   return (
     <fieldset class="proxy-fields" aria-describedby="proxy-hint">

@@ -31,7 +31,7 @@ export const NewDossierBody = Type.Object(
   {
     procedureId: Id,
     applicant: ApplicantSchema,
-    proxy: Type.Optional(Nullable(ProxySchema)),
+    proxy: Type.Optional(ProxySchema),
     subject: Type.Optional(Nullable(Type.String({ maxLength: 1000, description: 'What is requested, in the applicant’s words' }))),
     note: Type.Optional(Text(2000)),
   },
