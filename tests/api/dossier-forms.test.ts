@@ -296,6 +296,18 @@ describe('Mẫu 01: the form of each paper, the request, the person acting by pr
     const receipt = (await form(res.body.id, 'receipt')).body;
     expect(receipt.proxy).toEqual(PROXY);
     expect(receipt.fields.request).toBe('Cấp giấy phép bán lẻ rượu tại 12 Lê Lợi');
+    // Sent by post, the result reaches the applicant, not the proxy who handed the dossier in (at the
+    // counter the proxy collects it: tests/web/forms-print.test.ts).
+    const d = { id: res.body.id, version: res.body.version };
+    await fire(d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
+    await fire(d, w.specialist, 'VERIFY');
+    await fire(d, w.lead, 'PROPOSE', { opinion: 'Đủ điều kiện', proposedResult: 'grant' });
+    await fire(d, w.director, 'APPROVE');
+    await attachResult(w.http.baseUrl, d.id, w.onestop.token);
+    await fire(d, w.onestop, 'RETURN_RESULT', { method: 'post' });
+    const sheet = (await form(d.id, 'tracking-sheet')).body;
+    expect(sheet.proxy).toEqual(PROXY);
+    expect(sheet.fields.handovers.at(-1)).toMatchObject({ givenBy: nameOf(w.onestop), receivingUnit: 'Tổ chức, cá nhân', receivedBy: APPLICANT.name });
     // Only the name and the authorisation besides the identity are required; the rest may be left out.
     const short = await w.http.post('/api/dossiers', { procedureId: w.procedures.noFee.id, applicant: APPLICANT, proxy: { name: PROXY.name, idNumber: PROXY.idNumber, authorisation: PROXY.authorisation } }, { token: w.onestop.token });
     expect(short.status).toBe(201);

@@ -270,6 +270,8 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
       // department while the director holds it) is not a hand-over and does not count.
       const acts = new Set([...marked.map((e) => e.seq), ...timeline.filter((e) => e.type === 'ASSIGN' || e.type === 'REASSIGN').map((e) => e.seq)]);
       const takerAfter = (e: TimelineEntry, unit: string | null): string | null => {
+        // A result sent by post or online reaches the applicant; one collected at the counter, whoever collects it.
+        if (e.type === 'RETURN_RESULT' && e.payload.method !== undefined && e.payload.method !== 'counter') return dossier.applicant.name;
         if (unit === APPLICANT_UNIT) return applicantPerson;
         if (unit === null) return null;
         const next = timeline.find((x) => x.seq > e.seq && acts.has(x.seq) && x.actor.kind === 'user');
