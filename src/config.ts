@@ -13,7 +13,10 @@ export interface Config {
   agencyId: string;
   /** IDESK_AGENCY_ID was not set: dossier codes carry a placeholder identifier (start-up warns). */
   agencyIdIsPlaceholder: boolean;
-  /** The Sở's name as printed on forms (IDESK_AGENCY_NAME). */
+  /**
+   * The Sở's name as printed on forms (IDESK_AGENCY_NAME), with its province: the first line of the header
+   * of a form the Sở issues ("SỞ CÔNG THƯƠNG TỈNH GIA LAI" over the unit that issues it).
+   */
   agencyName: string;
   /**
    * The Sở's abbreviation in the symbols of the documents it issues (IDESK_AGENCY_ABBREVIATION, default
@@ -27,6 +30,12 @@ export interface Config {
    * Public Administration Service Centre (Decree 118/2025/NĐ-CP; DOMAIN §1.1).
    */
   serviceCentreName: string;
+  /**
+   * The body the Centre belongs to (IDESK_GOVERNING_BODY_NAME, default "Ủy ban nhân dân tỉnh <IDESK_PROVINCE>"):
+   * the first line of the header of a form the Centre issues, above the Centre's name (Decree 30/2020/NĐ-CP,
+   * Appendix I: the governing body over the issuing unit).
+   */
+  governingBodyName: string;
   /**
    * The address citizens reach the portal at (IDESK_PUBLIC_URL, an origin like https://dichvucong.example.gov.vn):
    * the receipt's QR code links there. Null: the receipt prints no link and no QR code (start-up warns):
@@ -205,10 +214,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     agencyId,
     agencyIdIsPlaceholder: agencyId === PLACEHOLDER_AGENCY_ID,
-    agencyName: env.IDESK_AGENCY_NAME || 'Sở Công Thương',
+    // The header names the Sở with its province ("Sở Công Thương tỉnh Gia Lai") when only the province is set.
+    agencyName: env.IDESK_AGENCY_NAME || (env.IDESK_PROVINCE ? `Sở Công Thương tỉnh ${env.IDESK_PROVINCE}` : 'Sở Công Thương'),
     agencyAbbreviation,
     province: env.IDESK_PROVINCE || null,
-    serviceCentreName: env.IDESK_SERVICE_CENTRE_NAME || 'Trung tâm Phục vụ hành chính công tỉnh',
+    // The Centre as the header writes it under its governing body (the province is on the line above).
+    serviceCentreName: env.IDESK_SERVICE_CENTRE_NAME || 'Trung tâm Phục vụ hành chính công',
+    governingBodyName: env.IDESK_GOVERNING_BODY_NAME || `Ủy ban nhân dân tỉnh${env.IDESK_PROVINCE ? ` ${env.IDESK_PROVINCE}` : ''}`,
     publicUrl: publicUrlOf(env.IDESK_PUBLIC_URL),
     systemCode,
     officeHours,

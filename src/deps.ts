@@ -43,6 +43,7 @@ export function dossierDeps(deps: CoreDeps): DossierDeps {
       agencyName: deps.config.agencyName,
       province: deps.config.province,
       serviceCentreName: deps.config.serviceCentreName,
+      governingBodyName: deps.config.governingBodyName,
       systemCode: deps.config.systemCode,
       supplementWaitDays: deps.config.supplementWaitDays,
       reminderWorkingDays: deps.config.reminderWorkingDays,

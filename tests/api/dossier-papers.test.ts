@@ -95,9 +95,10 @@ describe('attaching papers at the counter', () => {
     const detail = await w.http.get(`/api/dossiers/${d.id}`, { token: w.lead.token });
     expect(detail.body.papers.map((p: { kind: string }) => p.kind)).toEqual(['don-de-nghi', 'other']);
     expect(detail.body.checklist).toEqual([
-      { ...REQUIRED[0], received: true, paperIds: [res.body.items[0].id] },
-      { ...REQUIRED[1], received: false, paperIds: [] },
-      { ...REQUIRED[2], received: false, paperIds: [] },
+      // Each paper says its form: from `original` (true: bản chính) or, when the rules say nothing, a copy.
+      { ...REQUIRED[0], copyType: 'original', received: true, paperIds: [res.body.items[0].id] },
+      { ...REQUIRED[1], copyType: 'copy', received: false, paperIds: [] },
+      { ...REQUIRED[2], copyType: 'copy', received: false, paperIds: [] },
     ]);
     // Not received while papers are missing: no receipt.
     expect((await w.http.get(`/api/dossiers/${d.id}/forms/receipt`, { token: w.onestop.token })).status).toBe(404);
@@ -113,10 +114,10 @@ describe('attaching papers at the counter', () => {
     expect(received.status, JSON.stringify(received.body)).toBe(200);
     const receipt = await w.http.get(`/api/dossiers/${d.id}/forms/receipt`, { token: w.onestop.token });
     expect(receipt.body.fields.papers).toEqual([
-      { code: 'don-de-nghi', name: REQUIRED[0]!.name, copies: 1, original: true, received: true, files: ['Đơn đề nghị.pdf'] },
-      { code: 'giay-dkdn', name: REQUIRED[1]!.name, copies: null, original: null, received: true, files: ['dkdn.pdf'] },
-      { code: 'hop-dong', name: REQUIRED[2]!.name, copies: 1, original: null, received: true, files: ['hop dong.pdf'] },
-      { code: null, name: 'Sơ đồ kho.png', copies: null, original: null, received: true, files: ['Sơ đồ kho.png'] },
+      { code: 'don-de-nghi', name: REQUIRED[0]!.name, copies: 1, copyType: 'original', received: true, files: ['Đơn đề nghị.pdf'] },
+      { code: 'giay-dkdn', name: REQUIRED[1]!.name, copies: null, copyType: 'copy', received: true, files: ['dkdn.pdf'] },
+      { code: 'hop-dong', name: REQUIRED[2]!.name, copies: 1, copyType: 'copy', received: true, files: ['hop dong.pdf'] },
+      { code: null, name: 'Sơ đồ kho.png', copies: null, copyType: 'copy', received: true, files: ['Sơ đồ kho.png'] },
     ]);
     // One audit event per paper, in the dossier's papers chain; the chain verifies.
     const events = await app.deps.db('events').where({ stream_type: 'dossier_papers', stream_id: String(d.id) }).orderBy('seq');
@@ -415,9 +416,9 @@ describe('required papers on procedures', () => {
       { token: w.admin.token },
     );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body.rules.requiredPapers).toEqual([{ code: 'to-khai', name: 'Tờ khai', copies: 2, original: true }]);
+    expect(created.body.rules.requiredPapers).toEqual([{ code: 'to-khai', name: 'Tờ khai', copies: 2, original: true, copyType: 'original' }]);
     const publicList = await w.http.get('/api/public/procedures');
-    expect(publicList.body.items.find((p: { code: string }) => p.code === '1.0-papers').requiredPapers).toEqual([{ code: 'to-khai', name: 'Tờ khai', copies: 2, original: true }]);
+    expect(publicList.body.items.find((p: { code: string }) => p.code === '1.0-papers').requiredPapers).toEqual([{ code: 'to-khai', name: 'Tờ khai', copies: 2, original: true, copyType: 'original' }]);
     for (const papers of [[{ code: 'a', name: 'A' }, { code: 'a', name: 'B' }], [{ code: 'result', name: 'Kết quả' }]]) {
       const before = await fingerprint(app.deps.db);
       const res = await w.http.post('/api/procedures', { code: '1.0-bad', name: 'Sai', departmentId: w.departmentId, workingDays: 5, requiredPapers: papers }, { token: w.admin.token });

@@ -35,6 +35,8 @@ export interface DossierDeps {
     agencyName: string;
     province: string | null;
     serviceCentreName: string;
+    /** The body the Centre belongs to, above it in a form's header (Ủy ban nhân dân tỉnh …). */
+    governingBodyName: string;
     systemCode: string;
     supplementWaitDays: number;
     reminderWorkingDays: number;

@@ -4,7 +4,7 @@ import type { Principal } from '../../auth/principal.ts';
 import { iso } from '../../lib/rows.ts';
 import { VN_UTC_OFFSET_MINUTES } from '../../calendar/working-calendar.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { toRulesView } from '../procedures/procedures.service.ts';
+import { copyTypeOf, DEFAULT_COPY_TYPE, toRulesView, type CopyType } from '../procedures/procedures.service.ts';
 import { getDossier } from './dossier.service.ts';
 import type { DossierDeps } from './dossier-deps.ts';
 import type { DossierView } from './dossier-presenter.ts';
@@ -27,6 +27,23 @@ export const DOSSIER_FORMS = {
 
 export type DossierFormName = keyof typeof DOSSIER_FORMS;
 
+/**
+ * Who issues a form: the Centre, which receives and returns for the Sở (Decree 118/2025/NĐ-CP), or the Sở,
+ * whose unit handles the dossier.
+ */
+export type FormIssuer = 'centre' | 'agency';
+
+/**
+ * The two lines at the top left of a form (Decree 30/2020/NĐ-CP, Appendix I, II.3): the governing body
+ * over the unit that issues it — "ỦY BAN NHÂN DÂN TỈNH GIA LAI" over "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+ * or "SỞ CÔNG THƯƠNG TỈNH GIA LAI" over the Sở's unit that handles the dossier.
+ */
+export interface FormHeader {
+  issuer: FormIssuer;
+  governingBody: string;
+  unit: string;
+}
+
 export interface DossierForm {
   form: DossierFormName;
   template: string;
@@ -36,10 +53,13 @@ export interface DossierForm {
   /** The unit that receives and returns dossiers for it: the province's Public Administration Service Centre. */
   receivingUnit: string;
   province: string | null;
+  header: FormHeader;
   dossierCode: string;
   /** When the act the form records happened. */
   issuedAt: string;
   applicant: DossierView['applicant'];
+  /** The person acting for the applicant, when one did (người được ủy quyền). */
+  proxy: DossierView['proxy'];
   procedure: DossierView['procedure'];
   fields: Record<string, unknown>;
 }
@@ -58,6 +78,14 @@ export function feeText(amount: number | null): string {
 
 /** Whoever holds a dossier waiting for the applicant: the applicant (tổ chức, cá nhân). */
 const APPLICANT_UNIT = 'Tổ chức, cá nhân';
+
+/** "Cấp Giấy phép…" → "Đề nghị cấp Giấy phép…": what is asked for, read from the procedure's name. */
+function requestOf(procedureName: string): string {
+  return `Đề nghị ${procedureName.charAt(0).toLocaleLowerCase('vi')}${procedureName.slice(1)}`;
+}
+
+/** A paper's form as Mẫu 01's column writes it. */
+export const COPY_TYPE_LABELS: Record<CopyType, string> = { original: 'Bản chính', copy: 'Bản sao', certifiedCopy: 'Bản sao chứng thực' };
 
 function last(timeline: TimelineEntry[], ...types: string[]): TimelineEntry | undefined {
   return [...timeline].reverse().find((e) => types.includes(e.type));
@@ -82,14 +110,56 @@ function receiptPapers(dossier: DossierView) {
     code: item.code as string | null,
     name: item.name,
     copies: item.copies ?? null,
-    original: item.original ?? null,
+    copyType: copyTypeOf(item),
     received: item.received,
     files: papers.filter((p) => item.paperIds.includes(p.id)).map((p) => p.name),
   }));
+  // A paper beyond the list is taken as a copy: the Centre keeps no original the procedure does not ask
+  // for (Decree 23/2015/NĐ-CP Art. 6, the rule behind DEFAULT_COPY_TYPE).
   const others = papers
     .filter((p) => p.kind === OTHER_PAPER)
-    .map((p) => ({ code: null, name: p.name, copies: null, original: null, received: true, files: [p.name] }));
+    .map((p) => ({ code: null, name: p.name, copies: null, copyType: DEFAULT_COPY_TYPE, received: true, files: [p.name] }));
   return [...required, ...others];
+}
+
+/** One row of Mẫu 06: who gave the dossier and who received it (unit and person), when, and how the step went. */
+export interface Handover {
+  at: string;
+  event: string;
+  givingUnit: string | null;
+  givenBy: string;
+  receivingUnit: string | null;
+  /** The person who took it: the one who acted on it next in the receiving unit, or the applicant; null while nobody has yet. */
+  receivedBy: string | null;
+  stepDueAt: string | null;
+  /** Trước hạn / đúng hạn / quá hạn of the step handed over. */
+  stepResult: string | null;
+}
+
+/**
+ * Who issues each form, and why (Decree 118/2025/NĐ-CP; Circular 03/2025/TT-VPCP, Appendix I):
+ * - Mẫu 01, 03 and 06: the Centre. It receives the dossier and issues the receipt, refuses a dossier it
+ *   does not receive, and opens the tracking sheet that travels with the dossier.
+ * - Mẫu 02: the Centre when it guides the applicant at intake; the Sở once the dossier is received,
+ *   because then its handling unit is who finds a paper missing and asks (the Centre only sends it on).
+ * - Mẫu 04: the Sở: the agency whose unit let the time limit pass apologises and sets the new date.
+ * - Mẫu 05: the Centre for a withdrawal (the applicant asks the Centre, Decree 118/2025 Art. 21) and for
+ *   any stop before the dossier was received (it never reached the Sở); the Sở for a stop it decides or a
+ *   supplement that did not come once it held the dossier.
+ */
+function issuerOf(form: DossierFormName, dossier: DossierView, timeline: TimelineEntry[]): FormIssuer {
+  switch (form) {
+    case 'supplement-request':
+      return last(timeline, 'REQUEST_SUPPLEMENT')?.fromState !== 'submitted' ? 'agency' : 'centre';
+    case 'apology':
+      return 'agency';
+    case 'stop-notice': {
+      const stop = last(timeline, 'WITHDRAW', 'STOP', 'SUPPLEMENT_EXPIRED');
+      return stop?.type === 'WITHDRAW' || !dossier.receivedAt ? 'centre' : 'agency';
+    }
+    default:
+      return 'centre';
+  }
 }
 
 /**
@@ -101,18 +171,28 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
   const dossier = await getDossier(deps, principal, id);
   const timeline = dossier.timeline ?? [];
   const departments = new Map<number, string>((await deps.db('departments').select('id', 'name')).map((d) => [d.id, d.name]));
+  const department = departments.get(dossier.departmentId) ?? null;
+  const issuer = issuerOf(form, dossier, timeline);
+  const header: FormHeader =
+    issuer === 'centre'
+      ? { issuer, governingBody: deps.settings.governingBodyName, unit: deps.settings.serviceCentreName }
+      : { issuer, governingBody: deps.settings.agencyName, unit: department ?? deps.settings.agencyName };
   const base = (issuedAt: string, fields: Record<string, unknown>): DossierForm => ({
     form,
     ...DOSSIER_FORMS[form],
     agency: deps.settings.agencyName,
     receivingUnit: deps.settings.serviceCentreName,
     province: deps.settings.province,
+    header,
     dossierCode: dossier.code,
     issuedAt,
     applicant: dossier.applicant,
+    proxy: dossier.proxy,
     procedure: dossier.procedure,
     fields,
   });
+  // Who stands for the applicant at the counter: the proxy when one acts for them.
+  const applicantPerson = dossier.proxy ? `${dossier.proxy.name} (người được ủy quyền của ${dossier.applicant.name})` : dossier.applicant.name;
   switch (form) {
     case 'receipt': {
       const received = last(timeline, 'RECEIVE');
@@ -120,6 +200,9 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
       const rules = toRulesView(await deps.db('procedure_rules').join('dossiers', 'dossiers.procedure_rule_id', 'procedure_rules.id').where('dossiers.id', id).first('procedure_rules.*'));
       return base(received.at, {
         subject: dossier.subject,
+        // Nội dung yêu cầu giải quyết: the thing asked for in the applicant's words; without them, what the
+        // procedure grants, asked for — never the procedure's name printed twice.
+        request: dossier.subject?.trim() || requestOf(dossier.procedure.name),
         channel: dossier.channel,
         workingDays: rules.workingDays,
         // The fee as the receipt prints it: when it is paid and how much, or "theo quy định" (DESIGN §3).
@@ -184,41 +267,56 @@ export async function dossierForm(deps: DossierDeps, principal: Principal, id: n
       });
     }
     case 'tracking-sheet': {
-      // Who holds the dossier after each hand-over: the unit of the step it enters; the applicant while
-      // it waits for them (supplement, fee); nobody once it is closed. Always a name or null, never ''.
-      const holderAfter = (toStep: string | null, toState: string | null): string | null => {
-        if (toStep) return stepUnit(toStep, centre) ?? departments.get(dossier.departmentId) ?? null;
-        return toState !== null && dossierStatesTagged('waiting').includes(toState) ? APPLICANT_UNIT : null;
+      const centre = deps.settings.serviceCentreName;
+      // Who holds the dossier after each hand-over: the unit of the step it enters; the applicant while it
+      // waits for them (supplement, fee) and once the result is handed back; nobody once it is otherwise
+      // closed (refused, withdrawn, stopped). Always a name or null, never ''.
+      const holderAfter = (e: TimelineEntry, toStep: string | null): string | null => {
+        if (toStep) return stepUnit(toStep, centre) ?? department;
+        if (e.type === 'RETURN_RESULT') return APPLICANT_UNIT;
+        return e.toState !== null && dossierStatesTagged('waiting').includes(e.toState) ? APPLICANT_UNIT : null;
+      };
+      const personOf = (e: TimelineEntry): string => (e.actor.kind === 'applicant' ? applicantPerson : e.actor.name ?? 'Hệ thống');
+      const marked = timeline.filter((e) => e.payload.handover);
+      // The person who took the dossier in a unit is whoever acted on it next there: handed it on, or (the
+      // department's lead) assigned it. An event of the giver's own unit in between (an apology by the
+      // department while the director holds it) is not a hand-over and does not count.
+      const acts = new Set([...marked.map((e) => e.seq), ...timeline.filter((e) => e.type === 'ASSIGN' || e.type === 'REASSIGN').map((e) => e.seq)]);
+      const takerAfter = (e: TimelineEntry, unit: string | null): string | null => {
+        // A result sent by post or online reaches the applicant; one collected at the counter, whoever collects it.
+        if (e.type === 'RETURN_RESULT' && e.payload.method !== undefined && e.payload.method !== 'counter') return dossier.applicant.name;
+        if (unit === APPLICANT_UNIT) return applicantPerson;
+        if (unit === null) return null;
+        const next = timeline.find((x) => x.seq > e.seq && acts.has(x.seq) && x.actor.kind === 'user');
+        return next ? personOf(next) : null;
       };
       // Counter or online, the receiving unit holds a new dossier first (receipt, or the online check).
-      const centre = deps.settings.serviceCentreName;
       let holder: string | null = centre;
-      const handovers = timeline
-        .filter((e) => e.payload.handover)
-        .map((e) => {
-          const h = e.payload.handover as { fromStep: string | null; toStep: string | null; stepDueAt: string | null; stepOutcome: string | null };
-          const giving = holder;
-          holder = holderAfter(h.toStep, e.toState);
-          return {
-            at: e.at,
-            event: e.type,
-            givingUnit: giving,
-            givenBy: e.actor.name ?? (e.actor.kind === 'applicant' ? APPLICANT_UNIT : 'Hệ thống'),
-            receivingUnit: holder,
-            stepDueAt: h.stepDueAt,
-            // Trước hạn / đúng hạn / quá hạn of the step handed over.
-            stepResult: h.stepOutcome,
-          };
-        });
+      const handovers: Handover[] = marked.map((e) => {
+        const h = e.payload.handover as { fromStep: string | null; toStep: string | null; stepDueAt: string | null; stepOutcome: string | null };
+        const giving = holder;
+        holder = holderAfter(e, h.toStep);
+        return {
+          at: e.at,
+          event: e.type,
+          givingUnit: giving,
+          givenBy: personOf(e),
+          receivingUnit: holder,
+          receivedBy: takerAfter(e, holder),
+          stepDueAt: h.stepDueAt,
+          stepResult: h.stepOutcome,
+        };
+      });
       const returned = last(timeline, 'RETURN_RESULT');
       return base(dossier.receivedAt ?? dossier.submittedAt, {
-        processingUnit: departments.get(dossier.departmentId) ?? null,
+        processingUnit: department,
         receivedAt: dossier.receivedAt,
         appointmentAt: dossier.dueAt,
         // When the result was decided (the director's approval) and when it was handed to the applicant:
         // the statistics judge the dossier by the first, the log book records the second.
         resultDecidedAt: dossier.result !== null ? dossier.finishedAt : null,
         resultReturnedAt: returned?.at ?? null,
+        returnMethod: returned ? (returned.payload.method ?? 'counter') : null,
         outcome: dossier.outcome,
         handovers,
       });

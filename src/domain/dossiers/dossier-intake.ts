@@ -20,12 +20,14 @@ import type { DossierDeps } from './dossier-deps.ts';
 import { liveDeadlineJobs } from './dossier-deadlines.ts';
 import { deadlineFacts, dossierRecordType, missingPapers, planStep, rulesOf } from './dossier-planning.ts';
 import { auditPapers, insertPaperRows, OTHER_PAPER, type PaperUpload } from './dossier-papers.ts';
-import { toPublicView, toView, type Applicant, type DossierView, type PublicDossierView } from './dossier-presenter.ts';
+import { toPublicView, toView, type Applicant, type DossierView, type Proxy, type PublicDossierView } from './dossier-presenter.ts';
 import { contextOf, findRow, type DossierRow } from './dossier-rows.ts';
 
 export interface NewDossier {
   procedureId: number;
   applicant: Applicant;
+  /** The person acting for the applicant (người được ủy quyền), when one hands the dossier in. */
+  proxy?: Proxy | null;
   subject?: string | null;
   note?: string;
 }
@@ -57,6 +59,9 @@ async function insertDossier(
     email: input.applicant.email ?? null,
     address: input.applicant.address ?? null,
   };
+  const proxy = input.proxy
+    ? { name: input.proxy.name, idNumber: input.proxy.idNumber, authorisation: input.proxy.authorisation, phone: input.proxy.phone ?? null, email: input.proxy.email ?? null, address: input.proxy.address ?? null }
+    : null;
   const { id } = await createRecord(trx, DOSSIER_AGGREGATE, {
     machine: deps.machines.current(DOSSIER_MACHINE_ID),
     input: { rules: rulesOf(rules) },
@@ -76,6 +81,12 @@ async function insertDossier(
         applicant_phone: applicant.phone,
         applicant_email: applicant.email,
         applicant_address: applicant.address,
+        proxy_name: proxy?.name ?? null,
+        proxy_id_number: proxy?.idNumber ?? null,
+        proxy_phone: proxy?.phone ?? null,
+        proxy_email: proxy?.email ?? null,
+        proxy_address: proxy?.address ?? null,
+        proxy_authorisation: proxy?.authorisation ?? null,
         subject: input.subject ?? null,
         tracking_secret_hash: input.trackingSecretHash,
         submitted_at: at,
@@ -92,7 +103,7 @@ async function insertDossier(
       actor: input.actor,
       at,
       // The code joins this payload when pending.write() hashes it (numberDossier).
-      payload: { channel: input.channel, procedureId: procedure.id, procedureRuleId: rules.id, applicant, subject: input.subject ?? null, note: input.note ?? null },
+      payload: { channel: input.channel, procedureId: procedure.id, procedureRuleId: rules.id, applicant, ...(proxy ? { proxy } : {}), subject: input.subject ?? null, note: input.note ?? null },
     },
   }, pending);
   return { row: (await findRow(trx, { 'd.id': id })) as DossierRow, rules };

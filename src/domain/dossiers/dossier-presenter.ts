@@ -17,6 +17,33 @@ export interface Applicant {
   address?: string | null;
 }
 
+/**
+ * The person who hands in (and collects) the dossier for the applicant (người được ủy quyền), with the
+ * identity and the authorisation paper they showed (Mẫu 01, Circular 03/2025/TT-VPCP).
+ */
+export interface Proxy {
+  name: string;
+  idNumber: string;
+  /** The authorisation paper: its kind, number and date ("Giấy ủy quyền số 12/GUQ ngày 01/12/2026"). */
+  authorisation: string;
+  phone?: string | null;
+  email?: string | null;
+  address?: string | null;
+}
+
+/** The proxy of a dossier row, or null when the applicant acted in person. */
+export function proxyOf(row: Pick<DossierRow, 'proxy_name' | 'proxy_id_number' | 'proxy_phone' | 'proxy_email' | 'proxy_address' | 'proxy_authorisation'>): Required<Proxy> | null {
+  if (!row.proxy_name) return null;
+  return {
+    name: row.proxy_name,
+    idNumber: row.proxy_id_number ?? '',
+    authorisation: row.proxy_authorisation ?? '',
+    phone: row.proxy_phone ?? null,
+    email: row.proxy_email ?? null,
+    address: row.proxy_address ?? null,
+  };
+}
+
 export interface DossierView {
   id: number;
   code: string;
@@ -27,6 +54,8 @@ export interface DossierView {
   nationalStatus: number;
   version: number;
   applicant: Required<Applicant>;
+  /** Who acted for the applicant, if anyone did. */
+  proxy: Required<Proxy> | null;
   subject: string | null;
   assigneeId: number | null;
   submittedAt: string;
@@ -92,6 +121,7 @@ export function toView(record: RecordType<DossierRow>, row: DossierRow, actor: A
       email: row.applicant_email,
       address: row.applicant_address,
     },
+    proxy: proxyOf(row),
     subject: row.subject,
     assigneeId: row.assignee_id,
     submittedAt: iso(row.submitted_at) as string,

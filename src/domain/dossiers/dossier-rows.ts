@@ -24,6 +24,13 @@ export interface DossierRow extends MachineRow {
   applicant_phone: string | null;
   applicant_email: string | null;
   applicant_address: string | null;
+  /** The person acting for the applicant (người được ủy quyền); all null when nobody did. */
+  proxy_name?: string | null;
+  proxy_id_number?: string | null;
+  proxy_phone?: string | null;
+  proxy_email?: string | null;
+  proxy_address?: string | null;
+  proxy_authorisation?: string | null;
   subject: string | null;
   tracking_secret_hash: string | null;
   submitted_at: unknown;

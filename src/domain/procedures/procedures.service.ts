@@ -16,15 +16,40 @@ export interface Fee {
 }
 
 /**
+ * What form of a paper the procedure asks for, as Mẫu 01 writes it: bản chính (the original), bản sao (a
+ * copy, the original shown for comparison or not asked for) or bản sao chứng thực (a certified copy).
+ */
+export type CopyType = 'original' | 'copy' | 'certifiedCopy';
+
+export const COPY_TYPES: readonly CopyType[] = ['original', 'copy', 'certifiedCopy'];
+
+/**
+ * The form a paper takes when its rules say nothing: a copy. Decree 23/2015/NĐ-CP Art. 6 lets an applicant
+ * hand in a plain copy (with the original shown for comparison) wherever a certified copy is not required,
+ * so an original or a certified copy is what a procedure must say it asks for.
+ */
+export const DEFAULT_COPY_TYPE: CopyType = 'copy';
+
+/**
  * A paper the procedure requires (thành phần hồ sơ), as the procedure's published dossier list names it:
- * `code` is what an uploaded paper's `kind` names; `copies` how many sets; `original` whether the
- * original (bản chính) is required rather than a copy.
+ * `code` is what an uploaded paper's `kind` names; `copies` how many sets; `copyType` the form it takes
+ * (bản chính / bản sao / bản sao chứng thực). `original` is the older way rules said it (true: the
+ * original; false: a copy), still read from stored rules and still accepted.
  */
 export interface RequiredPaper {
   code: string;
   name: string;
   copies?: number;
+  copyType?: CopyType;
   original?: boolean;
+}
+
+/** The form a required paper takes: its `copyType`, else what the older `original` said, else {@link DEFAULT_COPY_TYPE}. */
+export function copyTypeOf(p: Pick<RequiredPaper, 'copyType' | 'original'>): CopyType {
+  if (p.copyType) return p.copyType;
+  if (p.original === true) return 'original';
+  if (p.original === false) return 'copy';
+  return DEFAULT_COPY_TYPE;
 }
 
 /** Kinds every dossier's papers may have besides the procedure's codes: any other paper, and the result (giấy phép). */
@@ -91,7 +116,8 @@ export function toRulesView(r: Record<string, unknown>): ProcedureRulesView {
     leadReview: bool(r.lead_review),
     inspection: bool(r.inspection),
     supplementClock: r.supplement_clock as DossierRules['supplementClock'],
-    requiredPapers: r.required_papers == null ? [] : json<RequiredPaper[]>(r.required_papers),
+    // Every paper says its form: rules stored before copyType carry `original` or nothing (copyTypeOf).
+    requiredPapers: (r.required_papers == null ? [] : json<RequiredPaper[]>(r.required_papers)).map((p) => ({ ...p, copyType: copyTypeOf(p) })),
   };
 }
 
@@ -105,6 +131,10 @@ function checkRules(input: ProcedureRulesInput): void {
       throw new ValidationError('INVALID_REQUIRED_PAPERS', `Required paper code ${paper.code} is used twice or reserved (${RESERVED_PAPER_KINDS.join(', ')})`, { field: 'requiredPapers', code: paper.code });
     }
     codes.add(paper.code);
+    // The older `original` may come with copyType only when both say the same (an original is not a copy).
+    if (paper.copyType !== undefined && paper.original !== undefined && (paper.copyType === 'original') !== paper.original) {
+      throw new ValidationError('INVALID_REQUIRED_PAPERS', `Required paper ${paper.code}: original ${paper.original} contradicts copyType ${paper.copyType}`, { field: 'requiredPapers', code: paper.code });
+    }
   }
   if (input.fee !== undefined && input.hasFee !== undefined && input.hasFee !== (feeOf(input)?.collectedAt === 'result')) {
     throw new ValidationError('FEE_CONFLICT', 'hasFee says whether the result waits for the fee: it must agree with fee.collectedAt (or be left out)', { field: 'hasFee' });
@@ -136,7 +166,7 @@ async function insertRules(trx: Executor, procedureId: number, input: ProcedureR
     inspection: input.inspection ?? false,
     // The full limit runs again after a complete resubmission: the rule for electronic dossiers (DOMAIN §1.3).
     supplement_clock: input.supplementClock ?? 'restart',
-    required_papers: toJson((input.requiredPapers ?? []).map((p) => ({ code: p.code, name: p.name, ...(p.copies !== undefined ? { copies: p.copies } : {}), ...(p.original !== undefined ? { original: p.original } : {}) }))),
+    required_papers: toJson((input.requiredPapers ?? []).map((p) => ({ code: p.code, name: p.name, ...(p.copies !== undefined ? { copies: p.copies } : {}), ...(p.copyType !== undefined ? { copyType: p.copyType } : {}), ...(p.original !== undefined ? { original: p.original } : {}) }))),
     created_at: at,
   });
 }

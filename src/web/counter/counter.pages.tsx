@@ -20,6 +20,7 @@ import { definePage, type PageInput } from '../page.ts';
 import { IntakeView, LogBookView, paperField, QueueView, type QueueItem } from './counter.views.tsx';
 import { uploadRefusal } from './upload-refusal.ts';
 import { rememberReceiptSecret } from './receipt-secret.ts';
+import { proxyBody } from './proxy-fields.tsx';
 
 /** The check of an online submission is a step of its own, due 8 working hours after submission (Điều 11; DESIGN §3). */
 const QUEUE_SIZE = 100;
@@ -44,6 +45,7 @@ function intakeBody(form: Record<string, string>): Record<string, unknown> {
   return {
     procedureId: /^[1-9][0-9]{0,9}$/.test(id) ? Number(id) : id,
     applicant,
+    ...proxyBody(form),
     ...(text('subject') !== undefined ? { subject: text('subject') } : {}),
     ...(text('note') !== undefined ? { note: text('note') } : {}),
     // The button pressed names the decision; the text of the other decision is not sent on.

@@ -1,13 +1,14 @@
-import type { LogBookEntry } from '../../domain/dossiers/dossier-forms.ts';
+import { COPY_TYPE_LABELS, type LogBookEntry } from '../../domain/dossiers/dossier-forms.ts';
 import type { WorkingTime } from '../../calendar/working-calendar.ts';
 import { supplementDueAt } from '../../domain/dossiers/dossier-deadlines.ts';
 import type { DossierView } from '../../domain/dossiers/dossier-presenter.ts';
-import type { ProcedureView } from '../../domain/procedures/procedures.service.ts';
+import { copyTypeOf, type ProcedureView } from '../../domain/procedures/procedures.service.ts';
 import { StateBadge } from '../components/badge.tsx';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
+import { ProxyFields } from './proxy-fields.tsx';
 import type { FormErrors } from '../form-errors.ts';
 import { formatDateTime } from '../format.ts';
 import { VALUE_LABELS } from '../labels.ts';
@@ -182,7 +183,7 @@ export function IntakeView(props: IntakeProps) {
                   <li>
                     {p.name}{' '}
                     <span class="muted">
-                      ({p.original ? 'bản chính' : 'bản sao'}, {p.copies ?? 1} bộ)
+                      ({COPY_TYPE_LABELS[copyTypeOf(p)].toLocaleLowerCase('vi')}, {p.copies ?? 1} bộ)
                     </span>
                   </li>
                 ))}
@@ -200,6 +201,7 @@ export function IntakeView(props: IntakeProps) {
             <Field name="applicant.phone" label="Số điện thoại" type="tel" value={v('applicant.phone')} error={e('applicant.phone')} autocomplete="tel" />
             <Field name="applicant.email" label="Thư điện tử" type="email" value={v('applicant.email')} error={e('applicant.email')} autocomplete="email" />
             <Field name="applicant.address" label="Địa chỉ" value={v('applicant.address')} error={e('applicant.address')} maxLength={500} />
+            <ProxyFields v={v} e={e} />
             <Field name="subject" label="Nội dung yêu cầu giải quyết" type="textarea" value={v('subject')} error={e('subject')} maxLength={1000} />
             <Field name="note" label="Ghi chú khi tiếp nhận" type="textarea" value={v('note')} error={e('note')} maxLength={2000} />
             <h2>3. Bản quét giấy tờ</h2>

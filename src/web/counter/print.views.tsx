@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import type { DossierForm, DossierFormName } from '../../domain/dossiers/dossier-forms.ts';
+import { COPY_TYPE_LABELS, type DossierForm, type DossierFormName, type Handover } from '../../domain/dossiers/dossier-forms.ts';
+import type { CopyType } from '../../domain/procedures/procedures.service.ts';
 import type { TimelineEntry } from '../../domain/workflow/timeline.ts';
 import { Notice } from '../components/notice.tsx';
-import { formatDate, formatDateTime, TIME_ZONE } from '../format.ts';
+import { formatDate, TIME_ZONE } from '../format.ts';
 import { eventDoneLabel, OUTCOME_LABELS, stateLabel } from '../labels.ts';
 import type { PageContext } from '../page-context.ts';
 import { assetUrl } from '../static.ts';
@@ -69,34 +70,40 @@ export function PrintPage({ page, title, back, notice, children }: { page: PageC
   );
 }
 
-/** The heading every form of the appendix shares: the issuing unit, the national motto, the place and date, the title. */
-function FormHead({ form, unit, number }: { form: DossierForm; unit: string; number?: string }) {
+/**
+ * The heading every form of the appendix shares: the governing body over the issuing unit (Decree
+ * 30/2020/NĐ-CP, Appendix I), the national motto, the place and date, the title.
+ */
+function FormHead({ form, number }: { form: DossierForm; number?: string }) {
   return (
     <>
       <div class="form-head">
         <div class="form-unit">
-          <p class="upper">{form.agency}</p>
-          <p class="upper strong">{unit}</p>
+          <p class="upper governing-body">{form.header.governingBody}</p>
+          <p class="upper strong issuing-unit">{form.header.unit}</p>
           {number && <p>Số: {number}</p>}
         </div>
         <div class="form-motto">
+          <p class="form-template">{form.template}</p>
           <p class="upper strong">Cộng hòa xã hội chủ nghĩa Việt Nam</p>
           <p class="strong motto">Độc lập - Tự do - Hạnh phúc</p>
           <p class="date-line">{placeAndDate(form.province, form.issuedAt)}</p>
         </div>
       </div>
-      <p class="form-template">{form.template}</p>
       <h1 class="form-title">{form.title}</h1>
       <p class="form-code">Mã hồ sơ: <strong>{form.dossierCode}</strong></p>
     </>
   );
 }
 
-function Applicant({ form }: { form: DossierForm }) {
+/** The applicant's lines; `lead` opens the first one ("… tiếp nhận hồ sơ của:") instead of "Ông/bà/tổ chức:". */
+function Applicant({ form, lead }: { form: DossierForm; lead?: string }) {
   const a = form.applicant;
   return (
     <ul class="form-lines">
-      <li>Ông/bà/tổ chức: <strong>{a.name}</strong></li>
+      <li>
+        {lead ?? 'Ông/bà/tổ chức:'} <strong>{a.name}</strong>
+      </li>
       {a.idNumber && <li>Số định danh cá nhân/mã số doanh nghiệp: {a.idNumber}</li>}
       <li>Địa chỉ: {a.address ?? '…'}</li>
       <li>Số điện thoại: {a.phone ?? '…'} {a.email && <>· Thư điện tử: {a.email}</>}</li>
@@ -104,7 +111,24 @@ function Applicant({ form }: { form: DossierForm }) {
   );
 }
 
-function Signatures({ left, right, rightName }: { left?: string; right: string; rightName?: string | null }) {
+/** The person acting for the applicant (người được ủy quyền), with the identity and the paper they showed. */
+function ProxyLines({ form }: { form: DossierForm }) {
+  const p = form.proxy;
+  if (!p) return null;
+  return (
+    <ul class="form-lines proxy" aria-label="Người được ủy quyền">
+      <li>
+        Người được ủy quyền: <strong>{p.name}</strong> · Số định danh cá nhân: {p.idNumber}
+        {p.phone && <> · Số điện thoại: {p.phone}</>}
+        {p.address && <> · Địa chỉ: {p.address}</>}
+        {p.email && <> · Thư điện tử: {p.email}</>}
+      </li>
+      <li>Văn bản ủy quyền: {p.authorisation}</li>
+    </ul>
+  );
+}
+
+function Signatures({ left, leftName, right, rightName }: { left?: string; leftName?: string | null; right: string; rightName?: string | null }) {
   return (
     <div class="signatures">
       <div>
@@ -112,6 +136,7 @@ function Signatures({ left, right, rightName }: { left?: string; right: string; 
           <>
             <p class="strong upper">{left}</p>
             <p class="muted">(Ký và ghi rõ họ tên)</p>
+            <p class="signer">{leftName ?? ''}</p>
           </>
         )}
       </div>
@@ -128,7 +153,7 @@ interface ReceiptPaper {
   code: string | null;
   name: string;
   copies: number | null;
-  original: boolean | null;
+  copyType: CopyType;
   received: boolean;
   files: string[];
 }
@@ -141,6 +166,7 @@ interface ReceiptPaper {
 export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; trackingUrl: string | null; secret: string | null }) {
   const f = form.fields as {
     subject: string | null;
+    request: string;
     workingDays: number;
     fee: { collectedAt: string; text: string } | null;
     receivedAt: string;
@@ -153,24 +179,23 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
   };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.receivingUnit} number={form.dossierCode} />
+      <FormHead form={form} number={form.dossierCode} />
+      <Applicant form={form} lead={`${form.header.unit} tiếp nhận hồ sơ của:`} />
+      <ProxyLines form={form} />
       <p>
-        {form.receivingUnit} tiếp nhận hồ sơ của:
+        Thủ tục hành chính: {form.procedure.name} <span class="muted">(mã {form.procedure.code})</span>
       </p>
-      <Applicant form={form} />
-      <p>
-        Nội dung yêu cầu giải quyết: <strong>{form.procedure.name}</strong> <span class="muted">(mã thủ tục {form.procedure.code})</span>
-        {f.subject && <> — {f.subject}</>}
+      <p class="request">
+        Nội dung yêu cầu giải quyết: <strong>{f.request}</strong>
       </p>
       <p class="strong">1. Thành phần hồ sơ nộp gồm:</p>
-      <table class="form-table">
+      <table class="form-table papers">
         <thead>
           <tr>
             <th scope="col">TT</th>
             <th scope="col">Tên giấy tờ</th>
-            <th scope="col">Bản chính/bản sao</th>
+            <th scope="col">Bản chính / bản sao / bản sao chứng thực</th>
             <th scope="col">Số lượng</th>
-            <th scope="col">Đã nhận</th>
           </tr>
         </thead>
         <tbody>
@@ -179,11 +204,12 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
               <td>{i + 1}</td>
               <td>
                 {p.name}
-                {p.files.length > 0 && p.code !== null && <span class="muted"> ({p.files.join(', ')})</span>}
+                {p.files.length > 0 && p.code !== null && <span class="muted paper-files"> ({p.files.join(', ')})</span>}
+                {/* The list is what was handed in (Mẫu 01 has no "received" column); a receipt is issued only for a complete dossier, so this shows only on one issued before that rule. */}
+                {!p.received && <strong> (chưa nộp)</strong>}
               </td>
-              <td>{p.original === null ? '' : p.original ? 'Bản chính' : 'Bản sao'}</td>
-              <td>{p.copies ?? 1}</td>
-              <td>{p.received ? 'Đã nhận' : 'Chưa nhận'}</td>
+              <td class="copy-type">{COPY_TYPE_LABELS[p.copyType]}</td>
+              <td>{String(p.copies ?? 1).padStart(2, '0')}</td>
             </tr>
           ))}
         </tbody>
@@ -195,11 +221,13 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
         5. Thời gian trả kết quả giải quyết hồ sơ: <strong class="appointment">{formTime(f.appointmentAt)}</strong>
         {f.appointmentRecomputedAt && <> (hẹn lại sau khi nhận đủ hồ sơ bổ sung lúc {formTime(f.appointmentRecomputedAt)})</>}.
       </p>
-      <p>6. Đăng ký nhận kết quả tại: {f.resultPlace}.</p>
+      <p>
+        6. Đăng ký nhận kết quả tại: {f.resultPlace}.
+      </p>
       {f.fee && <p>7. Phí, lệ phí: {f.fee.text} ({f.fee.collectedAt === 'intake' ? 'nộp khi tiếp nhận hồ sơ' : 'nộp khi nhận kết quả'}).</p>}
       <p>Vào sổ theo dõi hồ sơ, số thứ tự: {f.logBookSequence}.</p>
       <div class="tracking">
-        {trackingUrl && <QrCode text={trackingUrl} label={`Mã QR tra cứu hồ sơ ${form.dossierCode}`} />}
+        {trackingUrl && <QrCode text={trackingUrl} label={`Mã QR tra cứu hồ sơ ${form.dossierCode}`} size={76} />}
         <div>
           <p class="strong">Tra cứu tình trạng hồ sơ</p>
           {trackingUrl ? (
@@ -221,7 +249,7 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
           )}
         </div>
       </div>
-      <Signatures left="Người nộp hồ sơ" right="Người tiếp nhận hồ sơ" rightName={f.receivedBy} />
+      <Signatures left="Người nộp hồ sơ" leftName={form.proxy?.name} right="Người tiếp nhận hồ sơ" rightName={f.receivedBy} />
     </article>
   );
 }
@@ -237,9 +265,10 @@ function SupplementSlip({ form, secret }: { form: DossierForm; secret: string | 
   };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.receivingUnit} />
-      <p>{form.receivingUnit} nhận được hồ sơ của:</p>
+      <FormHead form={form} />
+      <p>{form.header.unit} nhận được hồ sơ của:</p>
       <Applicant form={form} />
+      <ProxyLines form={form} />
       <p>Nội dung yêu cầu giải quyết: <strong>{form.procedure.name}</strong>.</p>
       <p>
         {f.afterReceipt
@@ -290,9 +319,10 @@ function RefusalSlip({ form }: { form: DossierForm }) {
   const f = form.fields as { reason: string; refusedBy: string | null };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.receivingUnit} />
-      <p>{form.receivingUnit} tiếp nhận hồ sơ của:</p>
+      <FormHead form={form} />
+      <p>{form.header.unit} tiếp nhận hồ sơ của:</p>
       <Applicant form={form} />
+      <ProxyLines form={form} />
       <p>Đề nghị giải quyết thủ tục: <strong>{form.procedure.name}</strong>.</p>
       <p>Qua nghiên cứu, xem xét, {form.receivingUnit} thông báo từ chối tiếp nhận, giải quyết hồ sơ này với lý do sau:</p>
       <p class="form-reason">{f.reason}</p>
@@ -306,7 +336,7 @@ function ApologySlip({ form }: { form: DossierForm }) {
   const f = form.fields as { receivedAt: string | null; originalAppointmentAt: string | null; reason: string; newAppointmentAt: string; issuedBy: string | null };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.agency} />
+      <FormHead form={form} />
       <p>Ngày {formatDate(f.receivedAt) || '…'}, {form.receivingUnit} tiếp nhận hồ sơ đề nghị giải quyết thủ tục <strong>{form.procedure.name}</strong> của:</p>
       <Applicant form={form} />
       <p>Thời gian hẹn trả kết quả giải quyết hồ sơ: {formTime(f.originalAppointmentAt)}.</p>
@@ -330,7 +360,7 @@ function StopSlip({ form }: { form: DossierForm }) {
   const f = form.fields as { grounds: string; reason: string | null; stateWhenStopped: string | null };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.agency} />
+      <FormHead form={form} />
       <p>Hồ sơ đề nghị giải quyết thủ tục <strong>{form.procedure.name}</strong> của:</p>
       <Applicant form={form} />
       <p>được dừng giải quyết. Căn cứ: {STOP_GROUNDS[f.grounds] ?? f.grounds}.</p>
@@ -341,48 +371,71 @@ function StopSlip({ form }: { form: DossierForm }) {
   );
 }
 
-interface Handover {
-  at: string;
-  event: string;
-  givingUnit: string | null;
-  givenBy: string;
-  receivingUnit: string | null;
-  stepDueAt: string | null;
-  stepResult: string | null;
+/** One person's cell of a hand-over: the name typed, the room to sign beside it. */
+function SignCell({ name }: { name: string | null }) {
+  return (
+    <td class="sign-cell">
+      <span class="sign-space" aria-hidden="true" />
+      {name ?? ''}
+    </td>
+  );
 }
 
+/**
+ * Mẫu số 06 (Circular 03/2025/TT-VPCP): each hand-over names the unit that gave and the unit that received
+ * the dossier, when, the person on each side with room for their signature (người giao, người nhận), and
+ * how the step handed over went; the last row hands the result to the applicant.
+ */
 function TrackingSheet({ form }: { form: DossierForm }) {
-  const f = form.fields as { processingUnit: string | null; receivedAt: string | null; appointmentAt: string | null; resultReturnedAt: string | null; outcome: string | null; handovers: Handover[] };
+  const f = form.fields as { processingUnit: string | null; receivedAt: string | null; appointmentAt: string | null; resultReturnedAt: string | null; returnMethod: string | null; outcome: string | null; handovers: Handover[] };
   return (
     <article class="slip" aria-label={form.title}>
-      <FormHead form={form} unit={form.receivingUnit} />
+      <FormHead form={form} />
       <ul class="form-lines">
         <li>Cơ quan giải quyết hồ sơ: {f.processingUnit ?? form.agency}</li>
         <li>Thủ tục: {form.procedure.name}</li>
-        <li>Người nộp: {form.applicant.name}</li>
+        <li>Người nộp: {form.applicant.name}{form.proxy && <> (người được ủy quyền: {form.proxy.name})</>}</li>
         <li>Thời gian nhận hồ sơ: {formTime(f.receivedAt)}</li>
         <li>Thời gian trả kết quả: {formTime(f.appointmentAt)}</li>
       </ul>
-      <table class="form-table">
+      <table class="form-table handovers">
+        <colgroup>
+          <col class="col-units" />
+          <col class="col-time" />
+          <col class="col-person" />
+          <col class="col-person" />
+          <col class="col-result" />
+          <col class="col-note" />
+        </colgroup>
         <thead>
           <tr>
-            <th scope="col">Tên cơ quan</th>
-            <th scope="col">Thời gian giao, nhận hồ sơ</th>
-            <th scope="col">Kết quả giải quyết hồ sơ (trước hạn/đúng hạn/quá hạn)</th>
-            <th scope="col">Ghi chú</th>
+            <th scope="col" rowspan={2}>Tên cơ quan</th>
+            <th scope="col" rowspan={2}>Thời gian giao, nhận hồ sơ</th>
+            <th scope="colgroup" colspan={2}>Ký, ghi rõ họ tên</th>
+            <th scope="col" rowspan={2}>Kết quả giải quyết hồ sơ (trước hạn/ đúng hạn/ quá hạn)</th>
+            <th scope="col" rowspan={2}>Ghi chú</th>
+          </tr>
+          <tr>
+            <th scope="col">Người giao</th>
+            <th scope="col">Người nhận</th>
           </tr>
         </thead>
         <tbody>
           {f.handovers.map((h) => (
             <tr>
               <td>
-                1. Giao: {h.givingUnit ?? '—'} ({h.givenBy})
+                1. Giao: {h.givingUnit ?? '—'}
                 <br />
-                2. Nhận: {h.receivingUnit ?? '—'}
+                2. Nhận: {h.receivingUnit ?? 'không (hồ sơ kết thúc)'}
               </td>
-              <td>{formatDateTime(h.at)}</td>
+              <td>{formTime(h.at)}</td>
+              <SignCell name={h.givenBy} />
+              <SignCell name={h.receivedBy} />
               <td>{h.stepResult ? OUTCOME_LABELS[h.stepResult] ?? h.stepResult : ''}</td>
-              <td>{eventDoneLabel(h.event)}</td>
+              <td>
+                {eventDoneLabel(h.event)}
+                {h.event === 'RETURN_RESULT' && f.returnMethod && RETURN_METHODS[f.returnMethod] && <> ({RETURN_METHODS[f.returnMethod]})</>}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -391,6 +444,9 @@ function TrackingSheet({ form }: { form: DossierForm }) {
     </article>
   );
 }
+
+/** How the result went back to the applicant, as the sheet's note says it. */
+const RETURN_METHODS: Record<string, string> = { counter: 'trực tiếp', post: 'qua dịch vụ bưu chính', electronic: 'trực tuyến' };
 
 /** The slip of one form; the receipt needs its tracking link and, when just issued, the secret. */
 export function FormSlip({ form, trackingUrl, secret }: { form: DossierForm; trackingUrl: string | null; secret: string | null }) {

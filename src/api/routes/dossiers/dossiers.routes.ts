@@ -12,7 +12,7 @@ import { DOSSIER_ROLES } from '../../../auth/policies/dossier.policy.ts';
 import { dossierDeps } from '../../deps.ts';
 import { defineRoute } from '../../route.ts';
 import { Id, IdParams, Instant, LocalDate, Nullable, Page, PageSize } from '../../schemas/common.ts';
-import { ApplicantView, CounterDossierBody, Dossier, DossierEventBody, DossierPage, DossierQuery } from './dossiers.schema.ts';
+import { ApplicantView, CounterDossierBody, Dossier, DossierEventBody, DossierPage, DossierQuery, ProxyView } from './dossiers.schema.ts';
 
 export const dossierRoutes = [
   defineRoute({
@@ -119,18 +119,27 @@ export const dossierRoutes = [
           agency: Type.String({ description: 'The Sở on whose behalf the form is issued (IDESK_AGENCY_NAME)' }),
           receivingUnit: Type.String({ description: 'The unit that receives and returns dossiers: the province’s Public Administration Service Centre' }),
           province: Nullable(Type.String()),
+          header: Type.Object(
+            {
+              issuer: Type.Union([Type.Literal('centre'), Type.Literal('agency')], { description: 'centre: the Public Administration Service Centre issues the form; agency: the Sở does' }),
+              governingBody: Type.String({ description: 'The first line: the Centre’s governing body (IDESK_GOVERNING_BODY_NAME), or the Sở (IDESK_AGENCY_NAME)' }),
+              unit: Type.String({ description: 'The second line: the Centre (IDESK_SERVICE_CENTRE_NAME), or the Sở’s unit handling the dossier' }),
+            },
+            { additionalProperties: false, description: 'The two lines at the top left of the form (Decree 30/2020/NĐ-CP, Appendix I): the governing body over the issuing unit' },
+          ),
           dossierCode: Type.String(),
           issuedAt: Instant,
           applicant: ApplicantView,
+          proxy: Nullable(ProxyView),
           procedure: Type.Object({ id: Id, code: Type.String(), name: Type.String() }),
           fields: Type.Object(
             {},
             {
               additionalProperties: true,
               description:
-                'What the form states, by form: receipt → subject, channel, workingDays, receivedAt, appointmentAt, resultPlace, logBookSequence, receivedBy, papers (the procedure’s required papers, each received or not, then any other paper handed in: code, name, copies, original, received, files); ' +
+                'What the form states, by form: receipt → subject, request (Nội dung yêu cầu giải quyết: the subject, else what the procedure grants, asked for), channel, workingDays, receivedAt, appointmentAt, resultPlace, logBookSequence, receivedBy, papers (the procedure’s required papers, each received or not, then any other paper handed in: code, name, copies, copyType (original, copy, certifiedCopy), received, files); ' +
                 'supplement-request → items (one line each), afterReceipt, guide; refusal → reason, refusedBy; apology → receivedAt, originalAppointmentAt, reason, newAppointmentAt, issuedBy; ' +
-                'stop-notice → grounds (applicant-request, agency-decision, supplement-not-received), reason, requestedBy, stateWhenStopped; tracking-sheet → handovers (at, event, givingUnit, givenBy, receivingUnit, …)',
+                'stop-notice → grounds (applicant-request, agency-decision, supplement-not-received), reason, requestedBy, stateWhenStopped; tracking-sheet → handovers (at, event, givingUnit, givenBy, receivingUnit, receivedBy — the applicant, or their proxy, when the result is handed back —, stepDueAt, stepResult), returnMethod, …',
             },
           ),
         },

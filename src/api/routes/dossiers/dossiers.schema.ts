@@ -14,10 +14,24 @@ export const ApplicantSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The person acting for the applicant (người được ủy quyền): who they are and the paper that authorises them. */
+export const ProxySchema = Type.Object(
+  {
+    name: Text(200),
+    idNumber: Type.String({ pattern: '^[0-9A-Za-z]{6,20}$', description: 'The proxy’s identity number (số định danh cá nhân, CCCD or passport), checked against the paper they show' }),
+    authorisation: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S', description: 'The authorisation paper shown: its kind, number and date (Giấy ủy quyền số 12/GUQ ngày 01/12/2026)' }),
+    phone: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9 .-]{6,20}$' }))),
+    email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
+    address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  },
+  { additionalProperties: false },
+);
+
 export const NewDossierBody = Type.Object(
   {
     procedureId: Id,
     applicant: ApplicantSchema,
+    proxy: Type.Optional(ProxySchema),
     subject: Type.Optional(Nullable(Type.String({ maxLength: 1000, description: 'What is requested, in the applicant’s words' }))),
     note: Type.Optional(Text(2000)),
   },
@@ -87,6 +101,12 @@ export const ApplicantView = Type.Object(
   { additionalProperties: false },
 );
 
+/** The proxy as answers show them; null when the applicant acted in person. */
+export const ProxyView = Type.Object(
+  { name: Type.String(), idNumber: Type.String(), authorisation: Type.String(), phone: Nullable(Type.String()), email: Nullable(Type.String()), address: Nullable(Type.String()) },
+  { additionalProperties: false },
+);
+
 const StateSchema = Type.Union(DOSSIER_STATES.map((s) => Type.Literal(s)));
 
 /** A state or a parent state (`inDepartment` for its three steps): an unknown one is a 400, not an empty page. */
@@ -127,6 +147,7 @@ const dossierFields = {
   nationalStatus: Type.Integer({ description: 'Status code of the national public-service portal' }),
   version: Type.Integer({ minimum: 1 }),
   applicant: ApplicantView,
+  proxy: Nullable(ProxyView),
   subject: Nullable(Type.String()),
   assigneeId: Nullable(Id),
   submittedAt: Instant,
@@ -172,6 +193,7 @@ export const ChecklistItem = Type.Object(
     code: Type.String(),
     name: Type.String(),
     copies: Type.Optional(Type.Integer()),
+    copyType: Type.Optional(Type.Union([Type.Literal('original'), Type.Literal('copy'), Type.Literal('certifiedCopy')], { description: 'bản chính / bản sao / bản sao chứng thực' })),
     original: Type.Optional(Type.Boolean()),
     received: Type.Boolean(),
     paperIds: Type.Array(Id),

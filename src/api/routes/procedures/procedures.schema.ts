@@ -35,7 +35,12 @@ export const RequiredPaper = Type.Object(
     code: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', description: 'What an uploaded paper names as its `kind` (not `other` or `result`)' }),
     name: Text(500),
     copies: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Sets required (số lượng bộ)' })),
-    original: Type.Optional(Type.Boolean({ description: 'The original (bản chính) is required, not a copy' })),
+    copyType: Type.Optional(
+      Type.Union([Type.Literal('original'), Type.Literal('copy'), Type.Literal('certifiedCopy')], {
+        description: 'The form the paper takes (Mẫu 01: bản chính / bản sao / bản sao chứng thực). Always present in answers; when absent on input, `original` decides (true: original, false: copy), else `copy`',
+      }),
+    ),
+    original: Type.Optional(Type.Boolean({ description: 'The older way to say it: true for the original (bản chính), false for a copy; must agree with copyType when both are given' })),
   },
   { additionalProperties: false, title: 'RequiredPaper' },
 );
