@@ -94,7 +94,7 @@ export const catalogueRoutes = [
     errors: [400, 401, 403, 413, 415, 422],
     handler: async ({ principal, deps, ctx }) => {
       const store = fileStoreAt(deps.config.filesDir);
-      const body = await receiveMultipart(ctx.req, ctx.req.headers, store, { ...deps.config.upload, maxFiles: 1, maxFields: 0 });
+      const body = await receiveMultipart(ctx.req, ctx.req.headers, store, { ...deps.config.upload, maxFiles: 1, maxFields: 1 });
       const [file, ...extra] = body.files;
       await Promise.all(extra.map((f) => store.discard(f.temp)));
       if (!file || file.field !== 'file' || extra.length > 0) {
