@@ -126,11 +126,3 @@ export const ProcedureChangeBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-/** One page of the catalogue's search. */
-export const CatalogueQuery = Type.Object(
-  {
-    q: Type.Optional(Type.String({ maxLength: 100, description: 'Words of the code, name or sector, with or without diacritics' })),
-    sector: Type.Optional(Type.String({ maxLength: 200, description: 'Lĩnh vực, exactly as listed' })),
-  },
-  { additionalProperties: false },
-);
