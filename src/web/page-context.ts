@@ -11,4 +11,11 @@ export interface PageContext {
   path: string;
   now: Date;
   requestId?: string;
+  /** The Centre that receives dossiers and returns results (IDESK_SERVICE_CENTRE_NAME), as the portal names it. */
+  serviceCentreName?: string;
+}
+
+/** The Centre's name for a page's text (the configured one, else the generic name). */
+export function centreName(page: PageContext): string {
+  return page.serviceCentreName ?? 'Trung tâm Phục vụ hành chính công tỉnh';
 }

@@ -116,7 +116,7 @@ export function safeNext(value: string | undefined): string | null {
 
 function pageContext(ctx: Koa.Context, deps: AppDeps, principal: Principal | null, csrf: string): PageContext {
   const sessionCsrf = principal ? csrfToken(ctx, deps.config.secureCookies, 'session') : '';
-  return { principal, csrf, sessionCsrf, path: ctx.path, now: deps.clock(), requestId: ctx.state.requestId as string | undefined };
+  return { principal, csrf, sessionCsrf, path: ctx.path, now: deps.clock(), requestId: ctx.state.requestId as string | undefined, serviceCentreName: deps.config.serviceCentreName };
 }
 
 /** A form whose anti-forgery token is missing or wrong: thrown before anything is done with it. */

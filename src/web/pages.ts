@@ -4,6 +4,7 @@ import { adminPages } from './admin/admin.pages.tsx';
 import { authPages } from './auth/auth.pages.tsx';
 import { counterPages } from './counter/counter.pages.tsx';
 import { printPages } from './counter/print.pages.tsx';
+import { counterProcedurePages } from './counter/procedure-search.pages.tsx';
 import { documentDetailPages } from './documents/document-detail.pages.tsx';
 import { dossierPages } from './dossiers/dossier.pages.tsx';
 import { documentRegisterPages } from './documents/registers.pages.tsx';
@@ -13,7 +14,7 @@ import { mountStatic } from './static.ts';
 import { workspacePages } from './workspace/workspace.pages.tsx';
 
 /** Every page, by area; the counter, portal and admin areas add their lists here. */
-export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages, ...counterPages, ...printPages, ...adminPages, ...portalPages, ...documentRegisterPages, ...documentDetailPages];
+export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierPages, ...counterPages, ...counterProcedurePages, ...printPages, ...adminPages, ...portalPages, ...documentRegisterPages, ...documentDetailPages];
 
 /** Mounts the static files and every page on the app's router. */
 export function mountWeb(router: Router, deps: AppDeps): void {

@@ -6,6 +6,13 @@ import { Http, type Answer, type RequestOptions } from '../support/http.ts';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
 import { expectError } from '../support/assertions.ts';
+import { PDF } from '../support/papers.ts';
+
+/** A multipart body with one file under `file`, as a string (ASCII content only). */
+function multipartFile(name: string, type: string, content: string): { raw: string; contentType: string } {
+  const boundary = 'authz-boundary';
+  return { raw: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n${content}\r\n--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` };
+}
 
 const HOUR = 3_600_000;
 
@@ -143,6 +150,8 @@ describe('API tokens, admin routes and duplicates', () => {
       method: 'get' | 'post' | 'put' | 'patch' | 'delete';
       path: () => string;
       body?: () => unknown;
+      /** A multipart body instead of JSON. */
+      multipart?: () => { raw: string; contentType: string };
       ok: number;
     }
     const cases: Case[] = [
@@ -178,9 +187,21 @@ describe('API tokens, admin routes and duplicates', () => {
       { template: 'get /api/admin/backups', method: 'get', path: () => '/api/admin/backups', ok: 200 },
       { template: 'patch /api/departments/:id', method: 'patch', path: () => `/api/departments/${w.departmentId}`, body: () => ({ name: 'Phòng Quản lý thương mại' }), ok: 200 },
       { template: 'patch /api/procedures/:id', method: 'patch', path: () => `/api/procedures/${w.procedures.noFee.id}`, body: () => ({ active: true }), ok: 200 },
+      { template: 'get /api/procedures/export', method: 'get', path: () => '/api/procedures/export?format=csv', ok: 200 },
+      {
+        template: 'post /api/procedures/import',
+        method: 'post',
+        path: () => '/api/procedures/import',
+        multipart: () => multipartFile('danh-muc.json', 'application/json', '{"format":"idesk-procedure-catalogue","version":1,"procedures":[]}'),
+        ok: 200,
+      },
+      { template: 'post /api/procedure-templates', method: 'post', path: () => '/api/procedure-templates', multipart: () => multipartFile('mau.pdf', 'application/pdf', PDF.toString('latin1')), ok: 201 },
+      { template: 'get /api/procedure-templates', method: 'get', path: () => '/api/procedure-templates', ok: 200 },
     ];
 
     function send(c: Case, options: RequestOptions): Promise<Answer> {
+      const form = c.multipart?.();
+      if (form) return http.request(c.method.toUpperCase(), c.path(), undefined, { ...options, raw: form.raw, headers: { ...options.headers, 'content-type': form.contentType } });
       return http.request(c.method.toUpperCase(), c.path(), c.body?.(), options);
     }
 

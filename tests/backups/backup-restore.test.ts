@@ -61,6 +61,12 @@ beforeAll(async () => {
     await fireDoc(dw.http, reply, dw.clerk, 'ISSUE');
     await fireDoc(dw.http, incoming, dw.specialist, 'ANSWER', { outgoingId: reply.id });
   }
+  // A procedure's form (mẫu đơn) in procedure_templates: the paper's content, so the store holds no more files.
+  {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(PAPER)], { type: 'application/pdf' }), 'Mẫu 01.pdf');
+    expect((await fetch(`${app.url}/api/procedure-templates`, { method: 'POST', headers: { authorization: `Bearer ${w.admin.token}` }, body: form })).status).toBe(201);
+  }
   await createCheckpoint(app.deps.db, app.clock.now());
 
   // The file store: nested files, binary content, and a link that points out of the store.

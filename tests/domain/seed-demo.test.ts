@@ -35,14 +35,37 @@ describe(`seed-demo on ${TEST_DB}`, () => {
         hasFee: declared.fee?.collectedAt === 'result',
         // The papers a dossier of the procedure must contain, checked off on the receipt.
         requiredPapers: declared.requiredPapers ?? [],
+        // The basis of each figure and what of it was not checked are stored with the rules.
+        timeLimitBasis: declared.timeLimitBasis,
+        feeBasis: declared.feeBasis,
+        unverified: declared.unverified,
       });
+      expect(created).toMatchObject({ sector: declared.sector, legalBasis: declared.legalBasis, agency: declared.agency, level: declared.level });
       expect(created.rules.requiredPapers.length, declared.code).toBeGreaterThan(0);
     }
   });
 
-  it('declares a legal basis for every procedure', () => {
-    for (const p of DEMO_PROCEDURES) expect(p.legalBasis.trim(), p.code).not.toBe('');
+  it('declares a legal basis for every procedure, its time limit and its fee', () => {
+    for (const p of DEMO_PROCEDURES) {
+      expect(p.legalBasis.trim(), p.code).not.toBe('');
+      expect(p.timeLimitBasis.trim(), p.code).not.toBe('');
+      expect(p.feeBasis.trim(), p.code).not.toBe('');
+      for (const note of p.unverified) expect(note.trim(), p.code).not.toBe('');
+    }
     expect(new Set(DEMO_PROCEDURES.map((p) => p.code)).size).toBe(DEMO_PROCEDURES.length);
+  });
+
+  it('carries a Sở Công Thương catalogue of at least 25 procedures across its sectors, the unchecked figures flagged', () => {
+    expect(DEMO_PROCEDURES.length).toBeGreaterThanOrEqual(25);
+    const sectors = new Set(DEMO_PROCEDURES.map((p) => p.sector));
+    for (const s of ['Điện', 'Lưu thông hàng hóa trong nước', 'Kinh doanh khí', 'Vật liệu nổ công nghiệp, tiền chất thuốc nổ', 'Xúc tiến thương mại', 'Thương mại điện tử', 'An toàn thực phẩm']) expect(sectors, s).toContain(s);
+    const names = DEMO_PROCEDURES.map((p) => p.name.toLowerCase()).join('\n');
+    for (const word of ['rượu', 'thuốc lá', 'xăng dầu', 'lpg', 'tiền chất thuốc nổ', 'khuyến mại', 'hội chợ', 'thương mại điện tử', 'an toàn thực phẩm', 'điện']) expect(names, word).toContain(word);
+    // A time limit the text read did not give is a placeholder, and says so.
+    for (const p of DEMO_PROCEDURES.filter((d) => /placeholder|not read|from memory/i.test(d.timeLimitBasis))) {
+      expect(p.unverified.some((u) => /time limit/i.test(u)), p.code).toBe(true);
+    }
+    expect(DEMO_PROCEDURES.filter((p) => p.unverified.length > 0).length).toBeGreaterThan(0);
   });
 
   it('keeps what the README walkthrough relies on: procedure 4 is bán buôn rượu, motcua works in MOTCUA', async () => {

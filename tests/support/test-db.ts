@@ -58,6 +58,7 @@ export const TABLES = [
   'api_tokens',
   'procedures',
   'procedure_rules',
+  'procedure_templates',
   'dossiers',
   'dossier_code_counters',
   'events',

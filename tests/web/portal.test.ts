@@ -140,7 +140,7 @@ describe('online submission, supplement requested by the clerk, supplemented fro
     await page.goto(`/tra-cuu/${code}`);
 
     await supplementSection.getByLabel(REQUIRED[1]!.name).setInputFiles({ name: 'dkdn.png', mimeType: 'image/png', buffer: PNG });
-    await supplementSection.getByLabel('Ghi chú cho Bộ phận Một cửa').fill('Đã bổ sung bản sao GCN ĐKDN.');
+    await supplementSection.getByLabel('Ghi chú cho nơi tiếp nhận hồ sơ').fill('Đã bổ sung bản sao GCN ĐKDN.');
     await navigating(page, () => supplementSection.getByRole('button', { name: 'Tải lên và gửi bổ sung' }).click());
     expect(await page.getByRole('status').first().textContent()).toContain('Đã gửi bổ sung hồ sơ');
     const after = await app.deps.db('dossiers').where({ id: row.id }).first('state');

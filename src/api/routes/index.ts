@@ -10,6 +10,7 @@ import { registerRoutes } from './documents/registers.routes.ts';
 import { dossierRoutes } from './dossiers/dossiers.routes.ts';
 import { paperRoutes } from './dossiers/papers.routes.ts';
 import { notificationRoutes } from './notifications/notifications.routes.ts';
+import { catalogueRoutes } from './procedures/catalogue.routes.ts';
 import { procedureRoutes } from './procedures/procedures.routes.ts';
 import { publicRoutes } from './public/public.routes.ts';
 import { systemRoutes } from './system/system.routes.ts';
@@ -21,6 +22,8 @@ export const routes: AnyRouteDef[] = [
   ...departmentRoutes,
   ...userRoutes,
   ...apiTokenRoutes,
+  // Before procedureRoutes: /api/procedures/export is not /api/procedures/:id.
+  ...catalogueRoutes,
   ...procedureRoutes,
   ...dossierRoutes,
   ...paperRoutes,

@@ -5,6 +5,7 @@ import { appendEvent, type ActorRef } from '../audit/event-log.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { allocationProblems, type StepAllocation } from './step-allocation.ts';
 import { isUniqueViolation } from '../../db/unique-violation.ts';
+import { foldVietnamese } from '../documents/search-text.ts';
 
 /**
  * A fee or charge (phí, lệ phí): collected at intake (an appraisal fee, before processing starts) or
@@ -42,6 +43,8 @@ export interface RequiredPaper {
   copies?: number;
   copyType?: CopyType;
   original?: boolean;
+  /** The form to fill in (mẫu đơn, tờ khai), a template file the admin uploaded (procedure-templates.ts). */
+  templateSha256?: string;
 }
 
 /** The form a required paper takes: its `copyType`, else what the older `original` said, else {@link DEFAULT_COPY_TYPE}. */
@@ -70,9 +73,43 @@ export interface ProcedureRulesInput {
   supplementClock?: DossierRules['supplementClock'];
   /** When these rules take effect; now when absent. */
   effectiveFrom?: string;
+  /** The document and article the time limit comes from. */
+  timeLimitBasis?: string | null;
+  /** The document and article the fee (or its absence) comes from. */
+  feeBasis?: string | null;
+  /** The amount as the fee's circular says it (by area, per licence…), when one number cannot say it. */
+  feeNote?: string | null;
+  /** Figures of these rules not checked against the legal text, each with why: shown to the admin. */
+  unverified?: string[];
 }
 
-export interface NewProcedure extends ProcedureRulesInput {
+/**
+ * What the national portal publishes of a procedure besides its rules (Thông tư 02/2017/TT-VPCP, the
+ * procedure's information sheet): lĩnh vực, cấp thực hiện, đối tượng thực hiện, cơ quan thực hiện,
+ * điều kiện, căn cứ pháp lý, kết quả. Null when not published.
+ */
+export interface ProcedureCatalogue {
+  sector?: string | null;
+  level?: string | null;
+  applicants?: string | null;
+  agency?: string | null;
+  conditions?: string | null;
+  legalBasis?: string | null;
+  result?: string | null;
+}
+
+export const CATALOGUE_FIELDS = ['sector', 'level', 'applicants', 'agency', 'conditions', 'legalBasis', 'result'] as const;
+const CATALOGUE_COLUMNS: Record<(typeof CATALOGUE_FIELDS)[number], string> = {
+  sector: 'sector',
+  level: 'level',
+  applicants: 'applicants',
+  agency: 'agency',
+  conditions: 'conditions',
+  legalBasis: 'legal_basis',
+  result: 'result',
+};
+
+export interface NewProcedure extends ProcedureRulesInput, ProcedureCatalogue {
   code: string;
   name: string;
   departmentId: number;
@@ -91,9 +128,13 @@ export interface ProcedureRulesView {
   inspection: boolean;
   supplementClock: DossierRules['supplementClock'];
   requiredPapers: RequiredPaper[];
+  timeLimitBasis: string | null;
+  feeBasis: string | null;
+  feeNote: string | null;
+  unverified: string[];
 }
 
-export interface ProcedureView {
+export interface ProcedureView extends Required<ProcedureCatalogue> {
   id: number;
   code: string;
   name: string;
@@ -118,7 +159,45 @@ export function toRulesView(r: Record<string, unknown>): ProcedureRulesView {
     supplementClock: r.supplement_clock as DossierRules['supplementClock'],
     // Every paper says its form: rules stored before copyType carry `original` or nothing (copyTypeOf).
     requiredPapers: (r.required_papers == null ? [] : json<RequiredPaper[]>(r.required_papers)).map((p) => ({ ...p, copyType: copyTypeOf(p) })),
+    timeLimitBasis: (r.time_limit_basis as string | null) ?? null,
+    feeBasis: (r.fee_basis as string | null) ?? null,
+    feeNote: (r.fee_note as string | null) ?? null,
+    unverified: r.unverified == null ? [] : json<string[]>(r.unverified),
   };
+}
+
+/** The folded text the catalogue's search reads (the documents' folding: `ban buon ruou` finds `Bán buôn rượu`). */
+export function procedureSearchText(p: { code: string; name: string; sector?: string | null }): string {
+  return foldVietnamese([p.code, p.name, p.sector ?? ''].join(' '));
+}
+
+/** The catalogue fields given in `input` as columns (absent ones left out, blank ones null). */
+export function catalogueColumns(input: ProcedureCatalogue): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const f of CATALOGUE_FIELDS) {
+    const v = input[f];
+    if (v !== undefined) out[CATALOGUE_COLUMNS[f]] = v === null || v.trim() === '' ? null : v.trim();
+  }
+  return out;
+}
+
+/**
+ * Every template a list of papers names is stored (procedure-templates.ts): a paper never points to a
+ * form nobody can download.
+ * @throws ValidationError UNKNOWN_TEMPLATE naming the paper.
+ */
+export async function checkTemplates(db: Executor, papers: RequiredPaper[] | undefined): Promise<void> {
+  const wanted = [...new Set((papers ?? []).map((p) => p.templateSha256).filter((s): s is string => typeof s === 'string'))];
+  if (wanted.length === 0) return;
+  const found = new Set<string>(await db('procedure_templates').whereIn('sha256', wanted).pluck('sha256'));
+  const missing = (papers ?? []).find((p) => p.templateSha256 !== undefined && !found.has(p.templateSha256));
+  if (missing) {
+    throw new ValidationError('UNKNOWN_TEMPLATE', `No template ${missing.templateSha256} in the store for paper ${missing.code}: upload it first (POST /api/procedure-templates)`, {
+      field: 'requiredPapers',
+      code: missing.code,
+      templateSha256: missing.templateSha256,
+    });
+  }
 }
 
 function checkRules(input: ProcedureRulesInput): void {
@@ -151,6 +230,18 @@ function feeOf(input: ProcedureRulesInput): Fee | null {
   return input.hasFee ? { collectedAt: 'result', amount: null } : null;
 }
 
+/** A required paper as the rules store it: its known fields only. */
+export function storedPaper(p: RequiredPaper): RequiredPaper {
+  return {
+    code: p.code,
+    name: p.name,
+    ...(p.copies !== undefined ? { copies: p.copies } : {}),
+    ...(p.copyType !== undefined ? { copyType: p.copyType } : {}),
+    ...(p.original !== undefined ? { original: p.original } : {}),
+    ...(p.templateSha256 !== undefined ? { templateSha256: p.templateSha256 } : {}),
+  };
+}
+
 async function insertRules(trx: Executor, procedureId: number, input: ProcedureRulesInput, at: string): Promise<void> {
   await trx('procedure_rules').insert({
     procedure_id: procedureId,
@@ -166,7 +257,11 @@ async function insertRules(trx: Executor, procedureId: number, input: ProcedureR
     inspection: input.inspection ?? false,
     // The full limit runs again after a complete resubmission: the rule for electronic dossiers (DOMAIN §1.3).
     supplement_clock: input.supplementClock ?? 'restart',
-    required_papers: toJson((input.requiredPapers ?? []).map((p) => ({ code: p.code, name: p.name, ...(p.copies !== undefined ? { copies: p.copies } : {}), ...(p.copyType !== undefined ? { copyType: p.copyType } : {}), ...(p.original !== undefined ? { original: p.original } : {}) }))),
+    required_papers: toJson((input.requiredPapers ?? []).map(storedPaper)),
+    time_limit_basis: input.timeLimitBasis?.trim() || null,
+    fee_basis: input.feeBasis?.trim() || null,
+    fee_note: input.feeNote?.trim() || null,
+    unverified: toJson((input.unverified ?? []).map((u) => u.trim()).filter((u) => u !== '')),
     created_at: at,
   });
 }
@@ -184,8 +279,9 @@ export async function createProcedure(db: Db, actor: ActorRef, input: NewProcedu
     if (!(await trx('departments').where({ id: input.departmentId }).first('id'))) {
       throw new ValidationError('UNKNOWN_REFERENCE', `Department ${input.departmentId} does not exist`, { field: 'departmentId' });
     }
+    await checkTemplates(trx, input.requiredPapers);
     const [inserted] = await trx('procedures')
-      .insert({ code: input.code, name: input.name, department_id: input.departmentId, active: true, created_at: at })
+      .insert({ code: input.code, name: input.name, department_id: input.departmentId, active: true, created_at: at, ...catalogueColumns(input), search_text: procedureSearchText(input) })
       .returning('id')
       .catch((err: unknown) => {
         // A concurrent request took the code between the check above and this insert.
@@ -212,6 +308,7 @@ export async function addProcedureRules(db: Db, actor: ActorRef, procedureId: nu
     if (await trx('procedure_rules').where({ procedure_id: procedureId, effective_from: from }).first('id')) {
       throw new ConflictError('DUPLICATE', `Rules starting at ${from} already exist`, { field: 'effectiveFrom' });
     }
+    await checkTemplates(trx, input.requiredPapers);
     await insertRules(trx, procedureId, { ...input, effectiveFrom: from }, at);
     await appendEvent(trx, { streamType: 'procedure', streamId: procedureId, type: 'PROCEDURE_RULES_ADDED', actor, at, payload: { ...input, effectiveFrom: from } });
     return getProcedure(trx, procedureId, now);
@@ -240,6 +337,13 @@ export async function getProcedure(db: Executor, id: number, now: Date): Promise
     departmentId: row.department_id,
     active: bool(row.active),
     createdAt: iso(row.created_at) as string,
+    sector: row.sector ?? null,
+    level: row.level ?? null,
+    applicants: row.applicants ?? null,
+    agency: row.agency ?? null,
+    conditions: row.conditions ?? null,
+    legalBasis: row.legal_basis ?? null,
+    result: row.result ?? null,
     rules,
   };
 }
@@ -266,4 +370,40 @@ export async function setProcedureActive(db: Db, actor: ActorRef, id: number, ac
     }
     return getProcedure(trx, id, now);
   });
+}
+
+/** What of a procedure can be changed without new rules: its name and what the catalogue publishes. */
+export interface ProcedureChange extends ProcedureCatalogue {
+  name?: string;
+  active?: boolean;
+}
+
+/**
+ * Changes a procedure's name and catalogue fields (lĩnh vực, cơ quan thực hiện, căn cứ pháp lý, …) and
+ * opens or closes it; its rules are not touched (they change only by new rules from a date on). Audited
+ * as PROCEDURE_UPDATED with the fields changed, only when something changed.
+ * @throws NotFoundError for an unknown procedure.
+ */
+export async function updateProcedure(db: Executor, actor: ActorRef, id: number, change: ProcedureChange, now: Date): Promise<ProcedureView> {
+  const at = now.toISOString();
+  const work = async (trx: Executor) => {
+    const row = await trx('procedures').where({ id }).first();
+    if (!row) throw new NotFoundError('NOT_FOUND', `Procedure ${id} does not exist`);
+    const { active, name, ...catalogue } = change;
+    const wanted: Record<string, unknown> = { ...catalogueColumns(catalogue), ...(name !== undefined ? { name: name.trim() } : {}) };
+    const changed: Record<string, unknown> = {};
+    for (const [column, value] of Object.entries(wanted)) if ((row[column] ?? null) !== value) changed[column] = value;
+    if (Object.keys(changed).length > 0) {
+      const next = { ...row, ...changed };
+      await trx('procedures').where({ id }).update({ ...changed, search_text: procedureSearchText({ code: next.code, name: next.name, sector: next.sector }) });
+      await appendEvent(trx, { streamType: 'procedure', streamId: id, type: 'PROCEDURE_UPDATED', actor, at, payload: changed });
+    }
+    if (active !== undefined && bool(row.active) !== active) {
+      await trx('procedures').where({ id }).update({ active });
+      await appendEvent(trx, { streamType: 'procedure', streamId: id, type: active ? 'PROCEDURE_ACTIVATED' : 'PROCEDURE_DEACTIVATED', actor, at, payload: {} });
+    }
+    return getProcedure(trx, id, now);
+  };
+  // Inside an import's transaction, or one of its own.
+  return (db as { isTransaction?: boolean }).isTransaction ? work(db) : (db as Db).transaction(work);
 }

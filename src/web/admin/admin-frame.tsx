@@ -34,6 +34,8 @@ const MESSAGES: Record<string, string> = {
   'procedure-rules': 'Đã ban hành quy định mới cho thủ tục.',
   'procedure-activated': 'Thủ tục đã được mở để tiếp nhận hồ sơ.',
   'procedure-deactivated': 'Thủ tục đã ngừng tiếp nhận hồ sơ mới.',
+  'catalogue-imported': 'Đã nhập danh mục thủ tục.',
+  'template-attached': 'Đã gắn mẫu đơn, tờ khai; quy định mới của thủ tục áp dụng từ bây giờ.',
   'override-saved': 'Đã lưu ngày điều chỉnh.',
   'override-removed': 'Đã xóa ngày điều chỉnh.',
   'backup-requested': 'Đã yêu cầu sao lưu; bản sao lưu đang chờ tiến trình bảo trì thực hiện.',

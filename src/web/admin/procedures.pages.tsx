@@ -1,8 +1,16 @@
+import { parseCatalogueFile } from '../../api/routes/procedures/catalogue-file.ts';
 import { NewProcedureBody, ProcedureRulesBody } from '../../api/routes/procedures/procedures.schema.ts';
 import { IdParams } from '../../api/schemas/common.ts';
 import { validate } from '../../api/validation.ts';
 import { listDepartments } from '../../domain/accounts/departments.service.ts';
-import { ConflictError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, DomainError, ValidationError } from '../../domain/errors.ts';
+import { catalogueCsv, catalogueJson, CATALOGUE_MAX_BYTES, exportCatalogue, importCatalogue } from '../../domain/procedures/catalogue-transfer.ts';
+import { attachTemplate, storeTemplate, templatesOf } from '../../domain/procedures/procedure-templates.ts';
+import { contentDisposition } from '../../files/file-name.ts';
+import { readTextUpload } from '../../files/text-upload.ts';
+import { CSRF_FIELD } from '../csrf.ts';
+import { readMultipartForm } from '../multipart-form.ts';
+import { ForgedFormError } from '../page.ts';
 import {
   addProcedureRules,
   createProcedure,
@@ -18,6 +26,20 @@ import { fromLocalInput } from '../format.ts';
 import { definePage } from '../page.ts';
 import { actorOf, ADMIN_ONLY } from './admin-frame.tsx';
 import { NewProcedureView, ProcedureDetailView, ProcedureListView, RULE_FIELDS, type ProcedureFormText, type RulesFormText } from './procedures.views.tsx';
+
+/** A refused catalogue file in the words an IT officer reads: the line, the row and the field. */
+function importError(err: DomainError): string {
+  const d = (err.details ?? {}) as { row?: number | null; line?: number | null; field?: string | null; reason?: string; limit?: number };
+  if (err.code === 'INVALID_CATALOGUE') {
+    const where = [d.line ? `Dòng ${d.line}` : null, d.row ? `thủ tục thứ ${d.row}` : null, d.field ? `trường “${d.field}”` : null].filter(Boolean).join(', ');
+    return `${where ? `${where}: ` : ''}${vietnameseProblem(d.reason ?? err.message)}`;
+  }
+  if (err.code === 'TOO_MANY_ROWS') return `Tệp có quá nhiều thủ tục: tối đa ${d.limit} thủ tục một lần nhập.`;
+  if (err.code === 'PAYLOAD_TOO_LARGE') return `Tệp lớn hơn ${Math.round((d.limit ?? CATALOGUE_MAX_BYTES) / 1024 / 1024)} MB.`;
+  if (err.code === 'NO_FILES') return 'Hãy chọn tệp danh mục (JSON hoặc CSV).';
+  if (err.code === 'NOT_UTF8') return 'Tệp không phải văn bản UTF-8; khi lưu từ Excel hãy chọn “CSV UTF-8”.';
+  return 'Tệp không đọc được.';
+}
 
 const NUMBER = /^-?(0|[1-9][0-9]{0,14})([.,][0-9]{1,20})?$/;
 
@@ -42,6 +64,7 @@ function parsePapers(text: string): { papers: RequiredPaper[] } | { error: strin
     for (const extra of rest) {
       if (/^[0-9]{1,2}$/.test(extra)) paper.copies = Number(extra);
       else if (/^bản chính$/i.test(extra)) paper.original = true;
+      else if (/^mẫu [0-9a-f]{64}$/.test(extra)) paper.templateSha256 = extra.slice('mẫu '.length);
       else if (extra) return { error: `Dòng ${i + 1}: “${extra.slice(0, 40)}” không phải số bộ hay “bản chính”.` };
     }
     papers.push(paper);
@@ -66,6 +89,10 @@ function rulesBody(v: RulesFormText): { body: Record<string, unknown>; papersErr
     inspection: v.inspection === 'true' ? true : v.inspection === 'false' ? false : v.inspection,
     supplementClock: v.supplementClock,
     requiredPapers: 'papers' in parsed ? parsed.papers : [],
+    timeLimitBasis: v.timeLimitBasis?.trim() || null,
+    feeBasis: v.feeBasis?.trim() || null,
+    feeNote: v.feeNote?.trim() || null,
+    unverified: (v.unverified ?? '').split(/\r?\n/).map((u) => u.trim()).filter((u) => u !== ''),
   };
   if (v.effectiveFrom?.trim()) body.effectiveFrom = fromLocalInput(v.effectiveFrom.trim());
   return { body, ...('error' in parsed ? { papersError: parsed.error } : {}) };
@@ -94,6 +121,7 @@ function procedureErrors(err: ValidationError | ConflictError): FormErrors {
   }
   if (err.code === 'UNKNOWN_REFERENCE') errors.fields.departmentId = 'Phòng ban không tồn tại.';
   if (err.code === 'INVALID_STEP_ALLOCATION') errors.fields.workingDays = 'Thời hạn ngắn hơn tổng thời gian đã phân bổ cho các bước; hãy nhập thời hạn dài hơn.';
+  if (err.code === 'UNKNOWN_TEMPLATE') errors.fields.requiredPapers = 'Mẫu đơn, tờ khai ghi ở giấy tờ chưa được tải lên.';
   if (err.code === 'INVALID_REQUIRED_PAPERS') errors.fields.requiredPapers = `Mã ${String((err.details as { code?: string }).code)} bị trùng hoặc là mã dành riêng (other, result).`;
   if (Object.keys(errors.fields).length === 0 && !errors.form) errors.form = 'Thông tin chưa hợp lệ.';
   return errors;
@@ -107,6 +135,44 @@ export const procedurePages = [
     handler: async ({ page, query, deps }) => ({
       view: ProcedureListView({ page, procedures: await listProcedures(deps.db, deps.clock()), departments: await listDepartments(deps.db), msg: query.msg }),
     }),
+  }),
+  definePage({
+    method: 'get',
+    path: '/admin/procedures/export',
+    auth: ADMIN_ONLY,
+    handler: async ({ query, ctx, deps }) => {
+      const now = deps.clock();
+      const rows = await exportCatalogue(deps.db, now);
+      const csv = query.format === 'csv';
+      ctx.set('Content-Disposition', contentDisposition(`danh-muc-thu-tuc.${csv ? 'csv' : 'json'}`));
+      ctx.set('Cache-Control', 'no-store');
+      ctx.type = csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
+      ctx.body = csv ? catalogueCsv(rows) : catalogueJson(rows, now);
+      return { sent: true };
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/admin/procedures/import',
+    auth: ADMIN_ONLY,
+    multipart: true,
+    /** The same import as the API's: one transaction; a refused file changes nothing and says where it is wrong. */
+    handler: async ({ page, principal, ctx, deps, csrfOk }) => {
+      let message: string;
+      try {
+        const upload = await readTextUpload(ctx.req, ctx.req.headers, CATALOGUE_MAX_BYTES, (fields) => {
+          if (!csrfOk(fields[CSRF_FIELD])) throw new ForgedFormError();
+        });
+        const summary = await importCatalogue(deps.db, actorOf(principal), parseCatalogueFile(upload.text, upload.name), deps.clock());
+        const view = ProcedureListView({ page, procedures: await listProcedures(deps.db, deps.clock()), departments: await listDepartments(deps.db), outcome: { summary } });
+        return { view };
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.status >= 500) throw err;
+        message = importError(err);
+        const view = ProcedureListView({ page, procedures: await listProcedures(deps.db, deps.clock()), departments: await listDepartments(deps.db), outcome: { error: message } });
+        return { view, status: err.status };
+      }
+    },
   }),
   definePage({
     method: 'get',
@@ -144,9 +210,38 @@ export const procedurePages = [
     path: '/admin/procedures/:id',
     auth: ADMIN_ONLY,
     params: IdParams,
-    handler: async ({ page, params, query, deps }) => ({
-      view: ProcedureDetailView({ page, procedure: await getProcedure(deps.db, params.id, deps.clock()), departments: await listDepartments(deps.db), msg: query.msg }),
-    }),
+    handler: async ({ page, params, query, deps }) => {
+      const procedure = await getProcedure(deps.db, params.id, deps.clock());
+      return { view: ProcedureDetailView({ page, procedure, departments: await listDepartments(deps.db), msg: query.msg, templates: await templatesOf(deps.db, procedure) }) };
+    },
+  }),
+  definePage({
+    method: 'post',
+    path: '/admin/procedures/:id/templates',
+    auth: ADMIN_ONLY,
+    params: IdParams,
+    multipart: true,
+    /** Uploads a form (mẫu đơn, tờ khai) and gives it to a paper: new rules from now, the same but for the form. */
+    handler: async ({ page, params, principal, ctx, deps, csrfKind }) => {
+      const current = await getProcedure(deps.db, params.id, deps.clock());
+      const { form, files, refused, store } = await readMultipartForm({ ctx, deps, csrfKind });
+      const again = async (templateError: string, status: number) => ({
+        view: ProcedureDetailView({ page, procedure: current, departments: await listDepartments(deps.db), templates: await templatesOf(deps.db, current), templateError }),
+        status,
+      });
+      const [file, ...extra] = files;
+      await Promise.all(extra.map((f) => store.discard(f.temp)));
+      if (refused) return again(refused.code === 'UNSUPPORTED_FILE_TYPE' ? 'Tệp mẫu phải là PDF hoặc văn bản Word, Excel.' : 'Tệp không tải lên được.', refused.status);
+      if (!file) return again('Hãy chọn tệp mẫu.', 400);
+      const paperCode = form.paperCode ?? '';
+      if (!current.rules.requiredPapers.some((p) => p.code === paperCode)) {
+        await store.discard(file.temp);
+        return again('Hãy chọn giấy tờ của thủ tục.', 400);
+      }
+      const template = await storeTemplate(deps.db, store, actorOf(principal), { name: file.name, mediaType: file.mediaType, temp: file.temp }, deps.clock());
+      await attachTemplate(deps.db, actorOf(principal), params.id, paperCode, template.sha256, deps.clock());
+      return { redirect: `/admin/procedures/${params.id}?msg=template-attached` };
+    },
   }),
   definePage({
     method: 'post',

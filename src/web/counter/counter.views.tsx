@@ -160,7 +160,7 @@ export function IntakeView(props: IntakeProps) {
           options={procedures.map((p) => ({ value: String(p.id), label: `${p.code} — ${p.name}` }))}
           error={chosen ? undefined : e('procedureId')}
         />
-        <button type="submit" class="button-secondary">Chọn thủ tục</button>
+        <button type="submit" class="button-secondary">Chọn thủ tục</button> <a href="/counter/thu-tuc">Tìm thủ tục theo tên, mã hoặc lĩnh vực</a>
       </form>
       {chosen && (
         <>

@@ -13,7 +13,9 @@ import { attachPapers, listPapers, openPaper, prepareAttach, type DossierPapers 
 import type { PublicDossierView } from '../../domain/dossiers/dossier-presenter.ts';
 import { ConflictError, DomainError, InvalidTransitionError, NotFoundError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
 import { requestHash, type IdempotentRequest } from '../../domain/idempotency/idempotency.ts';
-import { getProcedure, listProcedures, type ProcedureView } from '../../domain/procedures/procedures.service.ts';
+import { templatesOf } from '../../domain/procedures/procedure-templates.ts';
+import { getProcedure, type ProcedureView } from '../../domain/procedures/procedures.service.ts';
+import { catalogueSearch } from '../procedure-search-page.ts';
 import { contentDisposition } from '../../files/file-name.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { ANON_COOKIE } from '../csrf.ts';
@@ -147,7 +149,7 @@ function submissionOf(ctx: Koa.Context, key: string, hash: string): { idempotenc
 }
 
 const DONE_NOTICES: Record<string, { title: string; text: string }> = {
-  'bo-sung': { title: 'Đã gửi bổ sung hồ sơ', text: 'Bộ phận Một cửa đã nhận phần bổ sung và sẽ tiếp tục giải quyết hồ sơ.' },
+  'bo-sung': { title: 'Đã gửi bổ sung hồ sơ', text: 'Phần bổ sung đã được nhận; hồ sơ sẽ tiếp tục được giải quyết.' },
   'tai-len': { title: 'Đã tải lên giấy tờ', text: 'Các giấy tờ đã được thêm vào hồ sơ.' },
   rut: { title: 'Đã rút hồ sơ', text: 'Yêu cầu rút hồ sơ đã được ghi nhận; cơ quan dừng giải quyết hồ sơ.' },
 };
@@ -157,9 +159,9 @@ export const portalPages = [
     method: 'get',
     path: '/thu-tuc',
     auth: 'public',
-    handler: async ({ page, deps }) => {
-      const procedures = (await listProcedures(deps.db, deps.clock())).filter((p) => p.active);
-      return { view: ProcedureListView({ page, procedures }) };
+    handler: async ({ page, query, deps }) => {
+      const found = await catalogueSearch(deps.db, query, deps.clock());
+      return { view: ProcedureListView({ page, ...found }), status: found.error ? 400 : 200 };
     },
   }),
   definePage({
@@ -167,7 +169,10 @@ export const portalPages = [
     path: '/thu-tuc/:id',
     auth: 'public',
     params: IdParams,
-    handler: async ({ params, page, deps }) => ({ view: ProcedurePageView({ page, procedure: await offeredProcedure(deps, params.id) }) }),
+    handler: async ({ params, page, deps }) => {
+      const procedure = await offeredProcedure(deps, params.id);
+      return { view: ProcedurePageView({ page, procedure, templates: await templatesOf(deps.db, procedure) }) };
+    },
   }),
   definePage({
     method: 'get',

@@ -1,7 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import type { DossierPapers, PaperView } from '../../domain/dossiers/dossier-papers.ts';
 import type { PublicDossierView } from '../../domain/dossiers/dossier-presenter.ts';
+import type { CataloguePage } from '../../domain/procedures/procedure-search.ts';
+import type { TemplateView } from '../../domain/procedures/procedure-templates.ts';
 import type { ProcedureView } from '../../domain/procedures/procedures.service.ts';
+import { ProcedureSearch, type CatalogueSearchText } from '../components/procedure-search.tsx';
 import { StateBadge } from '../components/badge.tsx';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
@@ -10,7 +13,7 @@ import { Table } from '../components/table.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
 import { eventDoneLabel, VALUE_LABELS } from '../labels.ts';
 import { Layout } from '../layout.tsx';
-import type { PageContext } from '../page-context.ts';
+import { centreName, type PageContext } from '../page-context.ts';
 import { paperInputName, type UploadProblem } from './portal-upload.ts';
 import type { Slip } from './slips.ts';
 import { trackingPath } from './tracking-access.ts';
@@ -41,37 +44,44 @@ function PortalLayout({ page, title, children }: { page: PageContext; title: str
   );
 }
 
-/** The procedures offered online (Danh mục thủ tục hành chính). */
-export function ProcedureListView({ page, procedures }: { page: PageContext; procedures: ProcedureView[] }) {
+/** The procedures offered online (Danh mục thủ tục hành chính): searched, filtered by sector, 20 a page. */
+export function ProcedureListView({ page, search, sectors, result, error }: { page: PageContext; search: CatalogueSearchText; sectors: string[]; result: CataloguePage | null; error?: string }) {
   return (
     <PortalLayout page={page} title="Thủ tục hành chính">
       <p>Chọn thủ tục để xem thành phần hồ sơ, thời hạn giải quyết, phí, lệ phí và nộp hồ sơ trực tuyến. Đã nộp hồ sơ? <a href="/tra-cuu">Tra cứu hồ sơ</a>.</p>
-      {procedures.length === 0 ? (
-        <p class="empty">Hiện chưa có thủ tục nào được tiếp nhận trực tuyến.</p>
-      ) : (
-        <ul class="card-list">
-          {procedures.map((p) => (
-            <li class="panel">
-              <h2>
-                <a href={`/thu-tuc/${p.id}`}>{p.name}</a>
-              </h2>
-              <dl class="facts">
-                <dt>Mã thủ tục</dt>
-                <dd>{p.code}</dd>
-                <dt>Thời hạn giải quyết</dt>
-                <dd>{`${p.rules.workingDays} ngày làm việc`}</dd>
-                <dt>Phí, lệ phí</dt>
-                <dd>{feeText(p)}</dd>
-              </dl>
-            </li>
-          ))}
-        </ul>
-      )}
+      <ProcedureSearch
+        path="/thu-tuc"
+        search={search}
+        sectors={sectors}
+        result={result}
+        error={error}
+        renderItem={(p) => (
+          <li class="panel">
+            <h2>
+              <a href={`/thu-tuc/${p.id}`}>{p.name}</a>
+            </h2>
+            <dl class="facts">
+              <dt>Mã thủ tục</dt>
+              <dd>{p.code}</dd>
+              {p.sector && (
+                <>
+                  <dt>Lĩnh vực</dt>
+                  <dd>{p.sector}</dd>
+                </>
+              )}
+              <dt>Thời hạn giải quyết</dt>
+              <dd>{`${p.rules.workingDays} ngày làm việc`}</dd>
+              <dt>Phí, lệ phí</dt>
+              <dd>{feeText(p)}</dd>
+            </dl>
+          </li>
+        )}
+      />
     </PortalLayout>
   );
 }
 
-function RequiredPapersTable({ procedure }: { procedure: ProcedureView }) {
+function RequiredPapersTable({ procedure, templates }: { procedure: ProcedureView; templates: Map<string, TemplateView> }) {
   return (
     <Table
       rows={procedure.rules.requiredPapers.map((p, i) => ({ ...p, n: i + 1 }))}
@@ -82,13 +92,35 @@ function RequiredPapersTable({ procedure }: { procedure: ProcedureView }) {
         { header: 'Giấy tờ', cell: (p) => p.name },
         { header: 'Bản chính / bản sao', cell: (p) => (p.original ? 'Bản chính' : 'Bản sao') },
         { header: 'Số lượng', cell: (p) => `${p.copies ?? 1} bộ` },
+        {
+          header: 'Mẫu đơn, tờ khai',
+          cell: (p) => {
+            const t = p.templateSha256 ? templates.get(p.templateSha256) : undefined;
+            return t ? <a href={templatePath(t.sha256)} download={t.name}>{`Tải mẫu: ${t.name}`}</a> : '—';
+          },
+        },
       ]}
     />
   );
 }
 
-/** One procedure: its papers, time limit and fee, and the way to submit online. */
-export function ProcedurePageView({ page, procedure }: { page: PageContext; procedure: ProcedureView }) {
+/** Where anyone downloads a procedure's form (the public API's route). */
+export const templatePath = (sha256: string) => `/api/public/procedure-templates/${sha256}`;
+
+/** A fact of the procedure sheet, when it is published. */
+function Fact({ term, value }: { term: string; value: string | null | undefined }) {
+  if (!value) return null;
+  return (
+    <>
+      <dt>{term}</dt>
+      <dd class="prewrap">{value}</dd>
+    </>
+  );
+}
+
+/** One procedure as the national portal shows it: its sheet, its papers with their forms, and the way to submit online. */
+export function ProcedurePageView({ page, procedure, templates = new Map() }: { page: PageContext; procedure: ProcedureView; templates?: Map<string, TemplateView> }) {
+  const r = procedure.rules;
   return (
     <PortalLayout page={page} title={procedure.name}>
       <p>
@@ -99,17 +131,25 @@ export function ProcedurePageView({ page, procedure }: { page: PageContext; proc
         <dl class="facts">
           <dt>Mã thủ tục</dt>
           <dd>{procedure.code}</dd>
+          <Fact term="Lĩnh vực" value={procedure.sector} />
+          <Fact term="Cấp thực hiện" value={procedure.level} />
+          <Fact term="Đối tượng thực hiện" value={procedure.applicants} />
+          <Fact term="Cơ quan thực hiện" value={procedure.agency} />
           <dt>Thời hạn giải quyết</dt>
           <dd>{timeLimitText(procedure)}</dd>
           <dt>Phí, lệ phí</dt>
           <dd>{feeText(procedure)}</dd>
+          <Fact term="Mức thu" value={r.feeNote} />
+          <Fact term="Điều kiện thực hiện" value={procedure.conditions} />
+          <Fact term="Kết quả thực hiện" value={procedure.result} />
           <dt>Cách thức nộp</dt>
-          <dd>Trực tuyến trên trang này, hoặc trực tiếp tại Bộ phận Một cửa của Sở.</dd>
+          <dd>{`Trực tuyến trên trang này, hoặc trực tiếp tại ${centreName(page)}.`}</dd>
+          <Fact term="Căn cứ pháp lý" value={procedure.legalBasis} />
         </dl>
       </section>
       <section class="panel" aria-labelledby="thanh-phan">
         <h2 id="thanh-phan">Thành phần hồ sơ</h2>
-        <RequiredPapersTable procedure={procedure} />
+        <RequiredPapersTable procedure={procedure} templates={templates} />
       </section>
       <p>
         <a class="button" href={`/thu-tuc/${procedure.id}/nop-ho-so`}>Nộp hồ sơ trực tuyến</a>
@@ -234,8 +274,8 @@ export function ConfirmationView({ page, dossier, secret, trackingUrl, papers, a
   const missing = papers.checklist.filter((c) => !c.received);
   return (
     <PortalLayout page={page} title="Đã nộp hồ sơ">
-      <Notice kind="ok" title="Hồ sơ của bạn đã được gửi đến Bộ phận Một cửa">
-        <p>Bộ phận Một cửa sẽ kiểm tra hồ sơ trong vòng 8 giờ làm việc và thông báo tiếp nhận hoặc hướng dẫn bổ sung.</p>
+      <Notice kind="ok" title={`Hồ sơ của bạn đã được gửi đến ${centreName(page)}`}>
+        <p>{`${centreName(page)} sẽ kiểm tra hồ sơ trong vòng 8 giờ làm việc và thông báo tiếp nhận hoặc hướng dẫn bổ sung.`}</p>
       </Notice>
       <section class="panel secret-panel" aria-labelledby="ma-ho-so">
         <h2 id="ma-ho-so">Thông tin để tra cứu hồ sơ</h2>
@@ -279,7 +319,7 @@ export function ConfirmationView({ page, dossier, secret, trackingUrl, papers, a
         {missing.length > 0 && (
           <p>
             Còn thiếu {missing.length} giấy tờ. Bạn có thể tải lên thêm tại trang tra cứu hồ sơ trong khi hồ sơ đang chờ tiếp nhận; nếu
-            thiếu, Bộ phận Một cửa sẽ hướng dẫn bổ sung một lần.
+            thiếu, {centreName(page)} sẽ hướng dẫn bổ sung một lần.
           </p>
         )}
       </section>
@@ -343,13 +383,13 @@ export function TrackingFormView({ page, code, error, notice, status }: { page: 
 
 /** What the state means for the citizen, and what they do next. */
 const STATE_EXPLAINED: Record<string, string> = {
-  submitted: 'Hồ sơ đang chờ Bộ phận Một cửa kiểm tra (trong vòng 8 giờ làm việc). Bạn có thể tải lên thêm giấy tờ còn thiếu.',
+  submitted: 'Hồ sơ đang chờ nơi tiếp nhận kiểm tra (trong vòng 8 giờ làm việc). Bạn có thể tải lên thêm giấy tờ còn thiếu.',
   awaitingSupplement: 'Hồ sơ cần bổ sung theo hướng dẫn dưới đây. Hãy tải lên giấy tờ và gửi bổ sung.',
   'inDepartment.review': 'Hồ sơ đang được phòng chuyên môn giải quyết.',
   'inDepartment.inspection': 'Hồ sơ đang được thẩm định thực tế.',
   'inDepartment.leadReview': 'Hồ sơ đang được phòng chuyên môn giải quyết.',
   leadershipApproval: 'Hồ sơ đang chờ lãnh đạo Sở phê duyệt.',
-  returnedToOneStop: 'Hồ sơ đang được Bộ phận Một cửa xử lý.',
+  returnedToOneStop: 'Hồ sơ đang được nơi tiếp nhận và trả kết quả xử lý.',
   awaitingPayment: 'Hồ sơ đã có kết quả. Bạn cần nộp phí, lệ phí để nhận kết quả.',
   readyForReturn: 'Kết quả đã sẵn sàng để trả.',
   completed: 'Đã trả kết quả. Bạn có thể tải kết quả ở mục Giấy tờ và kết quả.',
@@ -573,7 +613,7 @@ function UploadForm({ page, dossier, papers, uploadKinds, supplementReady, uploa
           error={upload?.input === paperInputName(k) ? upload.message : undefined}
         />
       ))}
-      {action === 'supplement' && <Field name="note" label="Ghi chú cho Bộ phận Một cửa" type="textarea" value={values.note ?? ''} error={errors.note} maxLength={2000} />}
+      {action === 'supplement' && <Field name="note" label="Ghi chú cho nơi tiếp nhận hồ sơ" type="textarea" value={values.note ?? ''} error={errors.note} maxLength={2000} />}
       {upload && <p class="hint">Các tệp đã chọn chưa được lưu: hãy chọn lại tệp trước khi gửi.</p>}
       <button type="submit">{action === 'supplement' ? (supplementReady ? 'Gửi bổ sung' : 'Tải lên và gửi bổ sung') : 'Tải lên'}</button>
     </form>
@@ -583,13 +623,13 @@ function UploadForm({ page, dossier, papers, uploadKinds, supplementReady, uploa
 /** Events as the citizen reads them: what happened to their dossier, without the agency's internal words. */
 const CITIZEN_EVENTS: Record<string, string> = {
   SUBMIT: 'Nộp hồ sơ',
-  RECEIVE: 'Bộ phận Một cửa tiếp nhận hồ sơ',
+  RECEIVE: 'Tiếp nhận hồ sơ',
   REQUEST_SUPPLEMENT: 'Yêu cầu bổ sung, hoàn thiện hồ sơ',
   SUPPLEMENT: 'Bổ sung hồ sơ',
   ASSIGN: 'Chuyển phòng chuyên môn giải quyết',
   REASSIGN: 'Phòng chuyên môn giao lại người giải quyết',
   VERIFY: 'Thẩm định hồ sơ xong',
-  INVALID: 'Hồ sơ chưa đủ điều kiện, chuyển lại Bộ phận Một cửa',
+  INVALID: 'Hồ sơ chưa đủ điều kiện, chuyển lại nơi tiếp nhận',
   INSPECT: 'Thẩm định thực tế',
   PROPOSE: 'Trình lãnh đạo Sở',
   SEND_BACK: 'Xem xét lại hồ sơ',

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { addProcedureRules, createProcedure, getProcedure, listProcedures, setProcedureActive } from '../../../domain/procedures/procedures.service.ts';
+import { addProcedureRules, createProcedure, getProcedure, listProcedures, updateProcedure } from '../../../domain/procedures/procedures.service.ts';
 import { idempotentTransaction } from '../../../domain/idempotency/idempotency.ts';
 import { defineRoute } from '../../route.ts';
 import { IdParams } from '../../schemas/common.ts';
@@ -14,7 +14,7 @@ export const procedureRoutes = [
     auth: ['admin'],
     body: NewProcedureBody,
     response: { status: 201, schema: Procedure, description: 'The procedure with the rules in force' },
-    errorCodes: { 400: ['UNKNOWN_REFERENCE', 'INVALID_STEP_ALLOCATION', 'FEE_CONFLICT', 'INVALID_REQUIRED_PAPERS'], 409: ['DUPLICATE'] },
+    errorCodes: { 400: ['UNKNOWN_REFERENCE', 'INVALID_STEP_ALLOCATION', 'FEE_CONFLICT', 'INVALID_REQUIRED_PAPERS', 'UNKNOWN_TEMPLATE'], 409: ['DUPLICATE'] },
     errors: [400, 401, 403, 409],
     idempotent: true,
     handler: ({ body, principal, deps, idempotency }) =>
@@ -30,7 +30,7 @@ export const procedureRoutes = [
     params: IdParams,
     body: ProcedureRulesBody,
     response: { status: 201, schema: Procedure, description: 'The procedure with the rules in force now' },
-    errorCodes: { 400: ['INVALID_STEP_ALLOCATION', 'FEE_CONFLICT', 'INVALID_REQUIRED_PAPERS'], 409: ['DUPLICATE'] },
+    errorCodes: { 400: ['INVALID_STEP_ALLOCATION', 'FEE_CONFLICT', 'INVALID_REQUIRED_PAPERS', 'UNKNOWN_TEMPLATE'], 409: ['DUPLICATE'] },
     errors: [400, 401, 403, 404, 409],
     idempotent: true,
     handler: ({ params, body, principal, deps, idempotency }) =>
@@ -63,13 +63,13 @@ export const procedureRoutes = [
     method: 'patch',
     path: '/api/procedures/:id',
     tag: 'procedures',
-    summary: 'Open or close a procedure to new dossiers (admin)',
-    description: 'An inactive procedure is neither offered on the portal nor received at the counter; dossiers already received go on. Audited as PROCEDURE_ACTIVATED or PROCEDURE_DEACTIVATED.',
+    summary: 'Open or close a procedure to new dossiers, or change its name and catalogue fields (admin)',
+    description: 'An inactive procedure is neither offered on the portal nor received at the counter; dossiers already received go on. Audited as PROCEDURE_ACTIVATED or PROCEDURE_DEACTIVATED, and PROCEDURE_UPDATED for the name and the catalogue fields (lĩnh vực, cấp thực hiện, đối tượng, cơ quan thực hiện, điều kiện, căn cứ pháp lý, kết quả). Rules change only by POST …/rules.',
     auth: ['admin'],
     params: IdParams,
     body: ProcedureChangeBody,
     response: { status: 200, schema: Procedure, description: 'The procedure' },
     errors: [400, 401, 403, 404],
-    handler: ({ params, body, principal, deps }) => setProcedureActive(deps.db, { kind: 'user', id: principal.userId }, params.id, body.active, deps.clock()),
+    handler: ({ params, body, principal, deps }) => updateProcedure(deps.db, { kind: 'user', id: principal.userId }, params.id, body, deps.clock()),
   }),
 ];

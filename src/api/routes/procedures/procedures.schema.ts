@@ -41,11 +41,12 @@ export const RequiredPaper = Type.Object(
       }),
     ),
     original: Type.Optional(Type.Boolean({ description: 'The older way to say it: true for the original (bản chính), false for a copy; must agree with copyType when both are given' })),
+    templateSha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'The form to fill in (mẫu đơn, tờ khai): the sha256 of a template uploaded with POST /api/procedure-templates, downloadable at GET /api/public/procedure-templates/{sha256}' })),
   },
   { additionalProperties: false, title: 'RequiredPaper' },
 );
 
-const ruleFields = {
+export const ruleFields = {
   requiredPapers: Type.Optional(Type.Array(RequiredPaper, { maxItems: 50, description: 'The papers a dossier must contain (thành phần hồ sơ); none when absent' })),
   workingDays: Type.Number({ exclusiveMinimum: 0, maximum: 365, description: 'Statutory time limit in working days' }),
   stepAllocation: Type.Optional(Nullable(StepAllocation)),
@@ -56,6 +57,30 @@ const ruleFields = {
   inspection: Type.Optional(Type.Boolean({ default: false })),
   supplementClock: Type.Optional(SupplementClock),
   effectiveFrom: Type.Optional(Instant),
+  timeLimitBasis: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'The document and article the time limit comes from' }))),
+  feeBasis: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'The document and article the fee (or its absence) comes from' }))),
+  feeNote: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'The amount as the fee circular says it (by area, per licence…)' }))),
+  unverified: Type.Optional(Type.Array(Text(1000), { maxItems: 30, description: 'Figures of these rules not checked against the legal text, each with why: shown to the admin' })),
+};
+
+/** What the national portal publishes of a procedure besides its rules (Thông tư 02/2017/TT-VPCP). */
+export const catalogueFields = {
+  sector: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'Lĩnh vực, e.g. "Lưu thông hàng hóa trong nước"' }))),
+  level: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'Cấp thực hiện, e.g. "Cấp tỉnh"' }))),
+  applicants: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'Đối tượng thực hiện' }))),
+  agency: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'Cơ quan thực hiện (who decides, who receives)' }))),
+  conditions: Type.Optional(Nullable(Type.String({ maxLength: 10000, description: 'Điều kiện thực hiện' }))),
+  legalBasis: Type.Optional(Nullable(Type.String({ maxLength: 10000, description: 'Căn cứ pháp lý' }))),
+  result: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'Kết quả thực hiện (the licence or certificate issued)' }))),
+};
+const catalogueView = {
+  sector: Nullable(Type.String()),
+  level: Nullable(Type.String()),
+  applicants: Nullable(Type.String()),
+  agency: Nullable(Type.String()),
+  conditions: Nullable(Type.String()),
+  legalBasis: Nullable(Type.String()),
+  result: Nullable(Type.String()),
 };
 
 export const NewProcedureBody = Type.Object(
@@ -64,6 +89,7 @@ export const NewProcedureBody = Type.Object(
     name: Text(500),
     departmentId: Id,
     ...ruleFields,
+    ...catalogueFields,
   },
   { additionalProperties: false },
 );
@@ -83,16 +109,25 @@ export const ProcedureRules = Type.Object(
     inspection: Type.Boolean(),
     supplementClock: SupplementClock,
     requiredPapers: Type.Array(RequiredPaper),
+    timeLimitBasis: Nullable(Type.String()),
+    feeBasis: Nullable(Type.String()),
+    feeNote: Nullable(Type.String()),
+    unverified: Type.Array(Type.String()),
   },
   { additionalProperties: false },
 );
 
 export const Procedure = Type.Object(
-  { id: Id, code: Type.String(), name: Type.String(), departmentId: Id, active: Type.Boolean(), createdAt: Instant, rules: ProcedureRules },
+  { id: Id, code: Type.String(), name: Type.String(), departmentId: Id, active: Type.Boolean(), createdAt: Instant, ...catalogueView, rules: ProcedureRules },
   { additionalProperties: false, title: 'Procedure' },
 );
 
 export const ProcedureChangeBody = Type.Object(
-  { active: Type.Boolean({ description: 'Whether new dossiers may be submitted and received under it' }) },
-  { additionalProperties: false },
+  {
+    active: Type.Optional(Type.Boolean({ description: 'Whether new dossiers may be submitted and received under it' })),
+    name: Type.Optional(Text(500)),
+    ...catalogueFields,
+  },
+  { additionalProperties: false, minProperties: 1 },
 );
+
