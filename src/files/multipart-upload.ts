@@ -71,6 +71,10 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
   if (!/^multipart\/form-data\s*;/i.test(headers['content-type'] ?? '')) {
     return Promise.reject(new UnsupportedMediaTypeError('UNSUPPORTED_MEDIA_TYPE', 'Send the papers as multipart/form-data, one `kind` field per file'));
   }
+  // A page's form sends every file input, chosen or left empty (a part with no filename and no bytes): those
+  // parts are read and dropped at no cost, so busboy lets through as many again, and only real files count
+  // against maxFiles (below) — ten papers and an empty "other" input are ten files.
+  const fileParts = options.skipEmptyFileInputs ? limits.maxFiles * 2 : limits.maxFiles;
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -79,7 +83,7 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
       defParamCharset: 'utf8',
       // The name as sent, so that one naming a path is refused rather than quietly cut to its last part.
       preservePath: true,
-      limits: { files: limits.maxFiles, fields: limits.maxFields, parts: limits.maxFiles + limits.maxFields, fieldSize: 4096, fieldNameSize: 100, headerPairs: 20 },
+      limits: { files: fileParts, fields: limits.maxFields, parts: fileParts + limits.maxFields, fieldSize: 4096, fieldNameSize: 100, headerPairs: 20 },
     });
   } catch {
     return Promise.reject(new ValidationError('MALFORMED_MULTIPART', 'The multipart body has no usable boundary'));
@@ -88,7 +92,7 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
   const files: UploadedFile[] = [];
   /** For each entry of `files`, the position of its part among the request's files. */
   const arrival: number[] = [];
-  let fileParts = 0;
+  let realFiles = 0;
   const temps: TempFile[] = [];
   const tasks: Array<Promise<void>> = [];
   let failure: Error | null = null;
@@ -151,8 +155,13 @@ export function receiveMultipart(req: Readable, headers: IncomingHttpHeaders, st
         fail(new ValidationError('INVALID_FILE_NAME', 'Send the file’s name, not a path (no / or \\)', { file: (info.filename ?? '').slice(0, 200), field }));
         return;
       }
+      if (realFiles >= limits.maxFiles) {
+        stream.resume();
+        fail(new PayloadTooLargeError('TOO_MANY_FILES', `At most ${limits.maxFiles} files per request`, { limit: limits.maxFiles }));
+        return;
+      }
       const name = cleanFileName(info.filename ?? '');
-      const position = fileParts++;
+      const position = realFiles++;
       tasks.push(
         (async () => {
           let temp: TempFile;

@@ -51,10 +51,8 @@ const PROXY = {
 const name = (u: TestUser) => `Cán bộ ${u.username}`;
 
 beforeAll(async () => {
-  // IDESK_UPLOAD_MAX_FILES 11: the counter form sends its "giấy tờ khác" input even when empty, and the
-  // page's multipart reader counts that empty part against the limit (10 by default), so ten papers
-  // need one more (reported to the lead; the portal's reader already allows for empty inputs).
-  app = await startTestApp({ env: { IDESK_PROVINCE: 'Gia Lai', IDESK_UPLOAD_MAX_FILES: '11' } });
+  // Ten papers at the default IDESK_UPLOAD_MAX_FILES (10): the empty "giấy tờ khác" input is no file.
+  app = await startTestApp({ env: { IDESK_PROVINCE: 'Gia Lai' } });
   w = await buildWorld(app);
   browser = await launchBrowser();
 });
