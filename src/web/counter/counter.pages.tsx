@@ -197,7 +197,8 @@ export const counterPages = [
         const id = answer.body.id;
         const slip = `/dossiers/${id}/forms/${DECISION_FORM[body.decision ?? 'receive']}`;
         // A replay (a second press) was decided by the first: its slip is shown again, without the secret.
-        if (!answer.replayed && answer.trackingSecret) rememberReceiptSecret(ctx, deps, id, answer.trackingSecret);
+        // The secret is printed on the receipt only: a guided dossier gets its own when it is received.
+        if (!answer.replayed && answer.trackingSecret && (body.decision ?? 'receive') === 'receive') rememberReceiptSecret(ctx, deps, id, answer.trackingSecret);
         return { redirect: slip };
       } finally {
         if (!attached) await discardFiles(store, files);

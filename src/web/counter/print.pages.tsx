@@ -25,8 +25,7 @@ export const printPages = [
       // The same form the API produces (GET /api/dossiers/:id/forms/:form), drawn as an A4 slip.
       const form = await dossierForm(dossierDeps(deps), principal, params.id, params.form as DossierFormName);
       let secret: string | null = null;
-      // The slip printed right after intake carries the secret: the receipt, or Mẫu 02 for a guided dossier.
-      if (form.form === 'receipt' || form.form === 'supplement-request') {
+      if (form.form === 'receipt') {
         const handed = receiptSecretOf(ctx, params.id);
         // Pages are sent with no-store and no-referrer (security-headers.ts): the secret stays on this page.
         if (handed && (await isTrackingSecret(dossierDeps(deps), form.dossierCode, handed))) secret = handed;

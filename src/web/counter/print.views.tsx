@@ -254,7 +254,7 @@ export function ReceiptSlip({ form, trackingUrl, secret }: { form: DossierForm; 
   );
 }
 
-function SupplementSlip({ form, secret }: { form: DossierForm; secret: string | null }) {
+function SupplementSlip({ form }: { form: DossierForm }) {
   const f = form.fields as {
     items: string[];
     afterReceipt: boolean;
@@ -293,27 +293,11 @@ function SupplementSlip({ form, secret }: { form: DossierForm; secret: string | 
         <p>Hồ sơ chưa được tiếp nhận và chưa có ngày hẹn trả kết quả.</p>
       )}
       <p>Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà/tổ chức liên hệ với {form.receivingUnit} để được hướng dẫn.</p>
-      {secret && <SecretBox form={form} secret={secret} />}
       <Signatures right="Người hướng dẫn" rightName={f.guide} />
     </article>
   );
 }
 
-/** The tracking secret on the slip printed right after intake (the applicant follows the dossier with it). */
-function SecretBox({ form, secret }: { form: DossierForm; secret: string }) {
-  return (
-    <div class="tracking">
-      <div>
-        <p>Mã hồ sơ: <strong>{form.dossierCode}</strong></p>
-        <p>
-          Mã bảo mật tra cứu: <strong class="secret">{secret}</strong>
-          <br />
-          <span class="muted">Giữ kín mã này; không cung cấp cho người khác.</span>
-        </p>
-      </div>
-    </div>
-  );
-}
 
 function RefusalSlip({ form }: { form: DossierForm }) {
   const f = form.fields as { reason: string; refusedBy: string | null };
@@ -454,7 +438,7 @@ export function FormSlip({ form, trackingUrl, secret }: { form: DossierForm; tra
     case 'receipt':
       return <ReceiptSlip form={form} trackingUrl={trackingUrl} secret={secret} />;
     case 'supplement-request':
-      return <SupplementSlip form={form} secret={secret} />;
+      return <SupplementSlip form={form} />;
     case 'refusal':
       return <RefusalSlip form={form} />;
     case 'apology':

@@ -5,6 +5,8 @@ import { userActor } from '../../auth/actor.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { DOSSIER_ROLES } from '../../auth/policies/dossier.policy.ts';
 import { listUsers } from '../../domain/accounts/users.service.ts';
+import { issueReceiptSecret } from '../../domain/dossiers/applicant-access.ts';
+import { rememberReceiptSecret } from '../counter/receipt-secret.ts';
 import { fireDossierEvent, getDossier } from '../../domain/dossiers/dossier.service.ts';
 import { attachPapers, prepareAttach } from '../../domain/dossiers/dossier-papers.ts';
 import { ConflictError, ForbiddenError, InvalidTransitionError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
@@ -89,6 +91,7 @@ const PAPER_NOTICES: Record<string, DossierDetailProps['notice']> = {
 
 /** Why a rule of the flow refused an action, said beside its field. */
 const RULE_FIELDS: Record<string, { field: string; text: string }> = {
+  UNKNOWN_PAPER_KIND: { field: 'missingPapers', text: 'Chỉ chọn các giấy tờ trong danh mục của thủ tục.' },
   APOLOGY_DATE_NOT_LATER: { field: 'newDueAt', text: 'Ngày hẹn trả mới phải sau ngày hẹn hiện tại.' },
   APOLOGY_DATE_TOO_LATE: { field: 'newDueAt', text: 'Ngày hẹn trả mới không được quá thời hạn giải quyết của thủ tục tính từ ngày hẹn hiện tại.' },
   INVALID_ASSIGNEE: { field: 'assigneeId', text: 'Người được chọn không phải chuyên viên đang làm việc của phòng xử lý hồ sơ.' },
@@ -113,13 +116,20 @@ export const dossierPages = [
     path: '/dossiers/:id/events',
     auth: DOSSIER_ROLES,
     params: IdParams,
-    handler: async ({ params, principal, page, form, deps }) => {
+    handler: async ({ params, principal, page, form, deps, ctx }) => {
       const type = form.type ?? '';
       const { type: _t, version: _v, ...values } = form;
       try {
         // The API's validator and the API's service: one path to the dossier.
         const body = DossierEventBody.validate(eventBodyFromForm(type, form));
-        await fireDossierEvent(dossierDeps(deps), userActor(principal), params.id, body);
+        const answer = await fireDossierEvent(dossierDeps(deps), userActor(principal), params.id, body);
+        if (type === 'RECEIVE' && answer.body.channel === 'counter') {
+          // Received at the counter after the applicant was guided: the receipt (Mẫu 01) is printed now,
+          // with the tracking secret issued for it.
+          const secret = await issueReceiptSecret(dossierDeps(deps), principal, params.id, answer.body.version);
+          if (secret) rememberReceiptSecret(ctx, deps, params.id, secret);
+          return { redirect: `/dossiers/${params.id}/forms/receipt` };
+        }
         return { redirect: `/dossiers/${params.id}?done=${encodeURIComponent(type)}` };
       } catch (err) {
         if (err instanceof ConflictError && err.code === 'STALE_VERSION') {
@@ -147,6 +157,12 @@ export const dossierPages = [
           if (rule) errors.fields[rule.field] = rule.text;
           // An approval is handed back as a document (Decree 118/2025): the licence must be attached first.
           if (err.code === 'RESULT_DOCUMENT_MISSING') errors.form = 'Chưa có kết quả giải quyết (giấy phép) đính kèm: hãy tải lên ở mục Giấy tờ trước khi trả kết quả.';
+          // A dossier lacking a required paper is not received (Decree 118/2025): the ways forward are named.
+          if (err.code === 'PAPERS_INCOMPLETE') {
+            const missing = ((err.details as { missing?: Array<{ name: string }> } | null)?.missing ?? []).map((p) => p.name);
+            errors.form = `Chưa tiếp nhận được: hồ sơ còn thiếu ${missing.join('; ')}. Hãy tải bản quét lên ở mục Giấy tờ, hoặc yêu cầu bổ sung (Mẫu 02), hoặc từ chối tiếp nhận (Mẫu 03).`;
+            delete errors.fields.papers;
+          }
           const stray = Object.keys(errors.fields).filter((f) => f === 'version' || f === 'type');
           if (stray.length > 0 || (Object.keys(errors.fields).length === 0 && !errors.form)) errors.form = 'Biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.';
           const notice = { kind: 'error' as const, text: 'Chưa thực hiện được: hãy sửa các ô được đánh dấu bên dưới.' };
