@@ -83,7 +83,7 @@ const homeAndOps = [
           if ((err.details as { field?: string } | null)?.field === 'from' && filters.to) errors.fields = { to: 'Ngày kết thúc không được trước ngày bắt đầu.' };
           if (errors.fields.type) errors.fields.type = 'Mã sự kiện viết hoa, ví dụ LOGIN_FAILED; nhiều mã cách nhau bởi dấu phẩy.';
           if (errors.fields.actorId) errors.fields.actorId = 'Nhập số tài khoản (một số nguyên dương).';
-          if (errors.fields.streamType) errors.fields.streamType = 'Chữ thường không dấu và _, ví dụ user.';
+          if (errors.fields.streamType) errors.fields.streamType = 'Chọn một loại đối tượng trong danh sách.';
           if (Object.keys(errors.fields).length === 0 && !errors.form) errors.form = 'Bộ lọc không hợp lệ.';
         }
       }
