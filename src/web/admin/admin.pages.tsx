@@ -12,6 +12,7 @@ import { isLocalDate } from '../../api/validation.ts';
 import { definePage } from '../page.ts';
 import { actorOf, ADMIN_ONLY } from './admin-frame.tsx';
 import { AdminHomeView } from './admin-home.views.tsx';
+import { emailTransportStatus } from '../../domain/notifications/email-transport.ts';
 import { BackupsView, EVENT_FILTERS, EventsView, type EventFilterText } from './backups-events.views.tsx';
 import { calendarPages } from './calendar.pages.tsx';
 import { departmentPages } from './departments.pages.tsx';
@@ -27,7 +28,15 @@ const homeAndOps = [
     method: 'get',
     path: '/admin',
     auth: ADMIN_ONLY,
-    handler: async ({ page, deps }) => ({ view: AdminHomeView({ page, hasQueues: Boolean(deps.queues) }) }),
+    handler: async ({ page, deps }) => {
+      // What waits in the notifications queue, read only while Redis answers (the page never waits for it).
+      let waitingEmails: number | null = null;
+      if (deps.queues && deps.redis?.status === 'ready') {
+        const counts = await deps.queues.notifications.getJobCounts('waiting', 'delayed', 'failed');
+        waitingEmails = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.failed ?? 0);
+      }
+      return { view: AdminHomeView({ page, hasQueues: Boolean(deps.queues), email: emailTransportStatus(deps.config.smtp), waitingEmails }) };
+    },
   }),
   definePage({
     method: 'get',
