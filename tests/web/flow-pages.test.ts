@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDocumentWorld, createDoc, INCOMING, type DocumentWorld } from '../support/documents.ts';
 import { buildDossier, buildWorld, type BuiltDossier, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { DESKTOP, expectAccessible, launchBrowser, newPerson, PHONE, screenshot } from './support/browser.ts';
@@ -13,11 +14,15 @@ let app: TestApp;
 let w: World;
 let d: BuiltDossier;
 let browser: Browser;
+let dw: DocumentWorld;
+let documentId: number;
 
 beforeAll(async () => {
   app = await startTestApp();
   w = await buildWorld(app);
   d = await buildDossier(w, { state: 'leadershipApproval' });
+  dw = await buildDocumentWorld(app);
+  documentId = (await createDoc(dw.http, dw.clerk, INCOMING)).id as number;
   browser = await launchBrowser();
 }, 120_000);
 afterAll(async () => {
@@ -113,5 +118,30 @@ describe('the whole drawing on its own page', () => {
     expect(Math.round(width)).toBe(842);
     expect(Math.round(height)).toBe(595);
     await context.close();
+  });
+});
+
+describe('a document’s flow', () => {
+  it('its page shows the path and next steps in the registers’ words; its whole drawing fits the window', { timeout: 60_000 }, async () => {
+    const p = await newPerson(browser, app.url, DESKTOP);
+    await p.context.addCookies([{ name: 'idesk_session', value: dw.clerk.token, url: app.url }]);
+    const { page } = p;
+    await page.goto(`/van-ban/${documentId}`);
+    const section = page.locator('section[aria-labelledby="so-do"]');
+    expect(await section.locator('svg').count()).toBe(0);
+    expect(await section.locator('li[aria-current="step"]').innerText()).toContain('Chờ lãnh đạo Sở cho ý kiến chỉ đạo');
+    expect(await section.locator('ul.flow-next').innerText()).toContain('Cho ý kiến chỉ đạo (bút phê)');
+    await expectAccessible(page, 'document flow summary');
+    await page.getByRole('link', { name: 'Xem toàn bộ sơ đồ quy trình' }).click();
+    await page.waitForURL(/\/so-do$/);
+    const svg = page.locator('main svg');
+    expect(await svg.locator('text', { hasText: 'Đã xử lý xong' }).count()).toBeGreaterThan(0);
+    const fits = await page.evaluate(() => {
+      const r = (document.querySelector('main svg') as SVGSVGElement).getBoundingClientRect();
+      return r.right <= window.innerWidth && r.bottom <= window.innerHeight && document.documentElement.scrollWidth <= window.innerWidth;
+    });
+    expect(fits).toBe(true);
+    await screenshot(page, 'document-flow-full');
+    await p.context.close();
   });
 });

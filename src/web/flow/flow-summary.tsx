@@ -83,7 +83,7 @@ export function FlowSummary(props: FlowSummaryProps): VNode {
       </ol>
       <h3 id="flow-next-h">Bước tiếp theo</h3>
       {s.final ? (
-        <p>Hồ sơ đã kết thúc ở bước này.</p>
+        <p>Đã kết thúc ở bước này.</p>
       ) : s.next.length === 0 ? (
         <p class="muted">Không có bước tiếp theo.</p>
       ) : (
