@@ -127,7 +127,7 @@ describe('every staff page, as the people who open it', () => {
       ...['/workspace', '/dossiers', `/dossiers/${d}`, `/dossiers/${d}/flow`, '/dossiers?q=zz'].map((p): [string, string, number] => [w.specialist.token, p, 200]),
       ...['/counter', '/counter/intake', `/dossiers/${d}`].map((p): [string, string, number] => [w.onestop.token, p, 200]),
       ...['/workspace', '/dossiers', `/dossiers/${d}`].map((p): [string, string, number] => [w.lead.token, p, 200]),
-      ...['/workspace', '/van-ban-den', '/van-ban-di', '/van-ban-den/moi', `/van-ban/${documentId}`].map((p): [string, string, number] => [dw.clerk.token, p, 200]),
+      ...['/workspace', '/van-ban-den', '/van-ban-di', '/van-ban-den/moi', `/van-ban/${documentId}`, `/van-ban/${documentId}/so-do`].map((p): [string, string, number] => [dw.clerk.token, p, 200]),
       ...['/workspace', `/van-ban/${documentId}`].map((p): [string, string, number] => [dw.director.token, p, 200]),
       // The error pages a member of staff meets.
       [w.specialist.token, '/admin', 403],
