@@ -1,6 +1,7 @@
 import { bootstrap } from '../src/bootstrap.ts';
 import { createLogger } from '../src/logger.ts';
 import { closeServer, startServer } from '../src/server.ts';
+import { warmPages } from '../src/web/warm-up.ts';
 import { startWorkerProcess } from '../workers/worker-process.ts';
 import { ensureRedis } from './private-redis.ts';
 import { configOrExit, failed, onShutdown } from './process.ts';
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const redis = await ensureRedis(config.redisUrl, config.dataDir, logger);
   const deps = await bootstrap(config, logger, {}, { queues: true, holder: 'start' });
+  // Before listening: the first page a user opens answers as fast as the later ones.
+  logger.info({ ms: await warmPages(deps) }, 'pages warmed');
   // The server first: it adds the metrics the workers' transitions are counted in too.
   const server = await startServer(deps);
   const workers = await startWorkerProcess({ ...deps, queues: deps.queues!, redis: deps.redis!, redisUrl: config.redisUrl });

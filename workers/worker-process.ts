@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createApplicantNoticesWorker } from './applicant-notices.worker.ts';
 import { createDeadlinesWorker, type WorkerTuning } from './deadlines.worker.ts';
 import { createMaintenanceWorker } from './maintenance.worker.ts';
+import { emailTransportStatus } from '../src/domain/notifications/email-transport.ts';
 import { createNotificationsWorker } from './notifications.worker.ts';
 import { OutboxRelay } from './outbox-relay.ts';
 import { upsertSchedulers } from './schedulers.ts';
@@ -57,6 +58,8 @@ export async function startWorkerProcess(deps: WorkerDeps, options: WorkerProces
       slots.push({ make, worker });
     }
   }
+  const email = emailTransportStatus(deps.config.smtp);
+  if (!email.configured) deps.logger.info({ queue: 'notifications', reason: 'SMTP_URL is not set' }, 'no e-mail worker: notifications are shown in the app only and no e-mail job is queued');
   const relay = new OutboxRelay(deps.db, deps.queues, deps.logger);
   relay.start();
   if (options.schedulers !== false) {

@@ -18,6 +18,11 @@ export interface MetricSources {
   /** When the newest successful backup finished; null when there is none. */
   lastBackupFinishedAt: () => Promise<Date | null>;
   now: () => Date;
+  /**
+   * Whether notifications are e-mailed (SMTP_URL set): 0 says why the `notifications` queue has no
+   * worker and stays empty (src/domain/notifications/email-transport.ts). Absent: the gauge is left out.
+   */
+  emailConfigured?: boolean;
   /** Told when a source fails; its gauge is then left out of that scrape rather than failing it. */
   onSourceError?: (metric: string, err: unknown) => void;
 }
@@ -143,6 +148,14 @@ export class Metrics {
         }
       },
     });
+    if (sources.emailConfigured !== undefined) {
+      const gauge = new Gauge({
+        name: 'idesk_email_transport_configured',
+        help: 'Whether notifications are e-mailed (1: SMTP_URL is set); 0: no e-mail job is queued and the notifications queue has no worker',
+        registers: [own],
+      });
+      gauge.set(sources.emailConfigured ? 1 : 0);
+    }
     new Gauge({
       name: 'idesk_dossiers_overdue',
       help: 'Dossiers whose step or appointment has passed while the agency holds them, per department',

@@ -58,6 +58,7 @@ export function Layout({ page, title, children }: { page: PageContext; title: st
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} — idesk`}</title>
+        <link rel="icon" type="image/svg+xml" href={assetUrl('favicon.svg')} />
         <link rel="stylesheet" href={assetUrl('app.css')} />
       </head>
       <body>

@@ -30,8 +30,15 @@ export function assetUrl(name: string): string {
   return `/static/${name}?v=${asset.hash}`;
 }
 
-/** Serves /static/<name> with a long cache and an ETag (the page policy lets pages load only these). */
+/**
+ * Serves /static/<name> with a long cache and an ETag (the page policy lets pages load only these), and
+ * sends /favicon.ico, which browsers ask for on answers that link no icon (a PDF, a JSON error), to the icon.
+ */
 export function mountStatic(router: Router): void {
+  router.get('/favicon.ico', (ctx) => {
+    ctx.status = 301;
+    ctx.redirect(assetUrl('favicon.svg'));
+  });
   router.get('/static/:name', (ctx) => {
     const asset = assets.get(ctx.params.name as string);
     if (!asset) return;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../src/queues/queues.ts';
 import { buildUser, loginAs, type TestUser } from '../support/factories.ts';
 import { Http } from '../support/http.ts';
+import { launchBrowser, newPerson, screenshot } from '../web/support/browser.ts';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Bull Board at /admin/queues: admins only, every sub-path included; not mounted without queues. */
@@ -201,6 +202,55 @@ describe("Bull Board's own errors take the API's error shape", () => {
     const api = await http.get('/admin/queues/api/queues', { token: admin.token });
     expect(api.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
     expect(api.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+});
+
+describe('Bull Board loads nothing from another origin', () => {
+  /** Every address an HTML page or a stylesheet names: attributes, CSS url() and @import. */
+  const addresses = (text: string) => [
+    ...[...text.matchAll(/\b(?:href|src)="([^"]*)"/g)].map((m) => m[1] as string),
+    ...[...text.matchAll(/url\(\s*['"]?([^'")]+)/g)].map((m) => m[1] as string),
+    ...[...text.matchAll(/@import\s+(?:url\()?['"]?([^'");]+)/g)].map((m) => m[1] as string),
+  ];
+  const outside = (address: string) => /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(address) && !address.startsWith('data:');
+
+  it('its page and its stylesheets name only its own addresses (no Google Fonts: the CSP would block them)', async () => {
+    for (const path of ['/admin/queues', '/admin/queues/queue/deadlines']) {
+      const page = await http.get(path, { token: admin.token });
+      expect(page.status).toBe(200);
+      const html = page.body as string;
+      expect(html).not.toMatch(/fonts\.googleapis|fonts\.gstatic/);
+      const named = addresses(html);
+      expect(named.filter(outside), path).toEqual([]);
+      const sheets = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*>/g)].map((m) => /href="([^"]+)"/.exec(m[0])?.[1] as string);
+      expect(sheets.length).toBeGreaterThan(0);
+      for (const sheet of sheets) {
+        const css = await http.get(`/admin/queues/${sheet}`, { token: admin.token });
+        expect(css.status, sheet).toBe(200);
+        expect(addresses(css.body as string).filter(outside), sheet).toEqual([]);
+      }
+    }
+  });
+
+  it('opens in Chromium without a request to another origin and without a CSP violation', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { context, page, blocked, urls } = await newPerson(browser, app.url);
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+      });
+      await context.addCookies([{ name: 'idesk_session', value: admin.token, url: app.url }]);
+      await page.goto('/admin/queues');
+      await page.getByText('deadlines').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(blocked).toEqual([]);
+      expect(urls.filter((u) => !u.startsWith(`${app.url}/`))).toEqual([]);
+      expect(violations).toEqual([]);
+      await screenshot(page, 'bull-board');
+    } finally {
+      await browser.close();
+    }
   });
 });
 

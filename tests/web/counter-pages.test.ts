@@ -200,11 +200,13 @@ describe('the counter', () => {
     for (const name of ['Đơn đề nghị.pdf', 'GCN DKDN.pdf', 'Giấy phép bán lẻ rượu.pdf', 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả', 'Phiếu kiểm soát quá trình giải quyết hồ sơ']) {
       expect(papersText).toContain(name);
     }
-    const flow = clerk.page.locator('section[aria-labelledby="so-do"] svg');
-    expect(await flow.count()).toBe(1);
-    expect(await flow.locator('.flow-edge--taken').count()).toBeGreaterThanOrEqual(5);
+    // The column: the path so far and the next steps (issue 14 §5); the whole drawing on its own page.
+    const flow = clerk.page.locator('section[aria-labelledby="so-do"]');
+    expect(await flow.locator('svg').count()).toBe(0);
+    expect(await flow.locator('ol.flow-path > li').count()).toBeGreaterThanOrEqual(5);
+    expect(await flow.locator('li[aria-current="step"]').getAttribute('data-state')).toBe('completed');
     await checkPage(clerk.page, 'dossier-detail-papers-flow');
-    await navigating(clerk.page, () => clerk.page.getByRole('link', { name: 'Xem sơ đồ khổ lớn' }).click());
+    await navigating(clerk.page, () => clerk.page.getByRole('link', { name: 'Xem toàn bộ sơ đồ quy trình' }).click());
     expect(await clerk.page.locator('svg .flow-edge--taken').count()).toBeGreaterThanOrEqual(5);
     await checkPage(clerk.page, 'dossier-flow-large');
 

@@ -13,6 +13,7 @@ import { machineFlow } from '../../src/domain/workflow/machine-flow.ts';
 import { FlowDiagram, FlowDrawing, type FlowStep } from '../../src/web/flow/flow-diagram.tsx';
 import { DOSSIER_FLOW_LABELS, type FlowLabels } from '../../src/web/flow/flow-labels.ts';
 import { cachedFlowLayout, layoutMachineFlow, prepareFlowLayout, prepareFlowLayouts } from '../../src/web/flow/flow-layout.ts';
+import { FlowSummary, flowSummary } from '../../src/web/flow/flow-summary.tsx';
 import { TABLE } from '../support/dossier-table.ts';
 
 /** The attributes of every `<g>` of the drawing whose class list has `cls`, entities decoded. */
@@ -263,5 +264,59 @@ describe('the dossier flow in Chromium', () => {
     });
     expect(clashes).toEqual([]);
     expect(boxes.labels.length).toBeGreaterThan(30);
+  });
+});
+
+describe('the flow in the sidebar: the path so far and the next steps, not the whole machine', () => {
+  const TIMELINE: FlowStep[] = [
+    { type: 'SUBMIT', fromState: null, toState: 'submitted' },
+    { type: 'RECEIVE', fromState: 'submitted', toState: 'inDepartment.review' },
+    { type: 'ASSIGN', fromState: 'inDepartment.review', toState: 'inDepartment.review' },
+    { type: 'VERIFY', fromState: 'inDepartment.review', toState: 'inDepartment.leadReview' },
+    { type: 'PROPOSE', fromState: 'inDepartment.leadReview', toState: 'leadershipApproval' },
+  ];
+  const within = (p: string, ancestor: string) => p === ancestor || p.startsWith(`${ancestor}.`);
+
+  beforeAll(async () => {
+    await prepareFlowLayouts();
+  });
+
+  it('lists the states the dossier went through, once each, the current one last, with the event that led there', () => {
+    const s = flowSummary('dossier', DOSSIER_MACHINE_VERSION, 'leadershipApproval', TIMELINE);
+    expect(s.path.map((p) => p.state)).toEqual(['submitted', 'inDepartment.review', 'inDepartment.leadReview', 'leadershipApproval']);
+    expect(s.path.map((p) => p.label)).toEqual(['Mới nộp, chờ tiếp nhận', 'Chuyên viên thẩm định', 'Lãnh đạo phòng xem xét', 'Lãnh đạo Sở phê duyệt']);
+    expect(s.path[1]?.via).toBe(DOSSIER_FLOW_LABELS.events.RECEIVE);
+    expect(s.final).toBe(false);
+    // Without a history (an old record): the current state alone.
+    expect(flowSummary('dossier', DOSSIER_MACHINE_VERSION, 'inDepartment.review', []).path.map((p) => p.state)).toEqual(['inDepartment.review']);
+  });
+
+  it('offers as next steps exactly the moves DESIGN §3’s table gives each state (in-place events apart)', () => {
+    const states = [...new Set(TABLE.map((r) => r.state))];
+    for (const state of states) {
+      // An event may lead to several states by its guards (VERIFY: the lead, the inspection, the director).
+      const expected = new Map<string, Set<string>>();
+      for (const row of TABLE.filter((r) => r.state === state)) {
+        for (const [event, target] of Object.entries(row.takes)) if (target !== '=') expected.set(event, (expected.get(event) ?? new Set()).add(target as string));
+      }
+      const s = flowSummary('dossier', DOSSIER_MACHINE_VERSION, state, []);
+      const offered = new Map<string, string[]>();
+      for (const n of s.next) offered.set(n.event, [...(offered.get(n.event) ?? []), n.target]);
+      expect([...offered.keys()].sort(), state).toEqual([...expected.keys()].sort());
+      for (const [event, targets] of expected) {
+        for (const target of targets) expect(offered.get(event)?.some((t) => within(target, t)), `${state} ${event} → ${target}`).toBe(true);
+      }
+    }
+    const done = flowSummary('dossier', DOSSIER_MACHINE_VERSION, 'completed', []);
+    expect(done).toMatchObject({ final: true, next: [] });
+  });
+
+  it('renders lists, not a drawing: the current step marked for a screen reader, a link to the whole drawing', () => {
+    const html = render(<FlowSummary machineId="dossier" version={DOSSIER_MACHINE_VERSION} currentState="leadershipApproval" taken={TIMELINE} fullHref="/dossiers/7/flow" />);
+    expect(html).not.toContain('<svg');
+    expect([...html.matchAll(/aria-current="step"/g)]).toHaveLength(1);
+    expect(html).toMatch(/<li class="flow-path__current" aria-current="step" data-state="leadershipApproval">/);
+    expect(html).toContain('<a href="/dossiers/7/flow">Xem toàn bộ sơ đồ quy trình</a>');
+    expect([...html.matchAll(/<li data-event=/g)].length).toBe(flowSummary('dossier', DOSSIER_MACHINE_VERSION, 'leadershipApproval', []).next.length);
   });
 });

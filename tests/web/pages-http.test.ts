@@ -102,6 +102,23 @@ describe('headers', () => {
     expect((await fetch(`${app.url}/static/nothing.css`)).status).toBe(404);
   });
 
+  it('every page links the icon, served from our own origin (the page policy allows only that); /favicon.ico leads to it', async () => {
+    const login = await (await fetch(`${app.url}/login`)).text();
+    const portal = await (await fetch(`${app.url}/thu-tuc`)).text();
+    for (const html of [login, portal]) {
+      const href = /<link rel="icon" type="image\/svg\+xml" href="([^"]+)"/.exec(html)?.[1];
+      expect(href).toMatch(/^\/static\/favicon\.svg\?v=[0-9a-f]{12}$/);
+    }
+    const href = /<link rel="icon" type="image\/svg\+xml" href="([^"]+)"/.exec(login)?.[1] as string;
+    const icon = await fetch(`${app.url}${href}`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await icon.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*viewBox="0 0 32 32"/);
+    const legacy = await fetch(`${app.url}/favicon.ico`, { redirect: 'manual' });
+    expect(legacy.status).toBe(301);
+    expect(legacy.headers.get('location')).toBe(href);
+  });
+
   it('the home page sends each to their place; a page error keeps the API error shape away', async () => {
     const anon = new FormClient(app.url);
     const home = await anon.get('/');

@@ -48,6 +48,7 @@ export class ListThreads {
   private readonly threads: Array<{ worker: Worker | null; queue: Pending[] }>;
   private nextId = 1;
   private closed = false;
+  private readonly readyWorkers = new WeakSet<Worker>();
 
   constructor(
     private readonly config: Readonly<Config>,
@@ -72,6 +73,36 @@ export class ListThreads {
   warm(): void {
     if (this.closed) return;
     for (const thread of this.threads) thread.worker ??= this.start(thread);
+  }
+
+  /**
+   * Starts the threads and resolves once each has loaded its modules and opened its connection (its
+   * `ready` message), or has failed (then its first list starts it again): for a server to await before
+   * it listens, so that the first list does not wait for a thread's start.
+   * @returns how many threads are ready.
+   */
+  async ready(): Promise<number> {
+    this.warm();
+    await Promise.all(
+      this.threads.map(
+        (t) =>
+          new Promise<void>((resolve) => {
+            const worker = t.worker;
+            if (!worker || this.readyWorkers.has(worker)) return resolve();
+            const done = () => {
+              worker.off('message', onMessage);
+              resolve();
+            };
+            const onMessage = (m: unknown) => {
+              if ((m as { ready?: boolean }).ready) done();
+            };
+            worker.on('message', onMessage);
+            worker.once('error', done);
+            worker.once('exit', done);
+          }),
+      ),
+    );
+    return this.threads.filter((t) => t.worker && this.readyWorkers.has(t.worker)).length;
   }
 
   async close(): Promise<void> {
@@ -103,7 +134,10 @@ export class ListThreads {
       workerData: { config: this.config },
     });
     worker.on('message', (message: ListAnswer | { ready: true }) => {
-      if ('ready' in message) return;
+      if ('ready' in message) {
+        this.readyWorkers.add(worker);
+        return;
+      }
       const head = thread.queue[0];
       if (!head || head.request.id !== message.id) return;
       thread.queue.shift();

@@ -9,6 +9,7 @@ export function createAppMetrics(deps: AppDeps): Metrics {
   const queues = deps.queues;
   return new Metrics({
     now: deps.clock,
+    emailConfigured: deps.config.smtp !== null,
     onSourceError: (metric, err) => deps.logger.warn({ metric, err: (err as Error).message }, 'a metric could not be read'),
     queueCounts: queues
       ? async () => {

@@ -3,6 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import { ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors.ts';
+import { emailTransportStatus } from '../../domain/notifications/email-transport.ts';
 import { QUEUE_NAMES } from '../../queues/queues.ts';
 import type { AppDeps } from '../deps.ts';
 import { requireRole } from '../middlewares/require-role.ts';
@@ -25,8 +26,10 @@ export function bullBoard(deps: AppDeps): Koa.Middleware | null {
   const queues = deps.queues;
   if (!queues) return null;
   const adapter = new KoaAdapter().setBasePath(BULL_BOARD_PATH);
+  const email = emailTransportStatus(deps.config.smtp);
   createBullBoard({
-    queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues[name])),
+    // The notifications queue says why it has no worker when nothing is e-mailed (no SMTP_URL).
+    queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues[name], { description: name === 'notifications' ? (email.reason ?? '') : '' })),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'idesk' } },
   });
@@ -63,9 +66,21 @@ export function bullBoard(deps: AppDeps): Koa.Middleware | null {
     inOurShape(ctx);
     // The page is a React application: its own scripts, styles (inline ones included) and images, and
     // its API on the same origin. Not the Google Fonts it links: the console works offline, in the Sở's
-    // network, and tells no third party when an admin opens it.
-    if (ctx.response.is('html')) ctx.set('Content-Security-Policy', BOARD_CSP);
+    // network, and tells no third party when an admin opens it. The link goes from the page (the policy
+    // would only block it, with an error in the console); its stylesheet falls back to the system fonts.
+    if (ctx.response.is('html')) {
+      ctx.set('Content-Security-Policy', BOARD_CSP);
+      if (typeof ctx.body === 'string') ctx.body = withoutOutsideLinks(ctx.body);
+    }
   };
+}
+
+/**
+ * The board's page without the `<link>`s it has to other origins (Google Fonts: IBM Plex). Its CSS
+ * names the fonts with `system-ui, …, sans-serif` and `ui-monospace, …, monospace` after them.
+ */
+export function withoutOutsideLinks(html: string): string {
+  return html.replace(/<link\b[^>]*\bhref="(?:https?:)?\/\/[^"]*"[^>]*>\s*/gi, '');
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

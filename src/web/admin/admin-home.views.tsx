@@ -1,3 +1,4 @@
+import type { EmailTransportStatus } from '../../domain/notifications/email-transport.ts';
 import type { PageContext } from '../page-context.ts';
 import { AdminLayout } from './admin-frame.tsx';
 
@@ -10,7 +11,7 @@ const CARDS = [
   { href: '/admin/events', title: 'Nhật ký an ninh', text: 'Đăng nhập, đăng nhập sai, thay đổi tài khoản và mọi sự kiện kiểm toán.' },
 ];
 
-export function AdminHomeView({ page, hasQueues }: { page: PageContext; hasQueues: boolean }) {
+export function AdminHomeView({ page, hasQueues, email, waitingEmails }: { page: PageContext; hasQueues: boolean; email: EmailTransportStatus; waitingEmails: number | null }) {
   return (
     <AdminLayout page={page} title="Quản trị hệ thống">
       <ul class="cards">
@@ -28,6 +29,21 @@ export function AdminHomeView({ page, hasQueues }: { page: PageContext; hasQueue
         <ul>
           <li>
             {hasQueues ? <a href="/admin/queues">Bảng theo dõi hàng đợi (Bull Board)</a> : <span>Bảng theo dõi hàng đợi: máy chủ này chạy không có Redis.</span>} — các việc chạy nền: hạn xử lý, thông báo cho cán bộ và cho người nộp hồ sơ (thư điện tử, SMS; lần gửi không thành công nằm ở mục Failed, kèm lý do), sao lưu.
+          </li>
+          <li id="thu-dien-tu">
+            {email.configured ? (
+              <>Thư điện tử thông báo: đang gửi qua máy chủ thư đã cấu hình (hàng đợi notifications).</>
+            ) : (
+              <>
+                <strong>Thư điện tử thông báo: không gửi.</strong> {email.reason}
+              </>
+            )}
+            {waitingEmails !== null && waitingEmails > 0 && (
+              <>
+                {' '}
+                Hàng đợi notifications còn {waitingEmails} việc gửi thư{email.configured ? ' đang chờ hoặc lỗi' : ' từ khi còn cấu hình máy chủ thư: chúng chờ đến khi cấu hình lại SMTP_URL, hoặc xóa trong bảng theo dõi hàng đợi'}.
+              </>
+            )}
           </li>
           <li>
             <a href="/metrics">Chỉ số Prometheus</a> — thời gian phản hồi, hồ sơ quá hạn, tuổi bản sao lưu gần nhất.

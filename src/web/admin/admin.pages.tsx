@@ -12,6 +12,7 @@ import { isLocalDate } from '../../api/validation.ts';
 import { definePage } from '../page.ts';
 import { actorOf, ADMIN_ONLY } from './admin-frame.tsx';
 import { AdminHomeView } from './admin-home.views.tsx';
+import { emailTransportStatus } from '../../domain/notifications/email-transport.ts';
 import { BackupsView, EVENT_FILTERS, EventsView, type EventFilterText } from './backups-events.views.tsx';
 import { calendarPages } from './calendar.pages.tsx';
 import { departmentPages } from './departments.pages.tsx';
@@ -27,7 +28,15 @@ const homeAndOps = [
     method: 'get',
     path: '/admin',
     auth: ADMIN_ONLY,
-    handler: async ({ page, deps }) => ({ view: AdminHomeView({ page, hasQueues: Boolean(deps.queues) }) }),
+    handler: async ({ page, deps }) => {
+      // What waits in the notifications queue, read only while Redis answers (the page never waits for it).
+      let waitingEmails: number | null = null;
+      if (deps.queues && deps.redis?.status === 'ready') {
+        const counts = await deps.queues.notifications.getJobCounts('waiting', 'delayed', 'failed');
+        waitingEmails = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.failed ?? 0);
+      }
+      return { view: AdminHomeView({ page, hasQueues: Boolean(deps.queues), email: emailTransportStatus(deps.config.smtp), waitingEmails }) };
+    },
   }),
   definePage({
     method: 'get',
@@ -83,7 +92,7 @@ const homeAndOps = [
           if ((err.details as { field?: string } | null)?.field === 'from' && filters.to) errors.fields = { to: 'Ngày kết thúc không được trước ngày bắt đầu.' };
           if (errors.fields.type) errors.fields.type = 'Mã sự kiện viết hoa, ví dụ LOGIN_FAILED; nhiều mã cách nhau bởi dấu phẩy.';
           if (errors.fields.actorId) errors.fields.actorId = 'Nhập số tài khoản (một số nguyên dương).';
-          if (errors.fields.streamType) errors.fields.streamType = 'Chữ thường không dấu và _, ví dụ user.';
+          if (errors.fields.streamType) errors.fields.streamType = 'Chọn một loại đối tượng trong danh sách.';
           if (Object.keys(errors.fields).length === 0 && !errors.form) errors.form = 'Bộ lọc không hợp lệ.';
         }
       }

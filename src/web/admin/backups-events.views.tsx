@@ -6,10 +6,12 @@ import { Field } from '../components/field.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
 import type { FormErrors } from '../form-errors.ts';
+import { documentDoneLabel, documentStateLabel } from '../documents/document-labels.ts';
 import { formatDateTime } from '../format.ts';
-import { stateLabel } from '../labels.ts';
+import { eventDoneLabel, stateLabel } from '../labels.ts';
 import type { PageContext } from '../page-context.ts';
 import { AdminFlash, AdminLayout } from './admin-frame.tsx';
+import { backupText, formatBytes } from './backup-texts.ts';
 
 const BACKUP_STATUS: Record<BackupView['status'], { label: string; tone: 'ok' | 'warn' | 'danger' | 'plain' | 'brand' }> = {
   queued: { label: 'Đang chờ', tone: 'warn' },
@@ -21,9 +23,22 @@ const BACKUP_STATUS: Record<BackupView['status'], { label: string; tone: 'ok' | 
 const BACKUP_KIND: Record<BackupView['kind'], string> = { scheduled: 'Theo lịch', manual: 'Quản trị yêu cầu', cli: 'Dòng lệnh' };
 
 function size(bytes: number | null): string {
-  if (bytes === null) return '';
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return bytes === null ? '' : formatBytes(bytes);
+}
+
+/** A text of the catalog in Vietnamese; what no rule knows is quoted as code (backup-texts.ts). */
+function CatalogText({ text }: { text: string }) {
+  const t = backupText(text);
+  return (
+    <span class="small">
+      {t.text}
+      {t.technical && (
+        <>
+          {' '}(chi tiết kỹ thuật: <code>{t.technical}</code>)
+        </>
+      )}
+    </span>
+  );
 }
 
 function Verification({ b }: { b: BackupView }) {
@@ -31,7 +46,7 @@ function Verification({ b }: { b: BackupView }) {
   return (
     <>
       {b.verified ? <Badge tone="ok">Đã kiểm tra: toàn vẹn</Badge> : <Badge tone="danger">Kiểm tra không đạt</Badge>}
-      {b.verification && <span class="small"> {b.verification}</span>}
+      {b.verification && <> <CatalogText text={b.verification} /></>}
     </>
   );
 }
@@ -64,7 +79,7 @@ export function BackupsView({ page, result, msg }: { page: PageContext; result: 
           { header: 'Hoàn tất lúc', cell: (b) => formatDateTime(b.finishedAt), class: 'nowrap' },
           { header: 'Tên, dung lượng', cell: (b) => <>{b.name && <code>{b.name}</code>} {size(b.sizeBytes)}</> },
           { header: 'Kiểm tra', cell: (b) => <Verification b={b} /> },
-          { header: 'Lỗi', cell: (b) => b.error ?? '' },
+          { header: 'Lỗi', cell: (b) => (b.error ? <CatalogText text={b.error} /> : '') },
         ]}
       />
       {pages > 1 && (
@@ -120,8 +135,31 @@ function payloadText(e: EventView): string {
   return text === '{}' ? '' : text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+/** The kinds of record the audit trail names (its `stream_type`), as the admin reads them. */
+export const STREAM_TYPE_LABELS: Record<string, string> = {
+  user: 'Tài khoản',
+  api_token: 'Khóa API',
+  department: 'Phòng ban',
+  procedure: 'Thủ tục',
+  calendar: 'Lịch làm việc',
+  dossier: 'Hồ sơ',
+  document: 'Văn bản',
+};
+
+/** An event's name: the security events', the dossiers' and the documents' own words; else its code. */
+function eventName(e: EventView): string {
+  if (EVENT_NAMES[e.type]) return EVENT_NAMES[e.type] as string;
+  if (e.streamType === 'dossier') return eventDoneLabel(e.type);
+  if (e.streamType === 'document') return documentDoneLabel(e.type);
+  return e.type;
+}
+
+function stateText(e: EventView, state: string | null): string {
+  return e.streamType === 'document' ? documentStateLabel(state) : stateLabel(state);
+}
+
 function Stream({ e }: { e: EventView }) {
-  const label = `${e.streamType} #${e.streamId}`;
+  const label = `${STREAM_TYPE_LABELS[e.streamType] ?? e.streamType} #${e.streamId}`;
   if (e.streamType === 'user') return <a href={`/admin/users/${e.streamId}`}>{label}</a>;
   if (e.streamType === 'procedure') return <a href={`/admin/procedures/${e.streamId}`}>{label}</a>;
   if (e.streamType === 'dossier') return <a href={`/dossiers/${e.streamId}`}>{label}</a>;
@@ -149,7 +187,7 @@ export function EventsView({ page, filters, result, actors, errors, pageNumber }
         <div class="filters">
           <Field name="category" label="Nhóm sự kiện" type="select" options={[{ value: 'security', label: 'An ninh: đăng nhập, mật khẩu, tài khoản, khóa API' }]} value={filters.category} error={errors.fields.category} emptyLabel="Tất cả sự kiện" />
           <Field name="type" label="Mã sự kiện" type="search" value={filters.type} error={errors.fields.type} hint="Ví dụ LOGIN_FAILED; nhiều mã cách nhau bởi dấu phẩy." maxLength={800} />
-          <Field name="streamType" label="Loại đối tượng" type="search" value={filters.streamType} error={errors.fields.streamType} hint="Ví dụ user, dossier, procedure, calendar." maxLength={32} />
+          <Field name="streamType" label="Loại đối tượng" type="select" options={Object.entries(STREAM_TYPE_LABELS).map(([value, label]) => ({ value, label }))} value={filters.streamType} error={errors.fields.streamType} emptyLabel="Mọi loại" />
           <Field name="streamId" label="Mã đối tượng" type="search" value={filters.streamId} error={errors.fields.streamId} maxLength={64} />
           <Field name="actorId" label="Người thực hiện (số tài khoản)" type="search" value={filters.actorId} error={errors.fields.actorId} maxLength={10} />
           <Field name="from" label="Từ ngày" type="date" value={filters.from} error={errors.fields.from} />
@@ -167,13 +205,13 @@ export function EventsView({ page, filters, result, actors, errors, pageNumber }
             empty="Không có sự kiện nào phù hợp với bộ lọc."
             columns={[
               { header: 'Thời điểm', cell: (e) => formatDateTime(e.at), class: 'nowrap' },
-              { header: 'Sự kiện', cell: (e) => <>{EVENT_NAMES[e.type] ?? e.type} <span class="muted small">{e.type}</span></> },
+              { header: 'Sự kiện', cell: (e) => <>{eventName(e)} <code class="muted small">{e.type}</code></> },
               { header: 'Đối tượng', cell: (e) => <Stream e={e} />, class: 'nowrap' },
               {
                 header: 'Người thực hiện',
                 cell: (e) => (e.actorKind === 'user' && e.actorId !== null ? <a href={`/admin/users/${e.actorId}`}>{actors.get(e.actorId) ?? `#${e.actorId}`}</a> : e.actorKind === 'applicant' ? 'Người nộp hồ sơ' : 'Hệ thống'),
               },
-              { header: 'Trạng thái', cell: (e) => (e.toState ? `${stateLabel(e.fromState) || '—'} → ${stateLabel(e.toState)}` : '') },
+              { header: 'Trạng thái', cell: (e) => (e.toState ? `${stateText(e, e.fromState) || '—'} → ${stateText(e, e.toState)}` : '') },
               { header: 'Chi tiết', cell: (e) => <code class="payload">{payloadText(e)}</code> },
             ]}
           />

@@ -7,6 +7,7 @@ import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import { IdParams } from '../../api/schemas/common.ts';
 import { formErrorsOf, type FormErrors } from '../form-errors.ts';
 import { definePage } from '../page.ts';
+import { searchTooLong } from '../search-limits.ts';
 import { actorOf, ADMIN_ONLY } from './admin-frame.tsx';
 import { InitialPasswordView, NewUserView, USER_FILTERS, UserDetailView, UserListView, type UserFilterText, type UserFormText } from './users.views.tsx';
 
@@ -48,8 +49,8 @@ export const userPages = [
       for (const name of USER_FILTERS) if (query[name]) filters[name] = query[name];
       const departments = await listDepartments(deps.db);
       let result: UserPage | null = null;
-      let errors: FormErrors = { fields: {} };
-      try {
+      let errors: FormErrors = { fields: searchTooLong(filters, UserQuery, ['q']) };
+      if (Object.keys(errors.fields).length === 0) try {
         // The API's own query schema: the page refuses what the API refuses, beside the filter.
         const q = validate<UserFilter>(UserQuery, { ...filters, ...(query.page ? { page: query.page } : {}), pageSize: String(PAGE_SIZE) }, 'query');
         result = await listUsers(deps.db, q);

@@ -1,3 +1,4 @@
+import { UserQuery } from '../../api/routes/users/users.schema.ts';
 import { ROLES, type Role } from '../../auth/principal.ts';
 import type { DepartmentView } from '../../domain/accounts/departments.service.ts';
 import type { UserPage, UserView } from '../../domain/accounts/users.service.ts';
@@ -10,6 +11,7 @@ import type { FormErrors } from '../form-errors.ts';
 import { formatDateTime } from '../format.ts';
 import { ROLE_LABELS } from '../labels.ts';
 import type { PageContext } from '../page-context.ts';
+import { searchMaxLength } from '../search-limits.ts';
 import { AdminFlash, AdminLayout } from './admin-frame.tsx';
 
 const NO_ERRORS: FormErrors = { fields: {} };
@@ -99,7 +101,7 @@ export function UserListView({ page, filters, result, departments, errors, msg }
       <form method="get" action="/admin/users" class="panel" role="search" aria-label="Lọc tài khoản" novalidate>
         {errors.form && <Notice kind="error">{errors.form}</Notice>}
         <div class="filters">
-          <Field name="q" label="Tìm theo tên đăng nhập, họ tên, thư điện tử" type="search" value={filters.q} error={errors.fields.q} maxLength={100} />
+          <Field name="q" label="Tìm theo tên đăng nhập, họ tên, thư điện tử" type="search" value={filters.q} error={errors.fields.q} hint={`Tối đa ${searchMaxLength(UserQuery, 'q')} ký tự.`} />
           <Field name="departmentId" label="Phòng ban" type="select" options={departmentOptions(departments)} value={filters.departmentId} error={errors.fields.departmentId} emptyLabel="Tất cả phòng ban" />
           <Field name="role" label="Vai trò" type="select" options={roleOptions} value={filters.role} error={errors.fields.role} emptyLabel="Tất cả vai trò" />
           <Field

@@ -51,6 +51,7 @@ export function PrintPage({ page, title, back, notice, children }: { page: PageC
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} — idesk`}</title>
+        <link rel="icon" type="image/svg+xml" href={assetUrl('favicon.svg')} />
         <link rel="stylesheet" href={assetUrl('app.css')} />
         <script src={assetUrl('print.js')} defer />
       </head>

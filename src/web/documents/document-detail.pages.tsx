@@ -12,7 +12,11 @@ import { ConflictError, DomainError, ForbiddenError, InvalidTransitionError, Not
 import { contentDisposition } from '../../files/file-name.ts';
 import type { Option } from '../components/field.tsx';
 import { uploadRefusal } from '../counter/upload-refusal.ts';
+import { FlowDiagram } from '../flow/flow-diagram.tsx';
+import { prepareFlowLayout } from '../flow/flow-layout.ts';
+import { FlowSummary } from '../flow/flow-summary.tsx';
 import { formatDateTime } from '../format.ts';
+import { Layout } from '../layout.tsx';
 import { discardFiles, readMultipartForm } from '../multipart-form.ts';
 import { definePage, type PageResult } from '../page.ts';
 import type { PageContext } from '../page-context.ts';
@@ -71,7 +75,9 @@ async function detail(deps: AppDeps, principal: Principal, page: PageContext, id
   const mayUploadSigned = doc.direction === 'outgoing' && doc.state === 'awaitingIssue' && principal.roles.includes('clerk');
   const draftingDepartment =
     doc.draftingDepartmentId === null ? null : ((await listDepartments(deps.db)).find((dep) => dep.id === doc.draftingDepartmentId)?.name ?? null);
-  return DocumentDetailView({ page, doc: { ...doc, timeline: doc.timeline ?? [] }, ...choices, draftingDepartment, linked: await linkedNames(deps, principal, doc.replies), mayUploadSigned, maxBytes: deps.config.upload.maxBytes, ...extra });
+  await prepareFlowLayout(doc.machine.id, doc.machine.version);
+  const flow = <FlowSummary machineId={doc.machine.id} version={doc.machine.version} currentState={doc.state} taken={doc.timeline ?? []} fullHref={`/van-ban/${doc.id}/so-do`} />;
+  return DocumentDetailView({ page, doc: { ...doc, timeline: doc.timeline ?? [] }, flow, ...choices, draftingDepartment, linked: await linkedNames(deps, principal, doc.replies), mayUploadSigned, maxBytes: deps.config.upload.maxBytes, ...extra });
 }
 
 const NOTICES: Record<string, DocumentDetailProps['notice']> = {
@@ -96,6 +102,35 @@ function registrationNotice(query: Record<string, string>): DocumentDetailProps[
 const FileParams = Type.Object({ id: Id, fileId: Id }, { additionalProperties: false });
 
 export const documentDetailPages = [
+  definePage({
+    method: 'get',
+    path: '/van-ban/:id/so-do',
+    auth: 'user',
+    params: IdParams,
+    handler: async ({ params, principal, page, query, deps }) => {
+      // The whole drawing, as the dossier's (dossier.pages.tsx): fitted to the window, or at its own size.
+      const doc = await getDocument(documentDeps(deps), principal, params.id);
+      await prepareFlowLayout(doc.machine.id, doc.machine.version);
+      const natural = query.kho === 'that';
+      const name = doc.symbol ?? doc.summary;
+      return {
+        view: (
+          <Layout page={page} title={`Sơ đồ quy trình — văn bản ${name}`}>
+            <p class="no-print">
+              <a href={`/van-ban/${doc.id}`}>← Văn bản {name}</a> · Trạng thái hiện tại: <strong>{documentStateLabel(doc.state)}</strong> ·{' '}
+              {natural ? <a href={`/van-ban/${doc.id}/so-do`}>Thu vừa màn hình</a> : <a href={`/van-ban/${doc.id}/so-do?kho=that`}>Xem khổ thật (cuộn để xem)</a>} · In sơ đồ: Ctrl+P (một trang A4 ngang).
+            </p>
+            <p class="print-only">
+              Văn bản {name} · Trạng thái hiện tại: {documentStateLabel(doc.state)}
+            </p>
+            <div class={`flow-wrap panel ${natural ? 'flow-natural' : 'flow-fit'}`}>
+              <FlowDiagram machineId={doc.machine.id} version={doc.machine.version} currentState={doc.state} taken={doc.timeline ?? []} />
+            </div>
+          </Layout>
+        ),
+      };
+    },
+  }),
   definePage({
     method: 'get',
     path: '/van-ban/:id',

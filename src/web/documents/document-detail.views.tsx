@@ -55,6 +55,8 @@ export interface DocumentDetailProps {
   mayUploadSigned: boolean;
   uploadFailure?: SignedUploadFailure;
   maxBytes: number;
+  /** The path so far and the next steps (FlowSummary), beneath the actions. */
+  flow?: ComponentChildren;
 }
 
 /** Events that send the document back: their button is drawn as a warning. */
@@ -465,6 +467,12 @@ export function DocumentDetailView(props: DocumentDetailProps) {
               </div>
             )}
           </section>
+          {props.flow && (
+            <section class="panel area-flow" aria-labelledby="so-do">
+              <h2 id="so-do">Quy trình</h2>
+              {props.flow}
+            </section>
+          )}
         </div>
       </div>
     </Layout>

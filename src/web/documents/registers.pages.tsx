@@ -20,6 +20,7 @@ import { uploadRefusal } from '../counter/upload-refusal.ts';
 import { formErrorsOf, type FormErrors } from '../form-errors.ts';
 import { endOfLocalDay, fromLocalInput } from '../format.ts';
 import { discardFiles, readMultipartForm } from '../multipart-form.ts';
+import { searchTooLong } from '../search-limits.ts';
 import { definePage, type AnyPageDef, type PageInput, type PageResult } from '../page.ts';
 import { IncomingFormView, OutgoingFormView, replySummary, type ReplyTarget } from './document-forms.views.tsx';
 import { DOCUMENT_ROLES } from './document-roles.ts';
@@ -50,7 +51,8 @@ function registerPage(direction: Direction): AnyPageDef {
       if (query.after && !filters.q) text.after = query.after;
       let result: DocumentSearchPage | null = null;
       let pageNo = 1;
-      try {
+      Object.assign(errors.fields, searchTooLong(filters, DocumentSearchQuery, ['q']));
+      if (Object.keys(errors.fields).length === 0) try {
         const filter = validate<DocumentSearchFilter>(DocumentSearchQuery, text, 'query');
         pageNo = filter.page;
         result = await searchDocuments(deps.db, userActor(principal), filter);

@@ -1,3 +1,4 @@
+import { DocumentSearchQuery } from '../../api/routes/documents/search.routes.ts';
 import type { DepartmentView } from '../../domain/accounts/departments.service.ts';
 import { URGENCIES, URGENCY_NAMES, type Urgency } from '../../domain/documents/document-presenter.ts';
 import type { DocumentListItem, DocumentSearchPage } from '../../domain/documents/document-search.ts';
@@ -10,6 +11,7 @@ import type { FormErrors } from '../form-errors.ts';
 import { formatDate, formatDateTime } from '../format.ts';
 import { Layout } from '../layout.tsx';
 import type { PageContext } from '../page-context.ts';
+import { searchMaxLength } from '../search-limits.ts';
 import { DIRECTION_STATES, documentStateLabel } from './document-labels.ts';
 
 export type Direction = 'incoming' | 'outgoing';
@@ -114,7 +116,7 @@ export function RegisterView(props: RegisterViewProps) {
       )}
       <form method="get" action={reg.path} class="panel" role="search" aria-label={`Tìm trong ${reg.title.toLowerCase()}`} novalidate>
         {errors.form && <Notice kind="error">{errors.form}</Notice>}
-        <Field name="q" label="Tìm kiếm" type="search" value={filters.q} error={errors.fields.q} maxLength={200} hint="Trích yếu, số ký hiệu, nơi ban hành, người ký; gõ có dấu hoặc không dấu." />
+        <Field name="q" label="Tìm kiếm" type="search" value={filters.q} error={errors.fields.q} hint={`Trích yếu, số ký hiệu, nơi ban hành, người ký; gõ có dấu hoặc không dấu; tối đa ${searchMaxLength(DocumentSearchQuery, 'q')} ký tự.`} />
         <div class="filters">
           <Field name="year" label="Năm" type="number" value={filters.year} error={errors.fields.year} />
           <Field name="typeCode" label="Loại văn bản" type="select" options={types.map((t) => ({ value: t.code, label: t.name }))} value={filters.typeCode} error={errors.fields.typeCode} emptyLabel="Tất cả" />

@@ -13,6 +13,7 @@ import { ConflictError, ForbiddenError, InvalidTransitionError, RuleViolationErr
 import { availableForms } from '../counter/print.views.tsx';
 import { uploadRefusal } from '../counter/upload-refusal.ts';
 import { FlowDiagram } from '../flow/flow-diagram.tsx';
+import { FlowSummary } from '../flow/flow-summary.tsx';
 import { prepareFlowLayout } from '../flow/flow-layout.ts';
 import { discardFiles, readMultipartForm } from '../multipart-form.ts';
 import type { Option } from '../components/field.tsx';
@@ -66,16 +67,8 @@ async function detail(
     failed: paperFailure,
     maxBytes: deps.config.upload.maxBytes,
   });
-  const flow = (
-    <>
-      <div class="flow-wrap">
-        <FlowDiagram machineId={dossier.machine.id} version={dossier.machine.version} currentState={dossier.state} taken={timeline} />
-      </div>
-      <p>
-        <a href={`/dossiers/${dossier.id}/flow`}>Xem sơ đồ khổ lớn</a>
-      </p>
-    </>
-  );
+  // In the column: the path so far and the next steps; the whole machine on its own page, fitted to the screen.
+  const flow = <FlowSummary machineId={dossier.machine.id} version={dossier.machine.version} currentState={dossier.state} taken={timeline} fullHref={`/dossiers/${dossier.id}/flow`} />;
   return DossierDetailView({ page, dossier: { ...dossier, timeline }, staff, papers, flow, ...rest });
 }
 
@@ -212,17 +205,23 @@ export const dossierPages = [
     path: '/dossiers/:id/flow',
     auth: DOSSIER_ROLES,
     params: IdParams,
-    handler: async ({ params, principal, page, deps }) => {
-      // The drawing at its own size, for a reader the detail's narrow column is too small for.
+    handler: async ({ params, query, principal, page, deps }) => {
+      const natural = query.kho === 'that';
+      // The whole drawing, scaled to fit the window (and an A4 landscape sheet when printed): the detail's
+      // column shows only the path so far and the next steps.
       const dossier = await getDossier(dossierDeps(deps), principal, params.id);
       await prepareFlowLayout(dossier.machine.id, dossier.machine.version);
       return {
         view: (
           <Layout page={page} title={`Sơ đồ quy trình — hồ sơ ${dossier.code}`}>
-            <p>
-              <a href={`/dossiers/${dossier.id}`}>← Hồ sơ {dossier.code}</a> · Trạng thái hiện tại: <strong>{stateLabel(dossier.state)}</strong>
+            <p class="no-print">
+              <a href={`/dossiers/${dossier.id}`}>← Hồ sơ {dossier.code}</a> · Trạng thái hiện tại: <strong>{stateLabel(dossier.state)}</strong> ·{' '}
+              {natural ? <a href={`/dossiers/${dossier.id}/flow`}>Thu vừa màn hình</a> : <a href={`/dossiers/${dossier.id}/flow?kho=that`}>Xem khổ thật (cuộn để xem)</a>} · In sơ đồ: Ctrl+P (một trang A4 ngang).
             </p>
-            <div class="flow-wrap flow-large panel">
+            <p class="print-only">
+              Hồ sơ {dossier.code} · Trạng thái hiện tại: {stateLabel(dossier.state)}
+            </p>
+            <div class={`flow-wrap panel ${natural ? 'flow-natural' : 'flow-fit'}`}>
               <FlowDiagram machineId={dossier.machine.id} version={dossier.machine.version} currentState={dossier.state} taken={dossier.timeline ?? []} />
             </div>
           </Layout>

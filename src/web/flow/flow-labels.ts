@@ -1,4 +1,7 @@
 import { DOSSIER_MACHINE_ID } from '../../../machines/dossier/index.ts';
+import { INCOMING_DOCUMENT_MACHINE_ID } from '../../../machines/incoming-document/index.ts';
+import { OUTGOING_DOCUMENT_MACHINE_ID } from '../../../machines/outgoing-document/index.ts';
+import { DIRECTION_STATES, DOCUMENT_EVENT_LABELS, DOCUMENT_STATE_LABELS } from '../documents/document-labels.ts';
 
 /**
  * Vietnamese labels for drawing a machine. Anything missing is drawn with the machine's own name
@@ -71,7 +74,18 @@ export const DOSSIER_FLOW_LABELS: FlowLabels = {
   },
 };
 
-const LABELS: Readonly<Record<string, FlowLabels>> = { [DOSSIER_MACHINE_ID]: DOSSIER_FLOW_LABELS };
+/** A document's flow in the registers' words (document-labels.ts: Decree 30/2020, Quy chế 80/QĐ-SCT). */
+function documentFlowLabels(title: string, direction: 'incoming' | 'outgoing'): FlowLabels {
+  const states = Object.fromEntries(DIRECTION_STATES[direction].map((s) => [s, DOCUMENT_STATE_LABELS[s] as string]));
+  const events = Object.fromEntries(Object.entries(DOCUMENT_EVENT_LABELS).map(([type, l]) => [type, l.action]));
+  return { title, states, events, guards: {} };
+}
+
+const LABELS: Readonly<Record<string, FlowLabels>> = {
+  [DOSSIER_MACHINE_ID]: DOSSIER_FLOW_LABELS,
+  [INCOMING_DOCUMENT_MACHINE_ID]: documentFlowLabels('Quy trình xử lý văn bản đến', 'incoming'),
+  [OUTGOING_DOCUMENT_MACHINE_ID]: documentFlowLabels('Quy trình soạn thảo, ban hành văn bản đi', 'outgoing'),
+};
 
 /** The labels of a machine; an unknown machine is drawn with its own names. */
 export function flowLabelsFor(machineId: string): FlowLabels {

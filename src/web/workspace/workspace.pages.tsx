@@ -11,6 +11,7 @@ import { listNotifications, markAllRead } from '../../domain/notifications/notif
 import { formErrorsOf, type FormErrors } from '../form-errors.ts';
 import { endOfLocalDay, startOfLocalDay } from '../format.ts';
 import { definePage } from '../page.ts';
+import { searchTooLong } from '../search-limits.ts';
 import { myWork } from './my-step.ts';
 import { DossierListView, FILTER_NAMES, WorkspaceView, type ListFilterText } from './workspace.views.tsx';
 
@@ -57,6 +58,7 @@ export const workspacePages = [
         else text[name] = name === 'receivedFrom' ? startOfLocalDay(value) : endOfLocalDay(value);
       }
       if (query.after) text.after = query.after;
+      Object.assign(errors.fields, searchTooLong(filters, DossierQuery, ['codePrefix', 'applicantName']));
       let result: DossierPage | null = null;
       if (Object.keys(errors.fields).length === 0) {
         try {

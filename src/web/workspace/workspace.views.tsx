@@ -1,3 +1,4 @@
+import { DossierQuery } from '../../api/routes/dossiers/dossiers.schema.ts';
 import type { DossierPage } from '../../domain/dossiers/dossier.service.ts';
 import type { NotificationView } from '../../domain/notifications/notifications.service.ts';
 import { Badge } from '../components/badge.tsx';
@@ -11,6 +12,7 @@ import { formatDateTime } from '../format.ts';
 import { STATE_FILTER_LABELS } from '../labels.ts';
 import { Layout } from '../layout.tsx';
 import type { PageContext } from '../page-context.ts';
+import { searchMaxLength } from '../search-limits.ts';
 import type { MyWork } from './my-step.ts';
 import type { PendingDocuments } from '../../domain/documents/pending-documents.ts';
 import { PendingDocumentsSection } from '../documents/pending-documents.views.tsx';
@@ -108,8 +110,8 @@ export function DossierListView({ page, filters, result, errors, firstPage }: { 
       <form method="get" action="/dossiers" class="panel" role="search" aria-label="Lọc hồ sơ" novalidate>
         {errors.form && <Notice kind="error">{errors.form}</Notice>}
         <div class="filters">
-          <Field name="codePrefix" label="Mã hồ sơ (bắt đầu bằng)" type="search" value={filters.codePrefix} error={errors.fields.codePrefix} maxLength={64} />
-          <Field name="applicantName" label="Tên người nộp (bắt đầu bằng)" type="search" value={filters.applicantName} error={errors.fields.applicantName} maxLength={200} />
+          <Field name="codePrefix" label="Mã hồ sơ (bắt đầu bằng)" type="search" value={filters.codePrefix} error={errors.fields.codePrefix} hint={`Tối đa ${searchMaxLength(DossierQuery, 'codePrefix')} ký tự.`} />
+          <Field name="applicantName" label="Tên người nộp (bắt đầu bằng)" type="search" value={filters.applicantName} error={errors.fields.applicantName} hint={`Tối đa ${searchMaxLength(DossierQuery, 'applicantName')} ký tự.`} />
           <Field name="state" label="Trạng thái" type="select" options={stateOptions} value={filters.state} error={errors.fields.state} emptyLabel="Tất cả trạng thái" />
           <Field
             name="overdue"
