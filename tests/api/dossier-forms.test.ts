@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICANT, buildDossier, buildProcedure, buildWorld, fireAs, type TestUser, type World } from '../support/factories.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { attachResult, pdfWith, postPapers } from '../support/papers.ts';
+import { attachResult, pdfWith, postCounterIntake, postPapers } from '../support/papers.ts';
 import { expectError } from '../support/assertions.ts';
 import { fingerprint } from '../support/test-db.ts';
 
@@ -248,8 +248,9 @@ describe('Mẫu 01: the form of each paper, the request, the person acting by pr
       ['so-do', 'copy'],
       ['cam-ket', 'original'],
     ]);
-    const res = await w.http.post('/api/dossiers', { procedureId: procedure.body.id, applicant: APPLICANT }, { token: w.onestop.token });
-    expect(res.status).toBe(201);
+    // Received with every required paper (Decree 118/2025), then one paper beyond the list.
+    const res = await postCounterIntake(w.http.baseUrl, w.onestop.token, { procedureId: procedure.body.id, applicant: APPLICANT }, ['don', 'dkdn', 'hop-dong', 'so-do', 'cam-ket']);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
     const other = await postPapers(w.http.baseUrl, `/api/dossiers/${res.body.id}/papers`, [{ kind: 'other', name: 'Ảnh chụp kho.pdf', bytes: pdfWith('kho') }], { authorization: `Bearer ${w.onestop.token}` });
     expect(other.status).toBe(201);
     const receipt = (await form(res.body.id, 'receipt')).body.fields;

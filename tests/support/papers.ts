@@ -57,3 +57,19 @@ export function listStore(root: string): string[] {
     .filter((rel) => fs.statSync(path.join(root, rel)).isFile())
     .sort();
 }
+
+/**
+ * A counter intake with its scans, as the API takes it (multipart): the dossier as JSON under `dossier`,
+ * then `kind` and `file` for each paper — a receipt needs every required paper (Decree 118/2025).
+ */
+export async function postCounterIntake(baseUrl: string, token: string, dossier: Record<string, unknown>, kinds: string[]): Promise<Answer> {
+  const form = new FormData();
+  form.append('dossier', JSON.stringify(dossier));
+  for (const kind of kinds) {
+    form.append('kind', kind);
+    form.append('file', new Blob([new Uint8Array(pdfWith(`${kind} ${Math.random()}`))], { type: 'application/pdf' }), `${kind}.pdf`);
+  }
+  const res = await fetch(`${baseUrl}/api/dossiers`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+}
