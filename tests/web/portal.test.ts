@@ -6,7 +6,7 @@ import { APPLICANT, buildProcedure, buildWorld, fireAs, type World } from '../su
 import { attachResult, listStore, pdfWith, PNG } from '../support/papers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
-import { checkPage, DESKTOP, expectAccessible, launchBrowser, logIn, navigating, newPerson, PHONE, screenshot } from './support/browser.ts';
+import { checkPage, DESKTOP, expectAccessible, launchBrowser, logIn, navigating, newPerson, PHONE, screenshot, submitting } from './support/browser.ts';
 
 /**
  * The citizen portal in Debian's Chromium (issue 7 §2.5): procedures, an online submission with an
@@ -74,9 +74,9 @@ describe('online submission, supplement requested by the clerk, supplemented fro
     await page.getByLabel(REQUIRED[0]!.name).setInputFiles({ name: 'don-de-nghi.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00 this program cannot be run in DOS mode', 'latin1') });
     const before = await fingerprint(app.deps.db);
     const storeBefore = storeFiles();
-    const refused = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Nộp hồ sơ' }).click()]);
-    expect(refused[0].status()).toBe(422);
-    await page.waitForLoadState('domcontentloaded');
+    const refused = await submitting(page, () => page.getByRole('button', { name: 'Nộp hồ sơ' }).click());
+    expect(refused.posted.status()).toBe(303);
+    expect(refused.shown.status()).toBe(422);
     expect(await page.locator(`#f-giay-to-don-de-nghi-error`).textContent()).toContain('không đúng loại được nhận');
     expect(await page.getByRole('alert').textContent()).toContain('Hồ sơ chưa được nộp');
     expect(await page.getByLabel('Họ tên cá nhân hoặc tên tổ chức').inputValue()).toBe(APPLICANT.name);
@@ -193,9 +193,9 @@ describe('tracking a completed dossier on a phone', () => {
       await page.goto('/tra-cuu');
       await page.getByLabel('Mã hồ sơ').fill(c);
       await page.getByLabel('Mã bí mật tra cứu').fill(s);
-      const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Tra cứu' }).click()]);
-      expect(res.status()).toBe(404);
-      await page.waitForLoadState('domcontentloaded');
+      const { posted, shown } = await submitting(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
+      expect(posted.status()).toBe(303);
+      expect(shown.status()).toBe(404);
       answers.push((await page.getByRole('alert').textContent()) as string);
     }
     expect(answers[0]).toContain('Không tìm thấy hồ sơ');

@@ -127,6 +127,9 @@ async function trackingView(
   });
 }
 
+/** How long after a submission its answer page may show the secret again. */
+const CONFIRMATION_TTL_MS = 15 * 60_000;
+
 const SUBMISSION_KEY = /^[A-Za-z0-9_-]{16,64}$/;
 
 /**
@@ -235,11 +238,29 @@ export const portalPages = [
           }
         }
         grantTracking(ctx, deps, dossier.code, secret);
-        const papers = await listPapers(dd, target);
-        return { view: ConfirmationView({ page, dossier, secret, papers, attachFailed }) };
+        // Post/Redirect/Get: the answer is a page of its own, read from the access just granted, so that
+        // Reload shows the code and the secret again instead of sending the form once more.
+        return { redirect: `${trackingPath(dossier.code)}/da-nop${attachFailed ? '?tep=loi' : ''}` };
       } finally {
         if (!handedOver) await discardUploads(deps, uploads);
       }
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/tra-cuu/:code/da-nop',
+    auth: 'public',
+    params: TrackParams,
+    /**
+     * The answer to a submission: the code and the secret of this browser's access (tracking-access.ts).
+     * Reload shows them again while the submission is fresh (as the counter's receipt, receipt-secret.ts);
+     * later the address leads to the tracking page, which never shows the secret.
+     */
+    handler: async ({ params, page, query, ctx, deps }): Promise<PageResult> => {
+      const access = await tracked(ctx, deps, params.code);
+      if ('redirect' in access) return access;
+      if (deps.clock().getTime() - Date.parse(access.dossier.submittedAt) > CONFIRMATION_TTL_MS) return { redirect: trackingPath(params.code) };
+      return { view: ConfirmationView({ page, dossier: access.dossier, secret: access.secret, papers: access.papers, attachFailed: query.tep === 'loi' }) };
     },
   }),
   definePage({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Debian's Chromium (`.ci/run` installs the package when it is missing). */
@@ -84,6 +84,20 @@ export async function checkPage(page: Page, name: string): Promise<void> {
 export async function navigating(page: Page, action: () => Promise<unknown>): Promise<void> {
   await Promise.all([page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() }), action()]);
   await page.waitForLoadState('domcontentloaded');
+}
+
+/**
+ * Submits a form (the action clicks its button) and waits for the page shown after it: the POST is
+ * answered with 303 (Post/Redirect/Get) and the page comes from the GET it leads to. Both answers.
+ */
+export async function submitting(page: Page, action: () => Promise<unknown>): Promise<{ posted: Response; shown: Response }> {
+  const [posted, shown] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.waitForResponse((r) => r.request().redirectedFrom()?.method() === 'POST'),
+    action(),
+  ]);
+  await page.waitForLoadState('domcontentloaded');
+  return { posted, shown };
 }
 
 /** Logs in through the login page. */
