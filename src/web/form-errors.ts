@@ -6,6 +6,11 @@ export interface FormErrors {
   form?: string;
 }
 
+/** A date that is not one: typed otherwise than day/month/year, or a day that does not exist (31/02). */
+export const DATE_PROBLEM = 'Ngày không đúng: hãy nhập ngày/tháng/năm có thật, ví dụ 26/02/2026.';
+/** The same for a date with a time. */
+export const DATE_TIME_PROBLEM = 'Ngày giờ không đúng: hãy nhập ngày/tháng/năm giờ:phút, ví dụ 26/02/2026 14:30.';
+
 /** The validator's English problem, said in Vietnamese for the person at the form. */
 export function vietnameseProblem(message: string): string {
   let m: RegExpExecArray | null;
@@ -13,8 +18,8 @@ export function vietnameseProblem(message: string): string {
   if (/fewer than 1 characters|must match pattern "\\S"/.test(message)) return 'Không được để trống.';
   if ((m = /must NOT have more than (\d+) characters/.exec(message))) return `Dài quá ${m[1]} ký tự.`;
   if ((m = /must NOT have fewer than (\d+) characters/.exec(message))) return `Cần ít nhất ${m[1]} ký tự.`;
-  if (/ISO-8601 instant/.test(message)) return 'Ngày giờ không hợp lệ (ngày/tháng/năm giờ:phút).';
-  if (/date YYYY-MM-DD/.test(message)) return 'Ngày không hợp lệ.';
+  if (/ISO-8601 instant/.test(message)) return DATE_TIME_PROBLEM;
+  if (/date YYYY-MM-DD/.test(message)) return DATE_PROBLEM;
   if (/must be integer|must be number|must be >=|must be <=/.test(message)) return 'Giá trị không hợp lệ.';
   if (/must be one of|must be equal to constant/.test(message)) return 'Hãy chọn một giá trị trong danh sách.';
   if (/must not be before/.test(message)) return 'Không được trước ngày bắt đầu.';

@@ -59,6 +59,7 @@ export function Layout({ page, title, children }: { page: PageContext; title: st
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} — idesk`}</title>
         <link rel="stylesheet" href={assetUrl('app.css')} />
+        <script src={assetUrl('forms.js')} defer />
       </head>
       <body>
         <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>

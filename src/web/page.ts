@@ -10,6 +10,7 @@ import { usePageHeaders } from '../api/middlewares/security-headers.ts';
 import { validate } from '../api/validation.ts';
 import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
 import { CSRF_FIELD, csrfMatches, csrfToken } from './csrf.ts';
+import { readDateFields } from './dates.ts';
 import { ErrorPage } from './error-page.tsx';
 import { KEPT_PARAM, keepView, keptOwner, keptViewUrl, takeKeptView } from './kept-views.ts';
 import type { PageContext } from './page-context.ts';
@@ -29,7 +30,10 @@ export interface PageInput<P extends TSchema | undefined, Auth> {
   params: Maybe<P>;
   /** The query string as text, first value of each name (a page validates its own filters to show errors beside them). */
   query: Record<string, string>;
-  /** A posted form's fields (first value of each), the anti-forgery token already checked and removed. */
+  /**
+   * A posted form's fields (first value of each), the anti-forgery token already checked and removed,
+   * its date fields read into the API's forms (dates.ts).
+   */
   form: Record<string, string>;
   /**
    * Whether a token sent with a multipart form is this request's anti-forgery token. A `multipart` page
@@ -108,7 +112,7 @@ async function readForm(ctx: Koa.Context, limit: number): Promise<Record<string,
     if ((err as { type?: string }).type === 'entity.too.large') throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `The form is larger than ${limit} bytes`, { limit });
     throw new ValidationError('MALFORMED_FORM', 'The form could not be read');
   }
-  return firstValues(new URLSearchParams(text).entries());
+  return readDateFields(firstValues(new URLSearchParams(text).entries()));
 }
 
 /** A local path to return to after logging in: never another site (`//evil.example`, `/\evil`). */
@@ -258,7 +262,7 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef, showAt
       }
       const result = await def.handler({
         params: params as Maybe<TSchema>,
-        query: firstValues(Object.entries(ctx.query).filter(([k]) => k !== KEPT_PARAM)),
+        query: readDateFields(firstValues(Object.entries(ctx.query).filter(([k]) => k !== KEPT_PARAM))),
         form,
         csrfOk: (sent) => {
           const ok = csrfMatches(ctx, kind, sent);

@@ -366,7 +366,8 @@ describe('refused submissions', () => {
 
       // Over the limit: 413, the typed name back in the form, the reason beside the file, nothing kept.
       const big = { name: 'scan lớn.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([pdfWith('big'), Buffer.alloc(4096, 0x20)]) };
-      const res = await p.context.request.post(`/thu-tuc/${proc.id}/nop-ho-so`, { multipart: { _csrf: token, name: 'Hộ kinh doanh Trần Thị Bình', 'giay-to-don-de-nghi': big }, maxRedirects: 0 });
+      const res = await p.context.request.post(`/thu-tuc/${proc.id}/nop-ho-so`, { multipart: { _csrf: token, name: 'Hộ kinh doanh Trần Thị Bình', 'giay-to-don-de-nghi': big } });
+      expect(res.url()).toMatch(/\/nop-ho-so\?giu=/);
       expect(res.status()).toBe(413);
       const html = await res.text();
       expect(html).toContain('value="Hộ kinh doanh Trần Thị Bình"');
@@ -389,8 +390,12 @@ describe('throttling the tracking form', () => {
       const token = await p.page.locator('input[name=_csrf]').inputValue();
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await p.context.request.post('/tra-cuu', { form: { _csrf: token, code: 'H37.26-010101-0001', secret: `doan-thu-${i}-0123456789` }, maxRedirects: 0 });
+        // Refused or throttled, the POST redirects (Post/Redirect/Get); the page it leads to says which.
+        const form = { _csrf: token, code: 'H37.26-010101-0001', secret: `doan-thu-${i}-0123456789` };
+        const res = await p.context.request.post('/tra-cuu', { form });
+        expect(res.url()).toMatch(/\/tra-cuu\?giu=/);
         statuses.push(res.status());
+        if (i === 3) expect(Number(res.headers()['retry-after'])).toBeGreaterThan(0);
       }
       expect(statuses).toEqual([404, 404, 404, 429, 429]);
       await p.context.close();

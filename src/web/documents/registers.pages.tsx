@@ -17,7 +17,7 @@ import { requestHash } from '../../domain/idempotency/idempotency.ts';
 import type { UploadedFile } from '../../files/multipart-upload.ts';
 import { randomToken } from '../../lib/crypto.ts';
 import { uploadRefusal } from '../counter/upload-refusal.ts';
-import { formErrorsOf, type FormErrors } from '../form-errors.ts';
+import { DATE_PROBLEM, formErrorsOf, type FormErrors } from '../form-errors.ts';
 import { endOfLocalDay, fromLocalInput } from '../format.ts';
 import { discardFiles, readMultipartForm } from '../multipart-form.ts';
 import { definePage, type AnyPageDef, type PageInput, type PageResult } from '../page.ts';
@@ -150,7 +150,7 @@ function refusalErrors(err: DomainError): FormErrors {
 
 function incomingBody(form: Record<string, string>, errors: FormErrors): Record<string, unknown> {
   const dueDate = text(form, 'dueDate');
-  if (dueDate !== undefined && !isLocalDate(dueDate)) errors.fields.dueDate = 'Ngày không hợp lệ.';
+  if (dueDate !== undefined && !isLocalDate(dueDate)) errors.fields.dueDate = DATE_PROBLEM;
   const arrivedAt = text(form, 'arrivedAt');
   return {
     direction: 'incoming',

@@ -5,6 +5,7 @@ import type { ProcedureView } from '../../domain/procedures/procedures.service.t
 import { StateBadge } from '../components/badge.tsx';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
+import { ErrorSummary, summaryItems, type SummaryItem } from '../components/error-summary.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
@@ -145,6 +146,30 @@ function FileInput({ name, label, hint, error, required }: { name: string; label
   );
 }
 
+/** The submission form's errors for its summary, in the form's order, each linking to its field. */
+function submissionSummary(procedure: ProcedureView, errors: Record<string, string>, upload: SubmitFormProps['upload']): SummaryItem[] {
+  const firstPaper = `f-${paperInputName(procedure.rules.requiredPapers[0]?.code ?? 'other')}`;
+  const items = summaryItems(errors, SUBMISSION_LABELS, { papers: firstPaper });
+  if (upload?.input) {
+    const code = upload.input.replace(/^giay-to-/, '');
+    const label = procedure.rules.requiredPapers.find((p) => p.code === code)?.name ?? 'Giấy tờ khác';
+    items.push({ field: `f-${upload.input}`, text: `${label}: ${upload.message}` });
+  }
+  return items;
+}
+
+const SUBMISSION_LABELS: Record<string, string> = {
+  name: 'Họ tên cá nhân hoặc tên tổ chức',
+  idType: 'Loại giấy tờ',
+  idNumber: 'Số giấy tờ',
+  phone: 'Số điện thoại',
+  email: 'Thư điện tử',
+  address: 'Địa chỉ',
+  subject: 'Nội dung yêu cầu giải quyết',
+  note: 'Ghi chú',
+  papers: 'Giấy tờ đính kèm',
+};
+
 /**
  * The online submission form: the applicant's details, then one file input per paper of the checklist and
  * one for other papers. After a refusal the typed details come back; the files must be chosen again (a
@@ -159,10 +184,10 @@ export function SubmitFormView({ page, procedure, values = {}, errors = {}, uplo
         Thủ tục: <strong>{procedure.name}</strong> (<a href={`/thu-tuc/${procedure.id}`}>xem thành phần hồ sơ</a>)
       </p>
       {hasErrors && (
-        <Notice kind="error" title="Hồ sơ chưa được nộp">
-          <p>{upload && !upload.input ? upload.message : 'Hãy sửa các mục được đánh dấu bên dưới.'}</p>
+        <ErrorSummary title="Hồ sơ chưa được nộp" items={submissionSummary(procedure, errors, upload)}>
+          <p>{upload && !upload.input ? upload.message : 'Hãy sửa các mục sau, rồi bấm “Nộp hồ sơ” lại.'}</p>
           <p>Các thông tin đã nhập được giữ lại. Các tệp đã chọn chưa được lưu: hãy chọn lại tệp trước khi gửi.</p>
-        </Notice>
+        </ErrorSummary>
       )}
       <form method="post" action={`/thu-tuc/${procedure.id}/nop-ho-so`} enctype="multipart/form-data" novalidate>
         <CsrfField token={page.csrf} />
