@@ -17,6 +17,7 @@ import { contentDisposition } from '../../files/file-name.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { ANON_COOKIE } from '../csrf.ts';
 import { formErrorsOf, vietnameseProblem } from '../form-errors.ts';
+import { idNumberProblem, normalIdNumber } from '../identity.ts';
 import { definePage, type PageResult } from '../page.ts';
 import type { PageContext } from '../page-context.ts';
 import { discardUploads, readPortalForm } from './portal-upload.ts';
@@ -45,7 +46,16 @@ function newDossierFrom(procedureId: number, f: Record<string, string>): NewDoss
     const v = (f[name] ?? '').trim();
     return v === '' ? undefined : v;
   };
-  const applicant: Record<string, string | undefined> = { name: (f.name ?? '').trim(), idNumber: text('idNumber'), phone: text('phone'), email: text('email'), address: text('address') };
+  const idType = text('idType');
+  const idNumber = text('idNumber');
+  const applicant: Record<string, string | undefined> = {
+    name: (f.name ?? '').trim(),
+    idType,
+    idNumber: idNumber === undefined ? undefined : normalIdNumber(idType, idNumber),
+    phone: text('phone'),
+    email: text('email'),
+    address: text('address'),
+  };
   for (const k of Object.keys(applicant)) if (applicant[k] === undefined) delete applicant[k];
   const body: Record<string, unknown> = { procedureId, applicant };
   if (text('subject')) body.subject = text('subject');
@@ -54,7 +64,7 @@ function newDossierFrom(procedureId: number, f: Record<string, string>): NewDoss
 }
 
 /** The API validator's problems beside the form's fields (`body/applicant/name` → `name`). */
-function submissionErrors(err: ValidationError): Record<string, string> {
+function submissionErrors(err: ValidationError, idType: string | undefined): Record<string, string> {
   const problems = (err.details as { problems?: Array<{ path: string; message: string }> } | null)?.problems ?? [];
   const out: Record<string, string> = {};
   for (const p of problems) {
@@ -63,7 +73,8 @@ function submissionErrors(err: ValidationError): Record<string, string> {
     if (name in out) continue;
     if (name === 'email') out[name] = 'Địa chỉ thư điện tử không hợp lệ.';
     else if (name === 'phone') out[name] = 'Số điện thoại chỉ gồm chữ số (6–20 ký tự), có thể có dấu cách, dấu chấm, gạch nối.';
-    else if (name === 'idNumber') out[name] = 'Số định danh gồm 6–20 chữ cái hoặc chữ số.';
+    else if (name === 'idNumber') out[name] = idNumberProblem(idType);
+    else if (name === 'idType') out[name] = 'Hãy chọn loại giấy tờ trong danh sách.';
     else if (name === 'name' && /required|fewer than 1|pattern "\\S"/.test(p.message)) out[name] = 'Bắt buộc nhập.';
     else out[name] = vietnameseProblem(p.message);
   }
@@ -208,8 +219,10 @@ export const portalPages = [
           validate(NewDossierBody, input, 'body');
         } catch (err) {
           if (!(err instanceof ValidationError)) throw err;
-          errors = submissionErrors(err);
+          errors = submissionErrors(err, fields.idType);
         }
+        // The number is checked by its type: the form asks which it is (the API still takes a number alone).
+        if (fields.idNumber?.trim() && !fields.idType?.trim()) errors.idType ??= 'Hãy chọn loại giấy tờ của số đã nhập.';
         if (procedure.rules.requiredPapers.length > 0 && uploads.length === 0) errors.papers = 'Hãy đính kèm các giấy tờ trong thành phần hồ sơ.';
         if (Object.keys(errors).length > 0) return { view: SubmitFormView({ page, procedure, values: fields, errors, submissionKey }), status: 400 };
 

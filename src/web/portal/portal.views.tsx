@@ -6,6 +6,7 @@ import { StateBadge } from '../components/badge.tsx';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
 import { ErrorSummary, summaryItems, type SummaryItem } from '../components/error-summary.tsx';
+import { ID_TYPE_OPTIONS } from '../identity.ts';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
@@ -195,7 +196,8 @@ export function SubmitFormView({ page, procedure, values = {}, errors = {}, uplo
         <fieldset>
           <legend>Người nộp hồ sơ</legend>
           <Field name="name" label="Họ tên cá nhân hoặc tên tổ chức" value={v('name')} error={errors.name} required autocomplete="name" maxLength={200} />
-          <Field name="idNumber" label="Số định danh cá nhân / mã số doanh nghiệp" value={v('idNumber')} error={errors.idNumber} hint="Số căn cước (12 số) hoặc mã số doanh nghiệp." maxLength={20} />
+          <Field name="idType" label="Loại giấy tờ" type="select" options={ID_TYPE_OPTIONS} value={v('idType')} error={errors.idType} emptyLabel="— Chọn loại giấy tờ —" />
+          <Field name="idNumber" label="Số giấy tờ" value={v('idNumber')} error={errors.idNumber} hint="Căn cước: 12 chữ số; mã số thuế: 10 chữ số hoặc 10-3; hộ chiếu Việt Nam: 1 chữ cái và 7 chữ số." maxLength={20} />
           <Field name="phone" label="Số điện thoại" type="tel" value={v('phone')} error={errors.phone} autocomplete="tel" maxLength={20} />
           <Field name="email" label="Thư điện tử" type="email" value={v('email')} error={errors.email} autocomplete="email" maxLength={254} />
           <Field name="address" label="Địa chỉ" value={v('address')} error={errors.address} autocomplete="street-address" maxLength={500} />
