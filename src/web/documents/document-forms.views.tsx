@@ -3,6 +3,7 @@ import type { DocumentType } from '../../domain/documents/document-types.ts';
 import { SECRECY_LEVELS } from '../../domain/documents/document.service.ts';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
+import { ErrorSummary, summaryItems } from '../components/error-summary.tsx';
 import { Notice } from '../components/notice.tsx';
 import type { FormErrors } from '../form-errors.ts';
 import { formatDate } from '../format.ts';
@@ -38,11 +39,29 @@ function FileField({ name, label, hint, error, required }: { name: string; label
   );
 }
 
-/** Above a refused form: why, or where to look (each field says its own problem, announced at once). */
+/** The labels of the documents' forms, for the error summary's lines. */
+const DOCUMENT_FIELD_LABELS: Record<string, string> = {
+  issuerName: 'Cơ quan, tổ chức ban hành',
+  sourceSymbol: 'Số, ký hiệu văn bản',
+  documentDate: 'Ngày văn bản',
+  typeCode: 'Loại văn bản',
+  urgency: 'Độ khẩn',
+  secrecy: 'Độ mật',
+  arrivedAt: 'Thời điểm văn bản đến',
+  pageCount: 'Số trang',
+  signerName: 'Người ký',
+  summary: 'Trích yếu nội dung',
+  replyRequired: 'Yêu cầu trả lời',
+  dueDate: 'Hạn xử lý',
+  isComplaint: 'Đơn thư khiếu nại, tố cáo',
+  file: 'Bản quét văn bản',
+};
+
+/** Above a refused form: the error summary (why, and a link to each field with its problem). */
 function Refused({ errors }: { errors: FormErrors }) {
-  if (errors.form) return <Notice kind="error">{errors.form}</Notice>;
-  if (Object.keys(errors.fields).length === 0) return null;
-  return <Notice kind="error">Văn bản chưa được lưu: hãy xem các mục được đánh dấu bên dưới.</Notice>;
+  const items = summaryItems(errors.fields, DOCUMENT_FIELD_LABELS);
+  if (!errors.form && items.length === 0) return null;
+  return <ErrorSummary title="Văn bản chưa được lưu" items={items}>{errors.form && <p>{errors.form}</p>}</ErrorSummary>;
 }
 
 const secrecyOptions = SECRECY_LEVELS.map((s) => ({ value: s, label: SECRECY_LABELS[s] as string }));

@@ -34,16 +34,18 @@ const ARGS = [
   '--lang=vi',
 ];
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+/** Chromium; `lang` starts it in another language (`en-US`: a browser whose own date inputs read mm/dd/yyyy). */
+export async function launchBrowser(options: { lang?: string } = {}): Promise<Browser> {
+  const args = options.lang ? [...ARGS.filter((a) => !a.startsWith('--lang=')), `--lang=${options.lang}`] : ARGS;
+  return chromium.launch({ executablePath: CHROMIUM, args, headless: true });
 }
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
 
 /** A browser context (its own cookies: one person) that may reach only the test server; anything else is aborted. */
-export async function newPerson(browser: Browser, baseUrl: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; blocked: string[]; urls: string[] }> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+export async function newPerson(browser: Browser, baseUrl: string, viewport = DESKTOP, locale = 'vi-VN'): Promise<{ context: BrowserContext; page: Page; blocked: string[]; urls: string[] }> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale, timezoneId: 'Asia/Ho_Chi_Minh' });
   const blocked: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
