@@ -4,6 +4,8 @@ import { SECRECY_LEVELS } from '../../domain/documents/document.service.ts';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
 import { ErrorSummary, summaryItems } from '../components/error-summary.tsx';
+import { PendingUploads, PendingUploadsField } from '../components/pending-uploads.tsx';
+import type { PendingUpload } from '../pending-uploads.ts';
 import { Notice } from '../components/notice.tsx';
 import type { FormErrors } from '../form-errors.ts';
 import { formatDate } from '../format.ts';
@@ -71,13 +73,31 @@ function maxMb(bytes: number): string {
 }
 
 /** The clerk's registration of an incoming document with its scan (Decree 30/2020 Art. 22; Điều 5). */
-export function IncomingFormView({ page, values, errors, types, formKey, maxBytes }: { page: PageContext; values: Record<string, string>; errors: FormErrors; types: DocumentType[]; formKey: string; maxBytes: number }) {
+export function IncomingFormView({
+  page,
+  values,
+  errors,
+  types,
+  formKey,
+  maxBytes,
+  pending = [],
+}: {
+  page: PageContext;
+  values: Record<string, string>;
+  errors: FormErrors;
+  types: DocumentType[];
+  formKey: string;
+  maxBytes: number;
+  /** Files a refused registration already sent (pending-uploads.ts): sent again with this one. */
+  pending?: PendingUpload[];
+}) {
   const f = errors.fields;
   return (
     <Layout page={page} title="Đăng ký văn bản đến">
       <form method="post" action="/van-ban-den/moi" enctype="multipart/form-data" class="panel" novalidate>
         <CsrfField token={page.csrf} />
         <input type="hidden" name="formKey" value={formKey} />
+        <PendingUploadsField pending={pending} />
         <Refused errors={errors} />
         <p class="hint">Số đến được cấp tự động theo sổ văn bản đến của năm khi đăng ký.</p>
         <Field name="issuerName" label="Cơ quan, tổ chức ban hành" required value={values.issuerName} error={f.issuerName} maxLength={300} />
@@ -98,6 +118,7 @@ export function IncomingFormView({ page, values, errors, types, formKey, maxByte
         </div>
         <Check name="isComplaint" label="Là đơn thư khiếu nại, tố cáo" checked={values.isComplaint === 'on'} error={f.isComplaint} hint="Đơn thư khiếu nại, tố cáo không được đăng ký trên hệ thống (Điều 4.2.b)." />
         <FileField name="file" label="Bản quét văn bản" hint={`PDF hoặc ảnh, tối đa ${maxMb(maxBytes)}.`} error={f.file} />
+        <PendingUploads pending={pending} field="file" />
         <p>
           <button type="submit">Đăng ký văn bản đến</button> <a class="button button-secondary" href="/van-ban-den">Hủy</a>
         </p>

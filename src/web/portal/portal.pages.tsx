@@ -14,13 +14,16 @@ import { ConflictError, DomainError, InvalidTransitionError, NotFoundError, Rule
 import { requestHash, type IdempotentRequest } from '../../domain/idempotency/idempotency.ts';
 import { getProcedure, listProcedures, type ProcedureView } from '../../domain/procedures/procedures.service.ts';
 import { contentDisposition } from '../../files/file-name.ts';
+import { fileStoreAt, type TempFile } from '../../files/file-store.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { ANON_COOKIE } from '../csrf.ts';
 import { formErrorsOf, vietnameseProblem } from '../form-errors.ts';
+import { keptOwner } from '../kept-views.ts';
+import { droppedIdsOf, keepPendingUploads, materialise, pendingIdsOf, releasePendingUploads, takePendingUploads } from '../pending-uploads.ts';
 import { idNumberProblem, normalIdNumber } from '../identity.ts';
 import { definePage, type PageResult } from '../page.ts';
 import type { PageContext } from '../page-context.ts';
-import { discardUploads, readPortalForm } from './portal-upload.ts';
+import { discardUploads, PAPER_INPUT_PREFIX, paperInputName, readPortalForm } from './portal-upload.ts';
 import { ConfirmationView, ProcedureListView, ProcedurePageView, SlipView, SubmitFormView, TrackingFormView, TrackingView, type TrackingViewProps } from './portal.views.tsx';
 import { slipsOf } from './slips.ts';
 import { applicantTarget, endTracking, grantTracking, trackingFormPath, trackingPath, trackingSecret } from './tracking-access.ts';
@@ -208,9 +211,16 @@ export const portalPages = [
       const kinds = [...procedure.rules.requiredPapers.map((p) => p.code), 'other'];
       const read = await readPortalForm(ctx, deps, csrfOk, kinds);
       const keyOf = (fields: Record<string, string>) => (SUBMISSION_KEY.test(fields.submissionKey ?? '') ? (fields.submissionKey as string) : randomToken(16));
-      if (!read.ok) return { view: SubmitFormView({ page, procedure, values: read.fields, upload: read.error, submissionKey: keyOf(read.fields) }), status: read.error.status };
-      const { fields, uploads } = read;
+      // The files a refused submission of this browser already sent (pending-uploads.ts): kept, never chosen again.
+      const owner = keptOwner(page.csrf);
+      const pendingForm = `portal:${procedure.id}`;
+      await releasePendingUploads(deps.db, owner, pendingForm, droppedIdsOf(read.fields));
+      const pending = (await takePendingUploads(deps.db, owner, pendingForm, pendingIdsOf(read.fields), deps.clock())).filter((p) => kinds.includes(p.field.slice(PAPER_INPUT_PREFIX.length)));
+      if (!read.ok) return { view: SubmitFormView({ page, procedure, values: read.fields, upload: read.error, submissionKey: keyOf(read.fields), pending }), status: read.error.status };
+      const { fields } = read;
+      let uploads = read.uploads;
       const submissionKey = keyOf(fields);
+      const store = fileStoreAt(deps.config.filesDir);
       let handedOver = false;
       try {
         const input = newDossierFrom(procedure.id, fields);
@@ -223,8 +233,17 @@ export const portalPages = [
         }
         // The number is checked by its type: the form asks which it is (the API still takes a number alone).
         if (fields.idNumber?.trim() && !fields.idType?.trim()) errors.idType ??= 'Hãy chọn loại giấy tờ của số đã nhập.';
-        if (procedure.rules.requiredPapers.length > 0 && uploads.length === 0) errors.papers = 'Hãy đính kèm các giấy tờ trong thành phần hồ sơ.';
-        if (Object.keys(errors).length > 0) return { view: SubmitFormView({ page, procedure, values: fields, errors, submissionKey }), status: 400 };
+        if (procedure.rules.requiredPapers.length > 0 && uploads.length + pending.length === 0) errors.papers = 'Hãy đính kèm các giấy tờ trong thành phần hồ sơ.';
+        if (Object.keys(errors).length > 0) {
+          // One round: the files sent with the refused fields are kept for the next submission.
+          const kept = await keepPendingUploads(deps, store, owner, pendingForm, uploads.map((u) => ({ field: paperInputName(u.kind), name: u.name, mediaType: u.mediaType, temp: u.temp })), deps.clock());
+          handedOver = true;
+          return { view: SubmitFormView({ page, procedure, values: fields, errors, submissionKey, pending: [...pending, ...kept] }), status: 400 };
+        }
+        if (pending.length > 0) {
+          const temps = await materialise(store, pending);
+          uploads = [...uploads, ...pending.map((p, i) => ({ kind: p.field.slice(PAPER_INPUT_PREFIX.length), name: p.name, mediaType: p.mediaType, temp: temps[i] as TempFile }))];
+        }
 
         const dd = dossierDeps(deps);
         const { idempotency, secret } = submissionOf(ctx, submissionKey, requestHash('POST', `/thu-tuc/${procedure.id}/nop-ho-so`, input));
@@ -250,6 +269,7 @@ export const portalPages = [
             attachFailed = true;
           }
         }
+        await releasePendingUploads(deps.db, owner, pendingForm, pending.map((p) => p.id));
         grantTracking(ctx, deps, dossier.code, secret);
         // Post/Redirect/Get: the answer is a page of its own, read from the access just granted, so that
         // Reload shows the code and the secret again instead of sending the form once more.

@@ -7,6 +7,8 @@ import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
 import { ErrorSummary, summaryItems, type SummaryItem } from '../components/error-summary.tsx';
 import { ID_TYPE_OPTIONS } from '../identity.ts';
+import { PendingUploads, PendingUploadsField } from '../components/pending-uploads.tsx';
+import type { PendingUpload } from '../pending-uploads.ts';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
@@ -129,9 +131,11 @@ export interface SubmitFormProps {
   upload?: UploadProblem | null;
   /** The form's own key: a second press of the button (or a reload of the answer) submits it once. */
   submissionKey: string;
+  /** Files a refused submission already sent, sent again with this one (pending-uploads.ts). */
+  pending?: PendingUpload[];
 }
 
-function FileInput({ name, label, hint, error, required }: { name: string; label: string; hint?: string; error?: string; required?: boolean }) {
+function FileInput({ name, label, hint, error, required, pending = [] }: { name: string; label: string; hint?: string; error?: string; required?: boolean; pending?: PendingUpload[] }) {
   const id = `f-${name}`;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
@@ -143,6 +147,7 @@ function FileInput({ name, label, hint, error, required }: { name: string; label
       {hint && <span class="hint" id={`${id}-hint`}>{hint}</span>}
       <input id={id} type="file" name={name} multiple accept={ACCEPT} aria-invalid={error ? 'true' : undefined} aria-describedby={described} />
       {error && <span class="error" id={`${id}-error`}>{error}</span>}
+      <PendingUploads pending={pending} field={name} />
     </div>
   );
 }
@@ -176,7 +181,7 @@ const SUBMISSION_LABELS: Record<string, string> = {
  * one for other papers. After a refusal the typed details come back; the files must be chosen again (a
  * browser never refills a file input), which the notice says.
  */
-export function SubmitFormView({ page, procedure, values = {}, errors = {}, upload, submissionKey }: SubmitFormProps) {
+export function SubmitFormView({ page, procedure, values = {}, errors = {}, upload, submissionKey, pending = [] }: SubmitFormProps) {
   const v = (name: string) => values[name] ?? '';
   const hasErrors = Object.keys(errors).length > 0 || upload;
   return (
@@ -187,12 +192,17 @@ export function SubmitFormView({ page, procedure, values = {}, errors = {}, uplo
       {hasErrors && (
         <ErrorSummary title="Hồ sơ chưa được nộp" items={submissionSummary(procedure, errors, upload)}>
           <p>{upload && !upload.input ? upload.message : 'Hãy sửa các mục sau, rồi bấm “Nộp hồ sơ” lại.'}</p>
-          <p>Các thông tin đã nhập được giữ lại. Các tệp đã chọn chưa được lưu: hãy chọn lại tệp trước khi gửi.</p>
+          <p>
+            {pending.length > 0 && !upload
+              ? 'Các thông tin đã nhập và các tệp đã tải lên được giữ lại (mục “Đã tải lên” bên dưới): không cần chọn lại.'
+              : 'Các thông tin đã nhập được giữ lại. Các tệp vừa chọn chưa được lưu: hãy chọn lại tệp trước khi gửi.'}
+          </p>
         </ErrorSummary>
       )}
       <form method="post" action={`/thu-tuc/${procedure.id}/nop-ho-so`} enctype="multipart/form-data" novalidate>
         <CsrfField token={page.csrf} />
         <input type="hidden" name="submissionKey" value={submissionKey} />
+        <PendingUploadsField pending={pending} />
         <fieldset>
           <legend>Người nộp hồ sơ</legend>
           <Field name="name" label="Họ tên cá nhân hoặc tên tổ chức" value={v('name')} error={errors.name} required autocomplete="name" maxLength={200} />
@@ -216,9 +226,10 @@ export function SubmitFormView({ page, procedure, values = {}, errors = {}, uplo
               label={p.name}
               hint={`${p.original ? 'Bản chính' : 'Bản sao'}. ${FILE_HINT}`}
               error={upload?.input === paperInputName(p.code) ? upload.message : undefined}
+              pending={pending}
             />
           ))}
-          <FileInput name={paperInputName('other')} label="Giấy tờ khác (nếu có)" hint={FILE_HINT} error={upload?.input === paperInputName('other') ? upload.message : undefined} />
+          <FileInput name={paperInputName('other')} label="Giấy tờ khác (nếu có)" hint={FILE_HINT} error={upload?.input === paperInputName('other') ? upload.message : undefined} pending={pending} />
         </fieldset>
         <button type="submit">Nộp hồ sơ</button>
       </form>
