@@ -29,7 +29,7 @@ export function vietnameseProblem(message: string): string {
   if (/must NOT have fewer than (\d+) items/.test(message)) return 'Hãy chọn ít nhất một mục.';
   if (/must be well-formed Unicode/.test(message)) return 'Có ký tự không lưu được (ký tự điều khiển); hãy gõ lại ô này.';
   if (/must be one of|must be equal to constant/.test(message)) return 'Hãy chọn một giá trị trong danh sách.';
-  if (/must not be before/.test(message)) return 'Ngày kết thúc không được trước ngày bắt đầu.';
+  if (/must not be before/.test(message)) return 'Không được trước ngày bắt đầu.';
   if (/must match pattern/.test(message)) return 'Không đúng định dạng.';
   if (/format "email"/.test(message)) return 'Địa chỉ thư điện tử không đúng (ví dụ ten@congthuong.gov.vn).';
   if (/is not allowed|must NOT have additional properties/.test(message)) return 'Biểu mẫu có mục lạ; hãy tải lại trang và thử lại.';

@@ -29,7 +29,7 @@ describe('the messages beside the fields', () => {
 
   it('say how to write a date, and that an end is not before its start', () => {
     expect(problemsOf(Type.Object({ d: LocalDate }), { d: '2026-02-31' })).toEqual({ d: DATE_PROBLEM });
-    expect(problemsOf(Type.Object({ from: LocalDate, to: LocalDate }), { from: '2026-03-02', to: '2026-03-01' })).toEqual({ to: 'Ngày kết thúc không được trước ngày bắt đầu.' });
+    expect(problemsOf(Type.Object({ from: LocalDate, to: LocalDate }), { from: '2026-03-02', to: '2026-03-01' })).toEqual({ to: 'Không được trước ngày bắt đầu.' });
     expect(DATE_PROBLEM).toContain('26/02/2026');
     expect(DATE_TIME_PROBLEM).toContain('14:30');
   });

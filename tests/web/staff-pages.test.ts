@@ -329,7 +329,7 @@ describe('workspace and lists', () => {
 
     // A range that ends before it starts is refused beside the field, keeping what was typed.
     await lead.page.goto('/dossiers?receivedFrom=2026-03-20&receivedTo=2026-03-01&codePrefix=H37');
-    expect(await lead.page.locator('#receivedTo-error').textContent()).toContain('Ngày kết thúc không được trước ngày bắt đầu');
+    expect(await lead.page.locator('#receivedTo-error').textContent()).toContain('Không được trước ngày bắt đầu');
     expect(await lead.page.getByLabel('Mã hồ sơ (bắt đầu bằng)').inputValue()).toBe('H37');
     await checkPage(lead.page, 'dossier-list-error');
 
