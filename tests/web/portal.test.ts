@@ -86,16 +86,22 @@ describe('online submission, supplement requested by the clerk, supplemented fro
     expect(storeFiles()).toEqual(storeBefore);
     await checkPage(page, 'portal-submit-form-refused-upload');
 
-    // A mistyped e-mail: refused beside it, nothing made.
+    // A mistyped e-mail: refused beside it, no dossier made; the file sent with it is kept as a pending
+    // upload of this browser (one round of validation: never chosen again), listed under its input.
     await page.getByLabel('Thư điện tử').fill('khong-phai-email');
     await page.getByLabel(REQUIRED[0]!.name).setInputFiles({ name: 'don-de-nghi.pdf', mimeType: 'application/pdf', buffer: pdfWith('don') });
     await navigating(page, () => page.getByRole('button', { name: 'Nộp hồ sơ' }).click());
     expect(await page.locator('#email-error').textContent()).toContain('không hợp lệ');
     expect(await fingerprint(app.deps.db)).toEqual(before);
-    expect(storeFiles()).toEqual(storeBefore);
+    expect(await page.locator('.pending-uploads').textContent()).toContain('Đã tải lên: don-de-nghi.pdf');
+    const pendingRows = await app.deps.db('pending_uploads').select('name', 'field');
+    expect(pendingRows).toEqual([{ name: 'don-de-nghi.pdf', field: `giay-to-${REQUIRED[0]!.code}` }]);
+    expect(storeFiles().length).toBe(storeBefore.length + 1);
 
-    // Now right: the dossier is made with its paper; the code and the secret are shown once.
+    // Now right, with another file instead of the kept one (its box “bỏ” ticked): the dossier is made with
+    // that paper only; the code and the secret are shown once.
     await page.getByLabel('Thư điện tử').fill(APPLICANT.email);
+    await page.locator('.pending-uploads input[type=checkbox]').check();
     await page.getByLabel(REQUIRED[0]!.name).setInputFiles({ name: 'Đơn đề nghị.pdf', mimeType: 'application/pdf', buffer: pdfWith('don-de-nghi') });
     await navigating(page, () => page.getByRole('button', { name: 'Nộp hồ sơ' }).click());
     const code = (await page.locator('#receipt-code').textContent()) as string;
