@@ -12,7 +12,7 @@ import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError, Validatio
 import { CSRF_FIELD, csrfMatches, csrfToken } from './csrf.ts';
 import { readDateFields } from './dates.ts';
 import { ErrorPage } from './error-page.tsx';
-import { KEPT_PARAM, keepView, keptOwner, keptViewUrl, takeKeptView } from './kept-views.ts';
+import { KEPT_PARAM, keepView, keptOwner, keptViewUrl, takeKeptView } from '../domain/forms/kept-views.ts';
 import type { PageContext } from './page-context.ts';
 import { renderPage } from './render.ts';
 
@@ -188,7 +188,7 @@ export function pageShowing(getPaths: readonly string[]): (path: string) => stri
 /**
  * Post/Redirect/Get (DESIGN §3 “Forms post and always redirect”): what a POST answers with a page — a
  * refused form, or an error page — is rendered now, kept in the database for one view by this browser
- * (kept-views.ts: several API processes share it) and the browser is sent with 303 to the GET page that
+ * (src/domain/forms/kept-views.ts: several API processes share it) and the browser is sent with 303 to the GET page that
  * shows it once, with the status the POST would have had (a refused form still reads 400 to a test).
  * Back and Reload then repeat a GET, never the POST: no “Confirm Form Resubmission”.
  */

@@ -1,4 +1,4 @@
-import { DROP_PREFIX, PENDING_FIELD, type PendingUpload } from '../pending-uploads.ts';
+import { DROP_PREFIX, PENDING_FIELD, type PendingUpload } from '../../domain/forms/pending-uploads.ts';
 
 /**
  * The files a refused form already sent (pending-uploads.ts), for the form to send them again without the

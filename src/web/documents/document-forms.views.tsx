@@ -5,7 +5,7 @@ import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
 import { ErrorSummary, summaryItems } from '../components/error-summary.tsx';
 import { PendingUploads, PendingUploadsField } from '../components/pending-uploads.tsx';
-import type { PendingUpload } from '../pending-uploads.ts';
+import type { PendingUpload } from '../../domain/forms/pending-uploads.ts';
 import { Notice } from '../components/notice.tsx';
 import type { FormErrors } from '../form-errors.ts';
 import { formatDate } from '../format.ts';

@@ -8,7 +8,7 @@ import { Field } from '../components/field.tsx';
 import { ErrorSummary, summaryItems, type SummaryItem } from '../components/error-summary.tsx';
 import { ID_TYPE_OPTIONS } from '../identity.ts';
 import { PendingUploads, PendingUploadsField } from '../components/pending-uploads.tsx';
-import type { PendingUpload } from '../pending-uploads.ts';
+import type { PendingUpload } from '../../domain/forms/pending-uploads.ts';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
 import { formatDate, formatDateTime } from '../format.ts';

@@ -1,15 +1,14 @@
 import fs from 'node:fs';
-import type { AppDeps } from '../api/deps.ts';
-import type { Executor } from '../db/db.ts';
-import type { FileStore, TempFile } from '../files/file-store.ts';
-import { randomToken } from '../lib/crypto.ts';
+import type { Executor } from '../../db/db.ts';
+import type { FileStore, TempFile } from '../../files/file-store.ts';
+import { randomToken } from '../../lib/crypto.ts';
 
 /**
  * Files sent with a form that was refused for another reason (a field mistyped), kept so that the person
  * never chooses them again (issue 14 §5, one round of validation): the file goes into the store under its
  * digest and a `pending_uploads` row (migration 20261208000100_page_state) names it, bound to the browser
  * (the same owner as the kept views, kept-views.ts) and to the form, for an hour. The form carries the
- * rows' ids in a hidden field (components/pending-uploads.tsx); the next submission takes them back as
+ * rows' ids in a hidden field (src/web/components/pending-uploads.tsx); the next submission takes them back as
  * temporary copies the domain attaches like fresh uploads. Expired rows are removed by the orphan sweep
  * (src/files/orphan-files.ts), which then collects their files when nothing else references them.
  *
@@ -64,7 +63,7 @@ export async function takePendingUploads(db: Executor, owner: string, form: stri
  * named by a row. The temporary files are consumed (moved into the store).
  */
 export async function keepPendingUploads(
-  deps: Pick<AppDeps, 'db'>,
+  deps: { db: Executor },
   store: FileStore,
   owner: string,
   form: string,

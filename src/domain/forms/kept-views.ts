@@ -1,5 +1,10 @@
-import type { Executor } from '../db/db.ts';
-import { randomToken, sha256Hex } from '../lib/crypto.ts';
+import type { Executor } from '../../db/db.ts';
+import { randomToken, sha256Hex } from '../../lib/crypto.ts';
+
+/**
+ * The pages' Post/Redirect/Get store (src/web/page.ts): plain functions on the database, like the other
+ * repositories, so that no page queries a table itself.
+ */
 
 /** How long a form's answer waits for the GET it was redirected to: the next request, in practice. */
 export const KEPT_VIEW_TTL_MS = 10 * 60_000;
