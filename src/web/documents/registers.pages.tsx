@@ -246,7 +246,11 @@ async function createFromForm(
     pending = await takePendingUploads(deps.db, owner, pendingForm, pendingIdsOf(form), deps.clock());
   }
   let handedOver = false;
-  /** A refusal for what was typed: the files sent with it are kept for the next submission, not chosen again. */
+  /**
+   * A refusal for what was typed: the files sent with it are kept for the next submission, not chosen
+   * again. Awaited where it is returned (`return await`): the `finally` below must not discard the
+   * temporary files while they are being moved into the store.
+   */
   const againKeeping = async (errors: FormErrors, status: number): Promise<PageResult> => {
     if (!pendingForm) return again(form, errors, formKey, status, []);
     const kept = await keepPendingUploads(deps, store, owner, pendingForm, files, deps.clock());
@@ -274,13 +278,13 @@ async function createFromForm(
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const found = refusalErrors(err);
-      return againKeeping({ fields: { ...found.fields, ...errors.fields }, form: found.form }, 400);
+      return await againKeeping({ fields: { ...found.fields, ...errors.fields }, form: found.form }, 400);
     }
-    if (Object.keys(errors.fields).length > 0) return againKeeping(errors, 400);
+    if (Object.keys(errors.fields).length > 0) return await againKeeping(errors, 400);
     // createDocument refuses an arrival in the future only inside its transaction, once the files are in
     // the store (left to the orphan collector): the form refuses it before, so a refusal keeps no file.
     if (body.direction === 'incoming' && body.arrivedAt !== undefined && new Date(body.arrivedAt) > deps.clock()) {
-      return againKeeping(refusalErrors(new RuleViolationError('ARRIVAL_IN_FUTURE', 'arrivedAt is later than now', { field: 'arrivedAt' })), 422);
+      return await againKeeping(refusalErrors(new RuleViolationError('ARRIVAL_IN_FUTURE', 'arrivedAt is later than now', { field: 'arrivedAt' })), 422);
     }
     if (pending.length > 0) {
       const temps = await materialise(store, pending);
