@@ -13,6 +13,7 @@ import * as documents from './20261203000050_documents.ts';
 import * as documentYearIndex from './20261203000070_document_year_index.ts';
 import * as documentSearchVector from './20261203000080_document_search_vector.ts';
 import * as documentSearch from './20261203000060_document_search.ts';
+import * as pageState from './20261208000100_page_state.ts';
 import * as procedureCatalogue from './20261208000100_procedure_catalogue.ts';
 import * as dossierProxy from './20261208000400_dossier_proxy.ts';
 
@@ -37,6 +38,7 @@ const migrations: ReadonlyArray<[string, Migration]> = [
   ['20261203000060_document_search', documentSearch],
   ['20261203000070_document_year_index', documentYearIndex],
   ['20261203000080_document_search_vector', documentSearchVector],
+  ['20261208000100_page_state', pageState],
   ['20261208000100_procedure_catalogue', procedureCatalogue],
   ['20261208000400_dossier_proxy', dossierProxy],
 ];

@@ -200,7 +200,8 @@ function describe(errors: ErrorObject[] | null | undefined, where: string, value
     unions.set(union, { path: `${where}${union.instancePath}`, message: `must be ${parts.join(' or ')}`, ...(allowed.length > 0 ? { allowedValues: allowed } : {}) });
   }
   return all
-    .filter((e) => !folded.has(e))
+    // An `if`/`then` (a number checked by its type) is told by the `then` branch's own problem at the field.
+    .filter((e) => !folded.has(e) && e.keyword !== 'if')
     .map((e): Problem => {
       const path = `${where}${e.instancePath}`;
       const union = unions.get(e);

@@ -10,18 +10,23 @@ export const ORPHAN_AGE_MS = 60 * 60_000;
  */
 export async function referencedDigests(db: Executor, digests: string[]): Promise<Set<string>> {
   if (digests.length === 0) return new Set();
-  const [stored, papers] = await Promise.all([
+  const [stored, papers, pending] = await Promise.all([
     db('stored_files').whereIn('sha256', digests).pluck('sha256'),
     db('dossier_papers').whereIn('sha256', digests).distinct().pluck('sha256'),
+    // A refused form's files, kept for its next submission (src/web/pending-uploads.ts) until they expire.
+    db('pending_uploads').whereIn('sha256', digests).distinct().pluck('sha256'),
   ]);
-  return new Set<string>([...stored, ...papers]);
+  return new Set<string>([...stored, ...papers, ...pending]);
 }
 
 /**
  * Removes the store's orphans older than an hour: files written for a transaction that rolled back (no
- * row references them) and temporary files of uploads that never finished. A file some row references is
+ * row references them), temporary files of uploads that never finished, and the files of expired
+ * pending uploads (whose rows it removes first). A file some row references is
  * never removed, whatever its age.
  */
-export function collectOrphanFiles(db: Executor, store: FileStore, now: Date, olderThanMs = ORPHAN_AGE_MS) {
+export async function collectOrphanFiles(db: Executor, store: FileStore, now: Date, olderThanMs = ORPHAN_AGE_MS) {
+  // Expired pending uploads first: their files are then orphans like any other, unless a row took them.
+  await db('pending_uploads').where('expires_at', '<=', now.toISOString()).delete();
   return store.collectOrphans((digests) => referencedDigests(db, digests), now, olderThanMs);
 }

@@ -60,6 +60,7 @@ export function Layout({ page, title, children }: { page: PageContext; title: st
         <title>{`${title} — idesk`}</title>
         <link rel="icon" type="image/svg+xml" href={assetUrl('favicon.svg')} />
         <link rel="stylesheet" href={assetUrl('app.css')} />
+        <script src={assetUrl('forms.js')} defer />
       </head>
       <body>
         <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>

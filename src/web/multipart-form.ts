@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.ts';
 import { fileStoreAt, type FileStore } from '../files/file-store.ts';
 import { receiveMultipart, type MultipartBody, type UploadedFile } from '../files/multipart-upload.ts';
 import { CSRF_FIELD, csrfMatches } from './csrf.ts';
+import { readDateFields } from './dates.ts';
 import { firstValues, ForgedFormError } from './page.ts';
 
 /** A form with files as a page reads it: its text fields, its files in the store's tmp folder, or why the upload was refused. */
@@ -43,7 +44,7 @@ export async function readMultipartForm(input: { ctx: Koa.Context; deps: AppDeps
     throw new ForgedFormError();
   }
   delete form[CSRF_FIELD];
-  return { form, files, refused, store };
+  return { form: readDateFields(form), files, refused, store };
 }
 
 /** Removes the temporary files of a form that will not be attached. */

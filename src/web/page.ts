@@ -10,7 +10,9 @@ import { usePageHeaders } from '../api/middlewares/security-headers.ts';
 import { validate } from '../api/validation.ts';
 import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
 import { CSRF_FIELD, csrfMatches, csrfToken } from './csrf.ts';
+import { readDateFields } from './dates.ts';
 import { ErrorPage } from './error-page.tsx';
+import { KEPT_PARAM, keepView, keptOwner, keptViewUrl, takeKeptView } from '../domain/forms/kept-views.ts';
 import type { PageContext } from './page-context.ts';
 import { renderPage } from './render.ts';
 
@@ -18,7 +20,9 @@ type Maybe<T extends TSchema | undefined> = T extends TSchema ? Static<T> : unde
 
 /**
  * What a page handler answers: a page to show (with its status), where to go next (303 See Other), or
- * `sent` when the handler answered itself (a file download streamed to `ctx`).
+ * `sent` when the handler answered itself (a file download streamed to `ctx`). A POST's page (a refused
+ * form with its errors and typed values) is never sent as the POST's answer: the framework keeps it for
+ * one view and redirects to the GET page that shows it (Post/Redirect/Get, see mountPage).
  */
 export type PageResult = { view: VNode; status?: number } | { redirect: string } | { sent: true };
 
@@ -26,7 +30,10 @@ export interface PageInput<P extends TSchema | undefined, Auth> {
   params: Maybe<P>;
   /** The query string as text, first value of each name (a page validates its own filters to show errors beside them). */
   query: Record<string, string>;
-  /** A posted form's fields (first value of each), the anti-forgery token already checked and removed. */
+  /**
+   * A posted form's fields (first value of each), the anti-forgery token already checked and removed,
+   * its date fields read into the API's forms (dates.ts).
+   */
   form: Record<string, string>;
   /**
    * Whether a token sent with a multipart form is this request's anti-forgery token. A `multipart` page
@@ -105,7 +112,7 @@ async function readForm(ctx: Koa.Context, limit: number): Promise<Record<string,
     if ((err as { type?: string }).type === 'entity.too.large') throw new PayloadTooLargeError('PAYLOAD_TOO_LARGE', `The form is larger than ${limit} bytes`, { limit });
     throw new ValidationError('MALFORMED_FORM', 'The form could not be read');
   }
-  return firstValues(new URLSearchParams(text).entries());
+  return readDateFields(firstValues(new URLSearchParams(text).entries()));
 }
 
 /** A local path to return to after logging in: never another site (`//evil.example`, `/\evil`). */
@@ -164,8 +171,38 @@ function answerError(ctx: Koa.Context, deps: AppDeps, page: PageContext, err: un
   sendPage(ctx, ErrorPage({ page, status: 500 }), 500);
 }
 
+/**
+ * Which GET page shows what a POST to `path` answers: the page itself when it has a GET, else the nearest
+ * page above it (`/dossiers/7/events` → `/dossiers/7`), else the home page.
+ */
+export function pageShowing(getPaths: readonly string[]): (path: string) => string {
+  const patterns = getPaths.map((p) => new RegExp('^' + p.split('/').map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&'))).join('/') + '$'));
+  return (path) => {
+    for (let at = path; at.length > 0; at = at.slice(0, Math.max(0, at.lastIndexOf('/')))) {
+      if (patterns.some((re) => re.test(at))) return at;
+    }
+    return '/';
+  };
+}
+
+/**
+ * Post/Redirect/Get (DESIGN §3 “Forms post and always redirect”): what a POST answers with a page — a
+ * refused form, or an error page — is rendered now, kept in the database for one view by this browser
+ * (src/domain/forms/kept-views.ts: several API processes share it) and the browser is sent with 303 to the GET page that
+ * shows it once, with the status the POST would have had (a refused form still reads 400 to a test).
+ * Back and Reload then repeat a GET, never the POST: no “Confirm Form Resubmission”.
+ */
+async function redirectToKept(ctx: Koa.Context, deps: AppDeps, page: PageContext, showAt: (path: string) => string, html: string, status: number): Promise<void> {
+  const path = showAt(ctx.path);
+  const retry = Number(ctx.response.get('Retry-After'));
+  const id = await keepView(deps.db, { owner: keptOwner(page.csrf), path, status, html, retryAfterSeconds: Number.isInteger(retry) && retry > 0 ? retry : null }, deps.clock());
+  ctx.remove('Retry-After');
+  ctx.status = 303;
+  ctx.redirect(keptViewUrl(path, id));
+}
+
 /** Registers a page on the router: authentication, the anti-forgery check, parameters, errors as pages. */
-export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void {
+export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef, showAt: (path: string) => string = (p) => p): void {
   router[def.method](def.path, async (ctx) => {
     const secure = deps.config.secureCookies;
     let page = pageContext(ctx, deps, null, '');
@@ -186,6 +223,17 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void 
         }
         if (def.auth !== 'user' && !hasRole(principal, ...def.auth)) {
           sendPage(ctx, ErrorPage({ page, status: 403 }), 403);
+          return;
+        }
+      }
+      if (def.method === 'get' && typeof ctx.query[KEPT_PARAM] === 'string') {
+        const kept = await takeKeptView(deps.db, ctx.query[KEPT_PARAM], keptOwner(page.csrf), ctx.path, deps.clock());
+        if (kept) {
+          usePageHeaders(ctx);
+          if (kept.retryAfterSeconds) ctx.set('Retry-After', String(kept.retryAfterSeconds));
+          ctx.status = kept.status;
+          ctx.type = 'text/html; charset=utf-8';
+          ctx.body = kept.html;
           return;
         }
       }
@@ -214,7 +262,7 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void 
       }
       const result = await def.handler({
         params: params as Maybe<TSchema>,
-        query: firstValues(Object.entries(ctx.query)),
+        query: readDateFields(firstValues(Object.entries(ctx.query).filter(([k]) => k !== KEPT_PARAM))),
         form,
         csrfOk: (sent) => {
           const ok = csrfMatches(ctx, kind, sent);
@@ -234,8 +282,24 @@ export function mountPage(router: Router, deps: AppDeps, def: AnyPageDef): void 
         ctx.redirect(result.redirect);
         return;
       }
+      if (def.method === 'post') {
+        await redirectToKept(ctx, deps, page, showAt, renderPage(result.view), result.status ?? 200);
+        return;
+      }
       sendPage(ctx, result.view, result.status ?? 200);
     } catch (err) {
+      // A POST refused by the domain (not found, conflict, wrong state…) redirects to its error page too;
+      // a lost session and an unexpected failure answer at once.
+      if (def.method === 'post' && err instanceof DomainError && err.status !== 401) {
+        try {
+          const retry = err.status === 429 ? (err.details as { retryAfterSeconds?: number } | null)?.retryAfterSeconds : undefined;
+          if (retry) ctx.set('Retry-After', String(retry));
+          await redirectToKept(ctx, deps, page, showAt, renderPage(ErrorPage({ page, status: err.status })), err.status);
+          return;
+        } catch (keepErr) {
+          (ctx.state.logger ?? deps.logger).error({ err: keepErr }, 'a refused form could not be kept');
+        }
+      }
       answerError(ctx, deps, page, err);
     }
   });

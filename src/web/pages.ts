@@ -8,7 +8,7 @@ import { counterProcedurePages } from './counter/procedure-search.pages.tsx';
 import { documentDetailPages } from './documents/document-detail.pages.tsx';
 import { dossierPages } from './dossiers/dossier.pages.tsx';
 import { documentRegisterPages } from './documents/registers.pages.tsx';
-import { mountPage, type AnyPageDef } from './page.ts';
+import { mountPage, pageShowing, type AnyPageDef } from './page.ts';
 import { portalPages } from './portal/portal.pages.tsx';
 import { mountStatic } from './static.ts';
 import { workspacePages } from './workspace/workspace.pages.tsx';
@@ -19,5 +19,6 @@ export const pages: AnyPageDef[] = [...authPages, ...workspacePages, ...dossierP
 /** Mounts the static files and every page on the app's router. */
 export function mountWeb(router: Router, deps: AppDeps): void {
   mountStatic(router);
-  for (const page of pages) mountPage(router, deps, page);
+  const showAt = pageShowing(pages.filter((p) => p.method === 'get').map((p) => p.path));
+  for (const page of pages) mountPage(router, deps, page, showAt);
 }

@@ -53,7 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.queues ? { QUEUE_PREFIX: `t${randomBytes(6).toString('hex')}` } : {}),
     ...options.env,
   });
-  const deps = await bootstrap(config, createLogger('silent'), { db: database.db, clock: clock.now, ...options.overrides }, { queues: options.queues ?? false });
+  const deps = await bootstrap(config, createLogger(process.env.TEST_LOG ?? 'silent'), { db: database.db, clock: clock.now, ...options.overrides }, { queues: options.queues ?? false });
   const server: Server = await startServer(deps, 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,3 +1,4 @@
+import { DATE_PROBLEM } from '../../src/web/form-errors.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachDocFile, buildDocumentWorld, createDoc, fireDoc, INCOMING, OUTGOING, signedOutgoing, type DocumentWorld } from '../support/documents.ts';
 import type { TestUser } from '../support/factories.ts';
@@ -111,7 +112,7 @@ describe('DIRECT', () => {
 
     let answer = await director.post(`/van-ban/${d.id}/su-kien`, { _csrf: page.token, type: 'DIRECT', version: page.version, lead: '', text: '', leadDueAt: '31/12/2026' });
     expect(answer.res.status).toBe(400);
-    expect(errorOf(answer.text, 'ev-direct-leadDueAt')).toBe('Ngày không hợp lệ.');
+    expect(errorOf(answer.text, 'ev-direct-leadDueAt')).toBe(DATE_PROBLEM);
     answer = await director.post(`/van-ban/${d.id}/su-kien`, { _csrf: page.token, type: 'DIRECT', version: page.version, lead: '', text: '' });
     expect(answer.res.status).toBe(400);
     expect(errorOf(answer.text, 'ev-direct-lead')).toBeTruthy();
@@ -210,7 +211,8 @@ describe('DISTRIBUTE, FORWARD, ANSWER', () => {
     page = await open(lead, d.id);
     expect(page.text).toContain('id="ev-forward"');
     // The department's deadline is offered as the default.
-    expect(page.text).toContain('value="2099-03-10"');
+    // Shown dd/mm/yyyy (dates.ts).
+    expect(page.text).toContain('value="10/03/2099"');
     before = await documentRows();
     answer = await lead.post(`/van-ban/${d.id}/su-kien`, { _csrf: page.token, type: 'FORWARD', version: page.version, userId: String(w.specialist.id), dueAt: '2099-03-20' });
     expect(answer.res.status).toBe(422);

@@ -131,7 +131,7 @@ describe('an incoming document and its answer, through the pages only', () => {
     const lead = await person(w.lead);
     await fromWorkspace(lead, incomingId, WHY.forward);
     await openAction(lead, 'FORWARD');
-    expect(await lead.locator('#ev-forward-dueAt').inputValue()).toBe('2026-03-18');
+    expect(await lead.locator('#ev-forward-dueAt').inputValue()).toBe('18/03/2026');
     await lead.locator('#ev-forward-userId').selectOption(String(w.specialist.id));
     await lead.locator('#ev-forward-dueAt').fill('2026-03-16');
     await lead.locator('#ev-forward-note').fill('Đề nghị dự thảo văn bản trả lời trước ngày 16/3.');

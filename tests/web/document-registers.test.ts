@@ -7,6 +7,8 @@ import type { TestUser } from '../support/factories.ts';
 import { listStore, pdfWith } from '../support/papers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { FormClient } from './support/form-client.ts';
+import { createHash } from 'node:crypto';
+const sha256Hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /**
  * The documents' registers and forms over plain HTTP (no browser), and "Văn bản chờ xử lý" (the domain
@@ -81,7 +83,7 @@ describe('the incoming registration form', () => {
     expect(listStore(app.deps.config.filesDir)).toEqual(store);
   });
 
-  it('shows what is missing or wrong beside its field, and stores nothing', async () => {
+  it('shows what is missing or wrong beside its field, and registers nothing; the scans of the refused fields wait as pending uploads, a refused file is not kept', async () => {
     const clerk = await client(w.clerk);
     const before = await documentCount();
     const store = listStore(app.deps.config.filesDir);
@@ -95,7 +97,11 @@ describe('the incoming registration form', () => {
     expect(program.res.status).toBe(422);
     expect(program.text).toContain('id="file-error"');
     expect(await documentCount()).toBe(before);
-    expect(listStore(app.deps.config.filesDir)).toEqual(store);
+    // One round of validation (pending-uploads.ts): the two scans sent with fields to fix are kept for the
+    // next submission, and nothing else — not the program.
+    const pending = await app.deps.db('pending_uploads').whereIn('sha256', [sha256Hex(pdfWith('missing')), sha256Hex(pdfWith('future'))]).pluck('sha256');
+    expect(pending).toHaveLength(2);
+    expect(listStore(app.deps.config.filesDir).filter((f) => !store.includes(f)).sort()).toEqual(pending.map((d: string) => `${d.slice(0, 2)}/${d}`).sort());
   });
 
   it('registers with the scan and an automatic number, leads to the document’s page and warns about a duplicate', async () => {

@@ -6,7 +6,7 @@ import { APPLICANT, buildProcedure, buildWorld, fireAs, type World } from '../su
 import { attachResult, listStore, pdfWith, PNG, postPapers } from '../support/papers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
-import { checkPage, DESKTOP, expectAccessible, launchBrowser, logIn, navigating, newPerson, PHONE, screenshot } from './support/browser.ts';
+import { checkPage, DESKTOP, expectAccessible, launchBrowser, logIn, navigating, newPerson, PHONE, screenshot, submitting } from './support/browser.ts';
 
 /**
  * The citizen portal in Debian's Chromium (issue 7 §2.5): procedures, an online submission with an
@@ -74,9 +74,9 @@ describe('online submission, supplement requested by the clerk, supplemented fro
     await page.getByLabel(REQUIRED[0]!.name).setInputFiles({ name: 'don-de-nghi.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00 this program cannot be run in DOS mode', 'latin1') });
     const before = await fingerprint(app.deps.db);
     const storeBefore = storeFiles();
-    const refused = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Nộp hồ sơ' }).click()]);
-    expect(refused[0].status()).toBe(422);
-    await page.waitForLoadState('domcontentloaded');
+    const refused = await submitting(page, () => page.getByRole('button', { name: 'Nộp hồ sơ' }).click());
+    expect(refused.posted.status()).toBe(303);
+    expect(refused.shown.status()).toBe(422);
     expect(await page.locator(`#f-giay-to-don-de-nghi-error`).textContent()).toContain('không đúng loại được nhận');
     expect(await page.getByRole('alert').textContent()).toContain('Hồ sơ chưa được nộp');
     expect(await page.getByLabel('Họ tên cá nhân hoặc tên tổ chức').inputValue()).toBe(APPLICANT.name);
@@ -86,16 +86,22 @@ describe('online submission, supplement requested by the clerk, supplemented fro
     expect(storeFiles()).toEqual(storeBefore);
     await checkPage(page, 'portal-submit-form-refused-upload');
 
-    // A mistyped e-mail: refused beside it, nothing made.
+    // A mistyped e-mail: refused beside it, no dossier made; the file sent with it is kept as a pending
+    // upload of this browser (one round of validation: never chosen again), listed under its input.
     await page.getByLabel('Thư điện tử').fill('khong-phai-email');
     await page.getByLabel(REQUIRED[0]!.name).setInputFiles({ name: 'don-de-nghi.pdf', mimeType: 'application/pdf', buffer: pdfWith('don') });
     await navigating(page, () => page.getByRole('button', { name: 'Nộp hồ sơ' }).click());
     expect(await page.locator('#email-error').textContent()).toContain('không hợp lệ');
     expect(await fingerprint(app.deps.db)).toEqual(before);
-    expect(storeFiles()).toEqual(storeBefore);
+    expect(await page.locator('.pending-uploads').textContent()).toContain('Đã tải lên: don-de-nghi.pdf');
+    const pendingRows = await app.deps.db('pending_uploads').select('name', 'field');
+    expect(pendingRows).toEqual([{ name: 'don-de-nghi.pdf', field: `giay-to-${REQUIRED[0]!.code}` }]);
+    expect(storeFiles().length).toBe(storeBefore.length + 1);
 
-    // Now right: the dossier is made with its paper; the code and the secret are shown once.
+    // Now right, with another file instead of the kept one (its box “bỏ” ticked): the dossier is made with
+    // that paper only; the code and the secret are shown once.
     await page.getByLabel('Thư điện tử').fill(APPLICANT.email);
+    await page.locator('.pending-uploads input[type=checkbox]').check();
     await page.getByLabel(REQUIRED[0]!.name).setInputFiles({ name: 'Đơn đề nghị.pdf', mimeType: 'application/pdf', buffer: pdfWith('don-de-nghi') });
     await navigating(page, () => page.getByRole('button', { name: 'Nộp hồ sơ' }).click());
     const code = (await page.locator('#receipt-code').textContent()) as string;
@@ -196,9 +202,9 @@ describe('tracking a completed dossier on a phone', () => {
       await page.goto('/tra-cuu');
       await page.getByLabel('Mã hồ sơ').fill(c);
       await page.getByLabel('Mã bảo mật tra cứu').fill(s);
-      const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Tra cứu' }).click()]);
-      expect(res.status()).toBe(404);
-      await page.waitForLoadState('domcontentloaded');
+      const { posted, shown } = await submitting(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
+      expect(posted.status()).toBe(303);
+      expect(shown.status()).toBe(404);
       answers.push((await page.getByRole('alert').textContent()) as string);
     }
     expect(answers[0]).toContain('Không tìm thấy hồ sơ');
@@ -369,7 +375,8 @@ describe('refused submissions', () => {
 
       // Over the limit: 413, the typed name back in the form, the reason beside the file, nothing kept.
       const big = { name: 'scan lớn.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([pdfWith('big'), Buffer.alloc(4096, 0x20)]) };
-      const res = await p.context.request.post(`/thu-tuc/${proc.id}/nop-ho-so`, { multipart: { _csrf: token, name: 'Hộ kinh doanh Trần Thị Bình', 'giay-to-don-de-nghi': big }, maxRedirects: 0 });
+      const res = await p.context.request.post(`/thu-tuc/${proc.id}/nop-ho-so`, { multipart: { _csrf: token, name: 'Hộ kinh doanh Trần Thị Bình', 'giay-to-don-de-nghi': big } });
+      expect(res.url()).toMatch(/\/nop-ho-so\?giu=/);
       expect(res.status()).toBe(413);
       const html = await res.text();
       expect(html).toContain('value="Hộ kinh doanh Trần Thị Bình"');
@@ -392,8 +399,12 @@ describe('throttling the tracking form', () => {
       const token = await p.page.locator('input[name=_csrf]').inputValue();
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        const res = await p.context.request.post('/tra-cuu', { form: { _csrf: token, code: 'H37.26-010101-0001', secret: `doan-thu-${i}-0123456789` }, maxRedirects: 0 });
+        // Refused or throttled, the POST redirects (Post/Redirect/Get); the page it leads to says which.
+        const form = { _csrf: token, code: 'H37.26-010101-0001', secret: `doan-thu-${i}-0123456789` };
+        const res = await p.context.request.post('/tra-cuu', { form });
+        expect(res.url()).toMatch(/\/tra-cuu\?giu=/);
         statuses.push(res.status());
+        if (i === 3) expect(Number(res.headers()['retry-after'])).toBeGreaterThan(0);
       }
       expect(statuses).toEqual([404, 404, 404, 429, 429]);
       await p.context.close();

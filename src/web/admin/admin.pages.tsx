@@ -6,7 +6,7 @@ import { getUser } from '../../domain/accounts/users.service.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { listBackups, requestBackup } from '../../infrastructure/backups/backup.service.ts';
 import { Page } from '../../api/schemas/common.ts';
-import { formErrorsOf, type FormErrors } from '../form-errors.ts';
+import { DATE_PROBLEM, formErrorsOf, type FormErrors } from '../form-errors.ts';
 import { endOfLocalDay, startOfLocalDay } from '../format.ts';
 import { isLocalDate } from '../../api/validation.ts';
 import { definePage } from '../page.ts';
@@ -76,7 +76,7 @@ const homeAndOps = [
       for (const name of ['from', 'to'] as const) {
         const value = filters[name];
         if (value === undefined) continue;
-        if (!isLocalDate(value)) errors.fields[name] = 'Ngày không hợp lệ.';
+        if (!isLocalDate(value)) errors.fields[name] = DATE_PROBLEM;
         else text[name] = name === 'from' ? startOfLocalDay(value) : endOfLocalDay(value);
       }
       let result: EventPage | null = null;

@@ -5,7 +5,7 @@ import { calendarWarnings, deleteOverride, listOverrides, putOverride } from '..
 import { ValidationError } from '../../domain/errors.ts';
 import type { AppDeps } from '../../api/deps.ts';
 import { Type } from '@sinclair/typebox';
-import { formErrorsOf, type FormErrors } from '../form-errors.ts';
+import { DATE_PROBLEM, formErrorsOf, type FormErrors } from '../form-errors.ts';
 import type { PageContext } from '../page-context.ts';
 import { definePage } from '../page.ts';
 import { actorOf, ADMIN_ONLY } from './admin-frame.tsx';
@@ -88,7 +88,7 @@ export const calendarPages = [
           return { redirect: `/admin/calendar?year=${override.date.slice(0, 4)}&msg=override-saved` };
         } catch (err) {
           if (!(err instanceof ValidationError)) throw err;
-          errors.fields.date = err.code === CALENDAR_OUT_OF_RANGE ? OUT_OF_RANGE : 'Ngày không hợp lệ.';
+          errors.fields.date = err.code === CALENDAR_OUT_OF_RANGE ? OUT_OF_RANGE : DATE_PROBLEM;
         }
       }
       const typed = Number((values.date ?? '').slice(0, 4));

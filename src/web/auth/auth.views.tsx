@@ -1,6 +1,7 @@
 import type { SessionView } from '../../domain/accounts/sessions.service.ts';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
+import { ErrorSummary, summaryItems } from '../components/error-summary.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Badge } from '../components/badge.tsx';
 import { Table } from '../components/table.tsx';
@@ -29,7 +30,9 @@ export function LoginView({ page, username = '', next, errors = NO_ERRORS, msg }
     <Layout page={page} title="Đăng nhập">
       <div class="narrow panel">
         <FlashMessage code={msg} />
-        {errors.form && <Notice kind="error">{errors.form}</Notice>}
+        <ErrorSummary title="Chưa đăng nhập được" items={summaryItems(errors.fields, { username: 'Tên đăng nhập', password: 'Mật khẩu' })}>
+          {errors.form && <p>{errors.form}</p>}
+        </ErrorSummary>
         <form method="post" action="/login" novalidate>
           <CsrfField token={page.csrf} />
           {next && <input type="hidden" name="next" value={next} />}
@@ -51,7 +54,9 @@ export function PasswordView({ page, errors = NO_ERRORS, forced }: { page: PageC
             <p>Mật khẩu hiện tại là mật khẩu ban đầu do quản trị cấp. Hãy đặt mật khẩu mới của riêng bạn.</p>
           </Notice>
         )}
-        {errors.form && <Notice kind="error">{errors.form}</Notice>}
+        <ErrorSummary title="Chưa đổi được mật khẩu" items={summaryItems(errors.fields, { currentPassword: 'Mật khẩu hiện tại', newPassword: 'Mật khẩu mới', confirmPassword: 'Nhập lại mật khẩu mới' })}>
+          {errors.form && <p>{errors.form}</p>}
+        </ErrorSummary>
         <form method="post" action="/password" novalidate>
           <CsrfField token={page.csrf} />
           <Field name="currentPassword" label="Mật khẩu hiện tại" type="password" error={errors.fields.currentPassword} required autocomplete="current-password" maxLength={200} />

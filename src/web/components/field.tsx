@@ -1,3 +1,5 @@
+import { DATE_MARK_PREFIX, DATE_PATTERN, DATE_TIME_PATTERN, showPageDate } from '../dates.ts';
+
 export interface Option {
   value: string;
   label: string;
@@ -23,12 +25,19 @@ export interface FieldProps {
   emptyLabel?: string;
 }
 
+/** What a date field says under its label when the page gives no hint of its own. */
+const DATE_HINTS = { date: 'Ngày/tháng/năm, ví dụ 26/02/2026.', 'datetime-local': 'Ngày/tháng/năm giờ:phút, ví dụ 26/02/2026 14:30.' } as const;
+
 /**
  * One labelled form field: text, password, date, a text area or a list to pick from. It shows its hint
- * and its error beside it (aria-describedby, aria-invalid) and keeps the value it is given.
+ * and its error beside it (aria-describedby, aria-invalid) and keeps the value it is given. A date (and
+ * a date with a time) is a text field typed and shown dd/mm/yyyy (hh:mm), never the browser's own date
+ * input, which follows the browser's language; a hidden marker has the server read it (dates.ts).
  */
 export function Field(props: FieldProps) {
-  const { name, label, value, error, hint, type = 'text', required, options, idPrefix, autocomplete, maxLength, autofocus, emptyLabel } = props;
+  const { name, label, value, error, type = 'text', required, options, idPrefix, autocomplete, maxLength, autofocus, emptyLabel } = props;
+  const isDate = type === 'date' || type === 'datetime-local';
+  const hint = isDate ? [DATE_HINTS[type], props.hint].filter(Boolean).join(' ') : props.hint;
   const id = `${idPrefix ? `${idPrefix}-` : ''}${name}`;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   const common = {
@@ -51,6 +60,23 @@ export function Field(props: FieldProps) {
           <option value={o.value} selected={o.value === (value ?? '')}>{o.label}</option>
         ))}
       </select>
+    );
+  } else if (isDate) {
+    control = (
+      <>
+        <input
+          {...common}
+          type="text"
+          inputMode="decimal"
+          pattern={type === 'date' ? DATE_PATTERN : DATE_TIME_PATTERN}
+          placeholder={type === 'date' ? 'dd/mm/yyyy' : 'dd/mm/yyyy hh:mm'}
+          value={showPageDate(value)}
+          autoComplete="off"
+          maxLength={type === 'date' ? 10 : 16}
+          class={type === 'date' ? 'date-input' : 'datetime-input'}
+        />
+        <input type="hidden" name={`${DATE_MARK_PREFIX}${name}`} value={type === 'date' ? 'date' : 'datetime'} />
+      </>
     );
   } else {
     control = <input {...common} type={type as "text"} value={value ?? ''} autoComplete={autocomplete} maxLength={maxLength} />;

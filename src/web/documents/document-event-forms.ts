@@ -2,7 +2,7 @@ import { DocumentEventBody } from '../../api/routes/documents/documents.schema.t
 import { DomainError, ValidationError } from '../../domain/errors.ts';
 import type { EventBody } from '../../domain/workflow/fire-event.ts';
 import type { FormErrors } from '../form-errors.ts';
-import { vietnameseProblem } from '../form-errors.ts';
+import { DATE_PROBLEM, vietnameseProblem } from '../form-errors.ts';
 import { endOfLocalDay, formatDateTime } from '../format.ts';
 
 /**
@@ -42,7 +42,7 @@ export function documentBodyFromForm(type: string, form: Record<string, string>)
     const raw = (form[field] ?? '').trim();
     if (raw === '') return undefined;
     if (!DATE.test(raw) || Number.isNaN(Date.parse(raw))) {
-      errors[field] = 'Ngày không hợp lệ.';
+      errors[field] = DATE_PROBLEM;
       return undefined;
     }
     return endOfLocalDay(raw);
@@ -129,7 +129,7 @@ function ruleMessage(err: DomainError): string {
     case 'UNKNOWN_REFERENCE':
       return 'Không tìm thấy mục đã chọn; hãy chọn lại trong danh sách.';
     case 'INVALID_INSTANT':
-      return 'Ngày không hợp lệ.';
+      return DATE_PROBLEM;
     default:
       return 'Chưa thực hiện được theo quy định.';
   }

@@ -3,6 +3,9 @@ import type { DocumentType } from '../../domain/documents/document-types.ts';
 import { SECRECY_LEVELS } from '../../domain/documents/document.service.ts';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
+import { ErrorSummary, summaryItems } from '../components/error-summary.tsx';
+import { PendingUploads, PendingUploadsField } from '../components/pending-uploads.tsx';
+import type { PendingUpload } from '../../domain/forms/pending-uploads.ts';
 import { Notice } from '../components/notice.tsx';
 import type { FormErrors } from '../form-errors.ts';
 import { formatDate } from '../format.ts';
@@ -38,11 +41,29 @@ function FileField({ name, label, hint, error, required }: { name: string; label
   );
 }
 
-/** Above a refused form: why, or where to look (each field says its own problem, announced at once). */
+/** The labels of the documents' forms, for the error summary's lines. */
+const DOCUMENT_FIELD_LABELS: Record<string, string> = {
+  issuerName: 'Cơ quan, tổ chức ban hành',
+  sourceSymbol: 'Số, ký hiệu văn bản',
+  documentDate: 'Ngày văn bản',
+  typeCode: 'Loại văn bản',
+  urgency: 'Độ khẩn',
+  secrecy: 'Độ mật',
+  arrivedAt: 'Thời điểm văn bản đến',
+  pageCount: 'Số trang',
+  signerName: 'Người ký',
+  summary: 'Trích yếu nội dung',
+  replyRequired: 'Yêu cầu trả lời',
+  dueDate: 'Hạn xử lý',
+  isComplaint: 'Đơn thư khiếu nại, tố cáo',
+  file: 'Bản quét văn bản',
+};
+
+/** Above a refused form: the error summary (why, and a link to each field with its problem). */
 function Refused({ errors }: { errors: FormErrors }) {
-  if (errors.form) return <Notice kind="error">{errors.form}</Notice>;
-  if (Object.keys(errors.fields).length === 0) return null;
-  return <Notice kind="error">Văn bản chưa được lưu: hãy xem các mục được đánh dấu bên dưới.</Notice>;
+  const items = summaryItems(errors.fields, DOCUMENT_FIELD_LABELS);
+  if (!errors.form && items.length === 0) return null;
+  return <ErrorSummary title="Văn bản chưa được lưu" items={items}>{errors.form && <p>{errors.form}</p>}</ErrorSummary>;
 }
 
 const secrecyOptions = SECRECY_LEVELS.map((s) => ({ value: s, label: SECRECY_LABELS[s] as string }));
@@ -52,13 +73,31 @@ function maxMb(bytes: number): string {
 }
 
 /** The clerk's registration of an incoming document with its scan (Decree 30/2020 Art. 22; Điều 5). */
-export function IncomingFormView({ page, values, errors, types, formKey, maxBytes }: { page: PageContext; values: Record<string, string>; errors: FormErrors; types: DocumentType[]; formKey: string; maxBytes: number }) {
+export function IncomingFormView({
+  page,
+  values,
+  errors,
+  types,
+  formKey,
+  maxBytes,
+  pending = [],
+}: {
+  page: PageContext;
+  values: Record<string, string>;
+  errors: FormErrors;
+  types: DocumentType[];
+  formKey: string;
+  maxBytes: number;
+  /** Files a refused registration already sent (pending-uploads.ts): sent again with this one. */
+  pending?: PendingUpload[];
+}) {
   const f = errors.fields;
   return (
     <Layout page={page} title="Đăng ký văn bản đến">
       <form method="post" action="/van-ban-den/moi" enctype="multipart/form-data" class="panel" novalidate>
         <CsrfField token={page.csrf} />
         <input type="hidden" name="formKey" value={formKey} />
+        <PendingUploadsField pending={pending} />
         <Refused errors={errors} />
         <p class="hint">Số đến được cấp tự động theo sổ văn bản đến của năm khi đăng ký.</p>
         <Field name="issuerName" label="Cơ quan, tổ chức ban hành" required value={values.issuerName} error={f.issuerName} maxLength={300} />
@@ -79,6 +118,7 @@ export function IncomingFormView({ page, values, errors, types, formKey, maxByte
         </div>
         <Check name="isComplaint" label="Là đơn thư khiếu nại, tố cáo" checked={values.isComplaint === 'on'} error={f.isComplaint} hint="Đơn thư khiếu nại, tố cáo không được đăng ký trên hệ thống (Điều 4.2.b)." />
         <FileField name="file" label="Bản quét văn bản" hint={`PDF hoặc ảnh, tối đa ${maxMb(maxBytes)}.`} error={f.file} />
+        <PendingUploads pending={pending} field="file" />
         <p>
           <button type="submit">Đăng ký văn bản đến</button> <a class="button button-secondary" href="/van-ban-den">Hủy</a>
         </p>

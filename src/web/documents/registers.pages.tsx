@@ -14,11 +14,14 @@ import { SEES_ALL_DOCUMENTS } from '../../domain/documents/document-visibility.t
 import { createDocument, getDocument, refuseForbiddenContent, type NewDocument } from '../../domain/documents/document.service.ts';
 import { ConflictError, DomainError, NotFoundError, RefusedContentError, RuleViolationError, ValidationError } from '../../domain/errors.ts';
 import { requestHash } from '../../domain/idempotency/idempotency.ts';
+import type { TempFile } from '../../files/file-store.ts';
 import type { UploadedFile } from '../../files/multipart-upload.ts';
 import { randomToken } from '../../lib/crypto.ts';
 import { uploadRefusal } from '../counter/upload-refusal.ts';
-import { formErrorsOf, type FormErrors } from '../form-errors.ts';
+import { DATE_PROBLEM, formErrorsOf, type FormErrors } from '../form-errors.ts';
 import { endOfLocalDay, fromLocalInput } from '../format.ts';
+import { keptOwner } from '../../domain/forms/kept-views.ts';
+import { droppedIdsOf, keepPendingUploads, materialise, pendingIdsOf, releasePendingUploads, takePendingUploads, type PendingUpload } from '../../domain/forms/pending-uploads.ts';
 import { discardFiles, readMultipartForm } from '../multipart-form.ts';
 import { searchTooLong } from '../search-limits.ts';
 import { definePage, type AnyPageDef, type PageInput, type PageResult } from '../page.ts';
@@ -152,7 +155,7 @@ function refusalErrors(err: DomainError): FormErrors {
 
 function incomingBody(form: Record<string, string>, errors: FormErrors): Record<string, unknown> {
   const dueDate = text(form, 'dueDate');
-  if (dueDate !== undefined && !isLocalDate(dueDate)) errors.fields.dueDate = 'Ngày không hợp lệ.';
+  if (dueDate !== undefined && !isLocalDate(dueDate)) errors.fields.dueDate = DATE_PROBLEM;
   const arrivedAt = text(form, 'arrivedAt');
   return {
     direction: 'incoming',
@@ -228,22 +231,47 @@ const formKeyOf = (form: Record<string, string>) => (/^[A-Za-z0-9_-]{16,64}$/.te
 async function createFromForm(
   input: PageInput<undefined, Principal>,
   build: (form: Record<string, string>, errors: FormErrors) => Promise<Record<string, unknown>>,
-  again: (form: Record<string, string>, errors: FormErrors, formKey: string, status: number) => Promise<PageResult>,
+  again: (form: Record<string, string>, errors: FormErrors, formKey: string, status: number, pending: PendingUpload[]) => Promise<PageResult>,
   kind: 'scan' | 'draft' | 'signed',
+  /** Keeps the files of a form refused for its fields as pending uploads of this form (pending-uploads.ts). */
+  pendingForm?: string,
 ): Promise<PageResult> {
   const { principal, deps, ctx } = input;
-  const { form, files, refused, store } = await readMultipartForm(input);
+  const read = await readMultipartForm(input);
+  const { form, refused, store } = read;
+  let files = read.files;
   const formKey = formKeyOf(form);
+  const owner = keptOwner(input.page.csrf);
+  let pending: PendingUpload[] = [];
+  if (pendingForm) {
+    await releasePendingUploads(deps.db, owner, pendingForm, droppedIdsOf(form));
+    pending = await takePendingUploads(deps.db, owner, pendingForm, pendingIdsOf(form), deps.clock());
+  }
   let handedOver = false;
+  /**
+   * A refusal for what was typed: the files sent with it are kept for the next submission, not chosen
+   * again. Awaited where it is returned (`return await`): the `finally` below must not discard the
+   * temporary files while they are being moved into the store.
+   */
+  const againKeeping = async (errors: FormErrors, status: number): Promise<PageResult> => {
+    if (!pendingForm) return again(form, errors, formKey, status, []);
+    const kept = await keepPendingUploads(deps, store, owner, pendingForm, files, deps.clock());
+    handedOver = true;
+    return again(form, errors, formKey, status, [...pending, ...kept]);
+  };
   try {
     if (refused) {
       const why = uploadRefusal(refused);
-      return again(form, { fields: { [FILE_FIELD]: why.text } }, formKey, refused.status);
+      return again(form, { fields: { [FILE_FIELD]: why.text } }, formKey, refused.status, pending);
     }
     const stray = files.find((f: UploadedFile) => f.field !== FILE_FIELD);
-    if (stray) return again(form, { fields: {}, form: 'Biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.' }, formKey, 400);
+    if (stray) return again(form, { fields: {}, form: 'Biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.' }, formKey, 400, pending);
     const forbidden = forbiddenContent(form);
-    if (forbidden) return again(form, forbidden, formKey, 422);
+    if (forbidden) {
+      // Điều 4.2: nothing of a document the system may not hold is kept, not even a file sent before.
+      if (pendingForm) await releasePendingUploads(deps.db, owner, pendingForm, pending.map((p) => p.id));
+      return again(form, forbidden, formKey, 422, []);
+    }
     const errors: FormErrors = { fields: {} };
     const raw = await build(form, errors);
     let body: NewDocument;
@@ -252,13 +280,17 @@ async function createFromForm(
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const found = refusalErrors(err);
-      return again(form, { fields: { ...found.fields, ...errors.fields }, form: found.form }, formKey, 400);
+      return await againKeeping({ fields: { ...found.fields, ...errors.fields }, form: found.form }, 400);
     }
-    if (Object.keys(errors.fields).length > 0) return again(form, errors, formKey, 400);
+    if (Object.keys(errors.fields).length > 0) return await againKeeping(errors, 400);
     // createDocument refuses an arrival in the future only inside its transaction, once the files are in
     // the store (left to the orphan collector): the form refuses it before, so a refusal keeps no file.
     if (body.direction === 'incoming' && body.arrivedAt !== undefined && new Date(body.arrivedAt) > deps.clock()) {
-      return again(form, refusalErrors(new RuleViolationError('ARRIVAL_IN_FUTURE', 'arrivedAt is later than now', { field: 'arrivedAt' })), formKey, 422);
+      return await againKeeping(refusalErrors(new RuleViolationError('ARRIVAL_IN_FUTURE', 'arrivedAt is later than now', { field: 'arrivedAt' })), 422);
+    }
+    if (pending.length > 0) {
+      const temps = await materialise(store, pending);
+      files = [...files, ...pending.map((p, i) => ({ field: p.field, name: p.name, mediaType: p.mediaType, temp: temps[i] as TempFile }) satisfies UploadedFile)];
     }
     const uploads: DocumentUpload[] = files.map((f) => ({ kind, name: f.name, mediaType: f.mediaType, temp: f.temp }));
     const idempotency = { scope: `web:${principal.userId}:document-new`, key: formKey, requestHash: requestHash('POST', ctx.path, raw) };
@@ -268,12 +300,13 @@ async function createFromForm(
       answer = await createDocument(documentDeps(deps), principal, body, idempotency, uploads);
     } catch (err) {
       if (err instanceof ConflictError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
-        return again(form, { fields: {}, form: 'Biểu mẫu này đã được dùng cho một văn bản khác. Hãy mở lại trang để nhập văn bản mới.' }, randomToken(16), 409);
+        return again(form, { fields: {}, form: 'Biểu mẫu này đã được dùng cho một văn bản khác. Hãy mở lại trang để nhập văn bản mới.' }, randomToken(16), 409, []);
       }
-      if (err instanceof RefusedContentError) return again(form, forbiddenContent(form) ?? { fields: {}, form: 'Nội dung này không được đăng ký trên hệ thống (Điều 4.2 Quy chế).' }, formKey, 422);
-      if (err instanceof ValidationError || err instanceof RuleViolationError) return again(form, refusalErrors(err), formKey, err.status);
+      if (err instanceof RefusedContentError) return again(form, forbiddenContent(form) ?? { fields: {}, form: 'Nội dung này không được đăng ký trên hệ thống (Điều 4.2 Quy chế).' }, formKey, 422, []);
+      if (err instanceof ValidationError || err instanceof RuleViolationError) return again(form, refusalErrors(err), formKey, err.status, []);
       throw err;
     }
+    if (pendingForm) await releasePendingUploads(deps.db, owner, pendingForm, pending.map((p) => p.id));
     return { redirect: registeredPath(answer.body) };
   } finally {
     // Until createDocument has them, the files are this page's to remove; afterwards it keeps or removes them itself.
@@ -365,11 +398,12 @@ export const documentRegisterPages: AnyPageDef[] = [
       createFromForm(
         input,
         async (form, errors) => incomingBody(form, errors),
-        async (form, errors, formKey, status) => ({
-          view: IncomingFormView({ page: input.page, values: form, errors, types: await typesFor('incoming'), formKey, maxBytes: input.deps.config.upload.maxBytes }),
+        async (form, errors, formKey, status, pending) => ({
+          view: IncomingFormView({ page: input.page, values: form, errors, types: await typesFor('incoming'), formKey, maxBytes: input.deps.config.upload.maxBytes, pending }),
           status,
         }),
         'scan',
+        'incoming-document',
       ),
   }),
   ...outgoingPages(false),

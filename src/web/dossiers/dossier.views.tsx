@@ -5,6 +5,7 @@ import { Badge, OutcomeBadge, OverdueBadge, StateBadge } from '../components/bad
 import { CsrfField } from '../components/csrf-field.tsx';
 import { isOverdue } from '../components/dossier-table.tsx';
 import { Field, type Option } from '../components/field.tsx';
+import { ErrorSummary, summaryItems } from '../components/error-summary.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
 import { TimelineSection } from '../components/timeline.tsx';
@@ -165,6 +166,20 @@ function stepsOf(dossier: DossierView, timeline: TimelineEntry[]): StepRow[] {
   return rows;
 }
 
+/** A refused action's error summary at the top of the page: each error links to its field in the action's form, far down. */
+function FailedSummary({ failed, text }: { failed: FailedAction; text?: string | undefined }) {
+  const prefix = `ev-${failed.type.toLowerCase()}`;
+  const fields = eventFields(failed.type);
+  const labels = Object.fromEntries(fields.map((f) => [f.name, f.label]));
+  const ids = Object.fromEntries(Object.keys(failed.errors.fields).map((name) => [name, `${prefix}-${name}`]));
+  return (
+    <ErrorSummary title={`Chưa thực hiện được: ${eventActionLabel(failed.type)}`} items={summaryItems(failed.errors.fields, labels, ids)}>
+      {text && <p>{text}</p>}
+      {failed.errors.form && <p>{failed.errors.form}</p>}
+    </ErrorSummary>
+  );
+}
+
 export function DossierDetailView(props: DossierDetailProps) {
   const { page, dossier: d, staff, notice, failed } = props;
   const names = new Map(staff.map((s) => [s.value, s.label]));
@@ -173,10 +188,14 @@ export function DossierDetailView(props: DossierDetailProps) {
   const nowIso = page.now.toISOString();
   return (
     <Layout page={page} title={`Hồ sơ ${d.code}`}>
-      {notice && (
-        <Notice kind={notice.kind} title={notice.title}>
-          <p>{notice.text}</p>
-        </Notice>
+      {failed && (Object.keys(failed.errors.fields).length > 0 || failed.errors.form) ? (
+        <FailedSummary failed={failed} text={notice?.text} />
+      ) : (
+        notice && (
+          <Notice kind={notice.kind} title={notice.title}>
+            <p>{notice.text}</p>
+          </Notice>
+        )
       )}
       <p>
         <StateBadge state={d.state} /> <OverdueBadge overdue={overdue} /> <span class="muted">Phiên bản {d.version}</span>

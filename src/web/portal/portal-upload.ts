@@ -1,10 +1,11 @@
 import type Koa from 'koa';
 import type { AppDeps } from '../../api/deps.ts';
 import type { PaperUpload } from '../../domain/dossiers/dossier-papers.ts';
-import { DomainError, ForbiddenError, PayloadTooLargeError } from '../../domain/errors.ts';
+import { DomainError, PayloadTooLargeError } from '../../domain/errors.ts';
 import { fileStoreAt } from '../../files/file-store.ts';
 import { receiveMultipart, type MultipartBody } from '../../files/multipart-upload.ts';
 import { CSRF_FIELD } from '../csrf.ts';
+import { ForgedFormError } from '../page.ts';
 
 /** A file input of a portal form is named for the paper it carries: `giay-to-<kind>` (one input per checklist paper, `multiple`). */
 export const PAPER_INPUT_PREFIX = 'giay-to-';
@@ -58,7 +59,7 @@ export function uploadProblem(err: DomainError, limits: AppDeps['config']['uploa
  * (receiveMultipart); a file input names its paper's kind, which must be one of `kinds`. Any refusal
  * leaves no temporary file and answers with the typed text, for the form to come back filled in.
  * On success the caller owns the temporary files (attachPapers consumes them; {@link discardUploads} otherwise).
- * @throws ForbiddenError FORBIDDEN for a forged or stale form; UnsupportedMediaTypeError for another body.
+ * @throws ForgedFormError for a forged or stale form (answered at once with 403, never kept); UnsupportedMediaTypeError for another body.
  */
 export async function readPortalForm(ctx: Koa.Context, deps: AppDeps, csrfOk: (sent: string | undefined) => boolean, kinds: readonly string[]): Promise<PortalForm> {
   const store = fileStoreAt(deps.config.filesDir);
@@ -75,12 +76,12 @@ export async function readPortalForm(ctx: Koa.Context, deps: AppDeps, csrfOk: (s
       {
         beforeFiles: (fields) => {
           seen = fields;
-          if (!csrfOk(fields.find((f) => f.name === CSRF_FIELD)?.value)) throw new ForbiddenError('FORBIDDEN', 'The anti-forgery token is missing or wrong');
+          if (!csrfOk(fields.find((f) => f.name === CSRF_FIELD)?.value)) throw new ForgedFormError();
         },
       },
     );
   } catch (err) {
-    if (err instanceof ForbiddenError || !(err instanceof DomainError) || err.status === 415) throw err;
+    if (!(err instanceof DomainError) || err.status === 415) throw err;
     return { ok: false, fields: firstValues(seen), error: uploadProblem(err, limits) };
   }
   const fields = firstValues(body.fields);

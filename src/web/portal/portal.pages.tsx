@@ -17,12 +17,16 @@ import { templatesOf } from '../../domain/procedures/procedure-templates.ts';
 import { getProcedure, type ProcedureView } from '../../domain/procedures/procedures.service.ts';
 import { catalogueSearch } from '../procedure-search-page.ts';
 import { contentDisposition } from '../../files/file-name.ts';
+import { fileStoreAt, type TempFile } from '../../files/file-store.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { ANON_COOKIE } from '../csrf.ts';
 import { formErrorsOf, vietnameseProblem } from '../form-errors.ts';
+import { keptOwner } from '../../domain/forms/kept-views.ts';
+import { droppedIdsOf, keepPendingUploads, materialise, pendingIdsOf, releasePendingUploads, takePendingUploads } from '../../domain/forms/pending-uploads.ts';
+import { idNumberProblem, normalIdNumber } from '../identity.ts';
 import { definePage, type PageResult } from '../page.ts';
 import type { PageContext } from '../page-context.ts';
-import { discardUploads, readPortalForm } from './portal-upload.ts';
+import { discardUploads, PAPER_INPUT_PREFIX, paperInputName, readPortalForm } from './portal-upload.ts';
 import { ConfirmationView, ProcedureListView, ProcedurePageView, SlipView, SubmitFormView, TrackingFormView, TrackingView, type TrackingViewProps } from './portal.views.tsx';
 import { slipsOf } from './slips.ts';
 import { applicantTarget, endTracking, grantTracking, trackingFormPath, trackingPath, trackingSecret } from './tracking-access.ts';
@@ -49,7 +53,16 @@ function newDossierFrom(procedureId: number, f: Record<string, string>): NewDoss
     const v = (f[name] ?? '').trim();
     return v === '' ? undefined : v;
   };
-  const applicant: Record<string, string | undefined> = { name: (f.name ?? '').trim(), idNumber: text('idNumber'), phone: text('phone'), email: text('email'), address: text('address') };
+  const idType = text('idType');
+  const idNumber = text('idNumber');
+  const applicant: Record<string, string | undefined> = {
+    name: (f.name ?? '').trim(),
+    idType,
+    idNumber: idNumber === undefined ? undefined : normalIdNumber(idType, idNumber),
+    phone: text('phone'),
+    email: text('email'),
+    address: text('address'),
+  };
   for (const k of Object.keys(applicant)) if (applicant[k] === undefined) delete applicant[k];
   const body: Record<string, unknown> = { procedureId, applicant };
   if (text('subject')) body.subject = text('subject');
@@ -58,7 +71,7 @@ function newDossierFrom(procedureId: number, f: Record<string, string>): NewDoss
 }
 
 /** The API validator's problems beside the form's fields (`body/applicant/name` → `name`). */
-function submissionErrors(err: ValidationError): Record<string, string> {
+function submissionErrors(err: ValidationError, idType: string | undefined): Record<string, string> {
   const problems = (err.details as { problems?: Array<{ path: string; message: string }> } | null)?.problems ?? [];
   const out: Record<string, string> = {};
   for (const p of problems) {
@@ -67,7 +80,8 @@ function submissionErrors(err: ValidationError): Record<string, string> {
     if (name in out) continue;
     if (name === 'email') out[name] = 'Địa chỉ thư điện tử không hợp lệ.';
     else if (name === 'phone') out[name] = 'Số điện thoại chỉ gồm chữ số (6–20 ký tự), có thể có dấu cách, dấu chấm, gạch nối.';
-    else if (name === 'idNumber') out[name] = 'Số định danh gồm 6–20 chữ cái hoặc chữ số.';
+    else if (name === 'idNumber') out[name] = idNumberProblem(idType);
+    else if (name === 'idType') out[name] = 'Hãy chọn loại giấy tờ trong danh sách.';
     else if (name === 'name' && /required|fewer than 1|pattern "\\S"/.test(p.message)) out[name] = 'Bắt buộc nhập.';
     else out[name] = vietnameseProblem(p.message);
   }
@@ -132,6 +146,9 @@ async function trackingView(
     ...extra,
   });
 }
+
+/** How long after a submission its answer page may show the secret again. */
+const CONFIRMATION_TTL_MS = 15 * 60_000;
 
 const SUBMISSION_KEY = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -203,9 +220,16 @@ export const portalPages = [
       const kinds = [...procedure.rules.requiredPapers.map((p) => p.code), 'other'];
       const read = await readPortalForm(ctx, deps, csrfOk, kinds);
       const keyOf = (fields: Record<string, string>) => (SUBMISSION_KEY.test(fields.submissionKey ?? '') ? (fields.submissionKey as string) : randomToken(16));
-      if (!read.ok) return { view: SubmitFormView({ page, procedure, values: read.fields, upload: read.error, submissionKey: keyOf(read.fields) }), status: read.error.status };
-      const { fields, uploads } = read;
+      // The files a refused submission of this browser already sent (pending-uploads.ts): kept, never chosen again.
+      const owner = keptOwner(page.csrf);
+      const pendingForm = `portal:${procedure.id}`;
+      await releasePendingUploads(deps.db, owner, pendingForm, droppedIdsOf(read.fields));
+      const pending = (await takePendingUploads(deps.db, owner, pendingForm, pendingIdsOf(read.fields), deps.clock())).filter((p) => kinds.includes(p.field.slice(PAPER_INPUT_PREFIX.length)));
+      if (!read.ok) return { view: SubmitFormView({ page, procedure, values: read.fields, upload: read.error, submissionKey: keyOf(read.fields), pending }), status: read.error.status };
+      const { fields } = read;
+      let uploads = read.uploads;
       const submissionKey = keyOf(fields);
+      const store = fileStoreAt(deps.config.filesDir);
       let handedOver = false;
       try {
         const input = newDossierFrom(procedure.id, fields);
@@ -214,10 +238,21 @@ export const portalPages = [
           validate(NewDossierBody, input, 'body');
         } catch (err) {
           if (!(err instanceof ValidationError)) throw err;
-          errors = submissionErrors(err);
+          errors = submissionErrors(err, fields.idType);
         }
-        if (procedure.rules.requiredPapers.length > 0 && uploads.length === 0) errors.papers = 'Hãy đính kèm các giấy tờ trong thành phần hồ sơ.';
-        if (Object.keys(errors).length > 0) return { view: SubmitFormView({ page, procedure, values: fields, errors, submissionKey }), status: 400 };
+        // The number is checked by its type: the form asks which it is (the API still takes a number alone).
+        if (fields.idNumber?.trim() && !fields.idType?.trim()) errors.idType ??= 'Hãy chọn loại giấy tờ của số đã nhập.';
+        if (procedure.rules.requiredPapers.length > 0 && uploads.length + pending.length === 0) errors.papers = 'Hãy đính kèm các giấy tờ trong thành phần hồ sơ.';
+        if (Object.keys(errors).length > 0) {
+          // One round: the files sent with the refused fields are kept for the next submission.
+          const kept = await keepPendingUploads(deps, store, owner, pendingForm, uploads.map((u) => ({ field: paperInputName(u.kind), name: u.name, mediaType: u.mediaType, temp: u.temp })), deps.clock());
+          handedOver = true;
+          return { view: SubmitFormView({ page, procedure, values: fields, errors, submissionKey, pending: [...pending, ...kept] }), status: 400 };
+        }
+        if (pending.length > 0) {
+          const temps = await materialise(store, pending);
+          uploads = [...uploads, ...pending.map((p, i) => ({ kind: p.field.slice(PAPER_INPUT_PREFIX.length), name: p.name, mediaType: p.mediaType, temp: temps[i] as TempFile }))];
+        }
 
         const dd = dossierDeps(deps);
         const { idempotency, secret } = submissionOf(ctx, submissionKey, requestHash('POST', `/thu-tuc/${procedure.id}/nop-ho-so`, input));
@@ -243,12 +278,31 @@ export const portalPages = [
             attachFailed = true;
           }
         }
+        await releasePendingUploads(deps.db, owner, pendingForm, pending.map((p) => p.id));
         grantTracking(ctx, deps, dossier.code, secret);
-        const papers = await listPapers(dd, target);
-        return { view: ConfirmationView({ page, dossier, secret, trackingUrl: trackingLink(deps.config.publicUrl, dossier.code), papers, attachFailed }) };
+        // Post/Redirect/Get: the answer is a page of its own, read from the access just granted, so that
+        // Reload shows the code and the secret again instead of sending the form once more.
+        return { redirect: `${trackingPath(dossier.code)}/da-nop${attachFailed ? '?tep=loi' : ''}` };
       } finally {
         if (!handedOver) await discardUploads(deps, uploads);
       }
+    },
+  }),
+  definePage({
+    method: 'get',
+    path: '/tra-cuu/:code/da-nop',
+    auth: 'public',
+    params: TrackParams,
+    /**
+     * The answer to a submission: the code and the secret of this browser's access (tracking-access.ts).
+     * Reload shows them again while the submission is fresh (as the counter's receipt, receipt-secret.ts);
+     * later the address leads to the tracking page, which never shows the secret.
+     */
+    handler: async ({ params, page, query, ctx, deps }): Promise<PageResult> => {
+      const access = await tracked(ctx, deps, params.code);
+      if ('redirect' in access) return access;
+      if (deps.clock().getTime() - Date.parse(access.dossier.submittedAt) > CONFIRMATION_TTL_MS) return { redirect: trackingPath(params.code) };
+      return { view: ConfirmationView({ page, dossier: access.dossier, secret: access.secret, trackingUrl: trackingLink(deps.config.publicUrl, access.dossier.code), papers: access.papers, attachFailed: query.tep === 'loi' }) };
     },
   }),
   definePage({

@@ -8,6 +8,10 @@ import { ProcedureSearch, type CatalogueSearchText } from '../components/procedu
 import { StateBadge } from '../components/badge.tsx';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
+import { ErrorSummary, summaryItems, type SummaryItem } from '../components/error-summary.tsx';
+import { ID_TYPE_OPTIONS } from '../identity.ts';
+import { PendingUploads, PendingUploadsField } from '../components/pending-uploads.tsx';
+import type { PendingUpload } from '../../domain/forms/pending-uploads.ts';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
@@ -167,9 +171,11 @@ export interface SubmitFormProps {
   upload?: UploadProblem | null;
   /** The form's own key: a second press of the button (or a reload of the answer) submits it once. */
   submissionKey: string;
+  /** Files a refused submission already sent, sent again with this one (pending-uploads.ts). */
+  pending?: PendingUpload[];
 }
 
-function FileInput({ name, label, hint, error, required }: { name: string; label: string; hint?: string; error?: string; required?: boolean }) {
+function FileInput({ name, label, hint, error, required, pending = [] }: { name: string; label: string; hint?: string; error?: string; required?: boolean; pending?: PendingUpload[] }) {
   const id = `f-${name}`;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
@@ -181,16 +187,41 @@ function FileInput({ name, label, hint, error, required }: { name: string; label
       {hint && <span class="hint" id={`${id}-hint`}>{hint}</span>}
       <input id={id} type="file" name={name} multiple accept={ACCEPT} aria-invalid={error ? 'true' : undefined} aria-describedby={described} />
       {error && <span class="error" id={`${id}-error`}>{error}</span>}
+      <PendingUploads pending={pending} field={name} />
     </div>
   );
 }
+
+/** The submission form's errors for its summary, in the form's order, each linking to its field. */
+function submissionSummary(procedure: ProcedureView, errors: Record<string, string>, upload: SubmitFormProps['upload']): SummaryItem[] {
+  const firstPaper = `f-${paperInputName(procedure.rules.requiredPapers[0]?.code ?? 'other')}`;
+  const items = summaryItems(errors, SUBMISSION_LABELS, { papers: firstPaper });
+  if (upload?.input) {
+    const code = upload.input.replace(/^giay-to-/, '');
+    const label = procedure.rules.requiredPapers.find((p) => p.code === code)?.name ?? 'Giấy tờ khác';
+    items.push({ field: `f-${upload.input}`, text: `${label}: ${upload.message}` });
+  }
+  return items;
+}
+
+const SUBMISSION_LABELS: Record<string, string> = {
+  name: 'Họ tên cá nhân hoặc tên tổ chức',
+  idType: 'Loại giấy tờ',
+  idNumber: 'Số giấy tờ',
+  phone: 'Số điện thoại',
+  email: 'Thư điện tử',
+  address: 'Địa chỉ',
+  subject: 'Nội dung yêu cầu giải quyết',
+  note: 'Ghi chú',
+  papers: 'Giấy tờ đính kèm',
+};
 
 /**
  * The online submission form: the applicant's details, then one file input per paper of the checklist and
  * one for other papers. After a refusal the typed details come back; the files must be chosen again (a
  * browser never refills a file input), which the notice says.
  */
-export function SubmitFormView({ page, procedure, values = {}, errors = {}, upload, submissionKey }: SubmitFormProps) {
+export function SubmitFormView({ page, procedure, values = {}, errors = {}, upload, submissionKey, pending = [] }: SubmitFormProps) {
   const v = (name: string) => values[name] ?? '';
   const hasErrors = Object.keys(errors).length > 0 || upload;
   return (
@@ -199,18 +230,24 @@ export function SubmitFormView({ page, procedure, values = {}, errors = {}, uplo
         Thủ tục: <strong>{procedure.name}</strong> (<a href={`/thu-tuc/${procedure.id}`}>xem thành phần hồ sơ</a>)
       </p>
       {hasErrors && (
-        <Notice kind="error" title="Hồ sơ chưa được nộp">
-          <p>{upload && !upload.input ? upload.message : 'Hãy sửa các mục được đánh dấu bên dưới.'}</p>
-          <p>Các thông tin đã nhập được giữ lại. Các tệp đã chọn chưa được lưu: hãy chọn lại tệp trước khi gửi.</p>
-        </Notice>
+        <ErrorSummary title="Hồ sơ chưa được nộp" items={submissionSummary(procedure, errors, upload)}>
+          <p>{upload && !upload.input ? upload.message : 'Hãy sửa các mục sau, rồi bấm “Nộp hồ sơ” lại.'}</p>
+          <p>
+            {pending.length > 0 && !upload
+              ? 'Các thông tin đã nhập và các tệp đã tải lên được giữ lại (mục “Đã tải lên” bên dưới): không cần chọn lại.'
+              : 'Các thông tin đã nhập được giữ lại. Các tệp vừa chọn chưa được lưu: hãy chọn lại tệp trước khi gửi.'}
+          </p>
+        </ErrorSummary>
       )}
       <form method="post" action={`/thu-tuc/${procedure.id}/nop-ho-so`} enctype="multipart/form-data" novalidate>
         <CsrfField token={page.csrf} />
         <input type="hidden" name="submissionKey" value={submissionKey} />
+        <PendingUploadsField pending={pending} />
         <fieldset>
           <legend>Người nộp hồ sơ</legend>
           <Field name="name" label="Họ tên cá nhân hoặc tên tổ chức" value={v('name')} error={errors.name} required autocomplete="name" maxLength={200} />
-          <Field name="idNumber" label="Số định danh cá nhân / mã số doanh nghiệp" value={v('idNumber')} error={errors.idNumber} hint="Số căn cước (12 số) hoặc mã số doanh nghiệp." maxLength={20} />
+          <Field name="idType" label="Loại giấy tờ" type="select" options={ID_TYPE_OPTIONS} value={v('idType')} error={errors.idType} emptyLabel="— Chọn loại giấy tờ —" />
+          <Field name="idNumber" label="Số giấy tờ" value={v('idNumber')} error={errors.idNumber} hint="Căn cước: 12 chữ số; mã số thuế: 10 chữ số hoặc 10-3; hộ chiếu Việt Nam: 1 chữ cái và 7 chữ số." maxLength={20} />
           <Field name="phone" label="Số điện thoại" type="tel" value={v('phone')} error={errors.phone} autocomplete="tel" maxLength={20} />
           <Field name="email" label="Thư điện tử" type="email" value={v('email')} error={errors.email} autocomplete="email" maxLength={254} />
           <Field name="address" label="Địa chỉ" value={v('address')} error={errors.address} autocomplete="street-address" maxLength={500} />
@@ -229,9 +266,10 @@ export function SubmitFormView({ page, procedure, values = {}, errors = {}, uplo
               label={p.name}
               hint={`${p.original ? 'Bản chính' : 'Bản sao'}. ${FILE_HINT}`}
               error={upload?.input === paperInputName(p.code) ? upload.message : undefined}
+              pending={pending}
             />
           ))}
-          <FileInput name={paperInputName('other')} label="Giấy tờ khác (nếu có)" hint={FILE_HINT} error={upload?.input === paperInputName('other') ? upload.message : undefined} />
+          <FileInput name={paperInputName('other')} label="Giấy tờ khác (nếu có)" hint={FILE_HINT} error={upload?.input === paperInputName('other') ? upload.message : undefined} pending={pending} />
         </fieldset>
         <button type="submit">Nộp hồ sơ</button>
       </form>

@@ -8,7 +8,7 @@ import { DOCUMENT_ROLES } from '../documents/document-roles.ts';
 import type { DossierFilter, DossierPage } from '../../domain/dossiers/dossier.service.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { listNotifications, markAllRead } from '../../domain/notifications/notifications.service.ts';
-import { formErrorsOf, type FormErrors } from '../form-errors.ts';
+import { DATE_PROBLEM, formErrorsOf, type FormErrors } from '../form-errors.ts';
 import { endOfLocalDay, startOfLocalDay } from '../format.ts';
 import { definePage } from '../page.ts';
 import { searchTooLong } from '../search-limits.ts';
@@ -54,7 +54,7 @@ export const workspacePages = [
       for (const name of ['receivedFrom', 'receivedTo'] as const) {
         const value = filters[name];
         if (value === undefined) continue;
-        if (!isLocalDate(value)) errors.fields[name] = 'Ngày không hợp lệ.';
+        if (!isLocalDate(value)) errors.fields[name] = DATE_PROBLEM;
         else text[name] = name === 'receivedFrom' ? startOfLocalDay(value) : endOfLocalDay(value);
       }
       if (query.after) text.after = query.after;

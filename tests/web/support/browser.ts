@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** Debian's Chromium (`.ci/run` installs the package when it is missing). */
@@ -34,16 +34,18 @@ const ARGS = [
   '--lang=vi',
 ];
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+/** Chromium; `lang` starts it in another language (`en-US`: a browser whose own date inputs read mm/dd/yyyy). */
+export async function launchBrowser(options: { lang?: string } = {}): Promise<Browser> {
+  const args = options.lang ? [...ARGS.filter((a) => !a.startsWith('--lang=')), `--lang=${options.lang}`] : ARGS;
+  return chromium.launch({ executablePath: CHROMIUM, args, headless: true });
 }
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
 
 /** A browser context (its own cookies: one person) that may reach only the test server; anything else is aborted. */
-export async function newPerson(browser: Browser, baseUrl: string, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page; blocked: string[]; urls: string[] }> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+export async function newPerson(browser: Browser, baseUrl: string, viewport = DESKTOP, locale = 'vi-VN'): Promise<{ context: BrowserContext; page: Page; blocked: string[]; urls: string[] }> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale, timezoneId: 'Asia/Ho_Chi_Minh' });
   const blocked: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -84,6 +86,20 @@ export async function checkPage(page: Page, name: string): Promise<void> {
 export async function navigating(page: Page, action: () => Promise<unknown>): Promise<void> {
   await Promise.all([page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() }), action()]);
   await page.waitForLoadState('domcontentloaded');
+}
+
+/**
+ * Submits a form (the action clicks its button) and waits for the page shown after it: the POST is
+ * answered with 303 (Post/Redirect/Get) and the page comes from the GET it leads to. Both answers.
+ */
+export async function submitting(page: Page, action: () => Promise<unknown>): Promise<{ posted: Response; shown: Response }> {
+  const [posted, shown] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.waitForResponse((r) => r.request().redirectedFrom()?.method() === 'POST'),
+    action(),
+  ]);
+  await page.waitForLoadState('domcontentloaded');
+  return { posted, shown };
 }
 
 /** Logs in through the login page. */

@@ -31,6 +31,19 @@ export class FormClient {
     return { res, bytes: Buffer.from(await res.arrayBuffer()) };
   }
 
+  /**
+   * A form's answer as a browser sees it: a POST answered with a page is redirected (303, Post/Redirect/
+   * Get) to the GET that shows it once (`?giu=`); that GET is followed, and `posted` is the POST's own
+   * answer. Other redirects are left for the test to read.
+   */
+  private async followKept(posted: Response) {
+    const location = posted.headers.get('location') ?? '';
+    if (posted.status !== 303 || !/[?&]giu=/.test(location)) return { res: posted, text: await posted.text(), posted };
+    await posted.arrayBuffer();
+    const shown = await this.get(location);
+    return { res: shown.res, text: shown.text, posted };
+  }
+
   async post(path: string, form: Record<string, string>) {
     const res = await fetch(`${this.base}${path}`, {
       method: 'POST',
@@ -39,7 +52,7 @@ export class FormClient {
       body: new URLSearchParams(form),
     });
     this.remember(res);
-    return { res, text: await res.text() };
+    return this.followKept(res);
   }
 
   async postMultipart(path: string, fields: Record<string, string>, files: Array<{ field: string; name: string; bytes: Buffer; type?: string }>) {
@@ -48,7 +61,7 @@ export class FormClient {
     for (const f of files) form.append(f.field, new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'application/pdf' }), f.name);
     const res = await fetch(`${this.base}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie: this.header(), accept: 'text/html' }, body: form });
     this.remember(res);
-    return { res, text: await res.text() };
+    return this.followKept(res);
   }
 
   /**

@@ -3,15 +3,48 @@ import { DOSSIER_EVENT_TYPES, DOSSIER_STATES, type DossierEventType } from '../.
 import { Id, Instant, Nullable, Page, PageSize, Text } from '../../schemas/common.ts';
 import { eventBody, eventSchemas } from '../../schemas/event-body.ts';
 
+/**
+ * The kinds of identity paper an applicant's number may be, and the number each has (checked by type):
+ * - `cccd`: the citizen identity card's personal identification number, 12 digits (Luật Căn cước
+ *   2023 Art. 12; Decree 70/2024/NĐ-CP Art. 13: province code, sex and century, year, 6 random digits);
+ * - `taxCode`: an enterprise's or a taxpayer's code, 10 digits, or 13 written 10-3 for a branch or a
+ *   dependent unit (Circular 105/2020/TT-BTC Art. 5; Luật Quản lý thuế 2019 Art. 30); the enterprise code
+ *   is the tax code (Luật Doanh nghiệp 2020 Art. 29);
+ * - `passport`: a Vietnamese passport, one letter and 7 digits (Luật Xuất cảnh, nhập cảnh của công dân
+ *   Việt Nam 2019, the booklet's number as issued since 2011: B, C, N, P… then 7 digits);
+ * - `foreignPassport`: a foreign passport, 6 to 9 letters or digits — the machine-readable zone of every
+ *   ICAO Doc 9303 passport carries its number in a 9-character field (shorter ones padded), so 9 bounds
+ *   it without refusing any state's format, and 6 keeps out typos that are not a passport at all.
+ * Without a type the number is checked as before (6–20 letters or digits): older clients keep working.
+ */
+export const ID_TYPES = ['cccd', 'taxCode', 'passport', 'foreignPassport'] as const;
+export type IdType = (typeof ID_TYPES)[number];
+export const ID_NUMBER_PATTERNS: Record<IdType, string> = {
+  cccd: '^[0-9]{12}$',
+  taxCode: '^[0-9]{10}(-[0-9]{3})?$',
+  passport: '^[A-Za-z][0-9]{7}$',
+  foreignPassport: '^[A-Za-z0-9]{6,9}$',
+};
+
 export const ApplicantSchema = Type.Object(
   {
     name: Text(200),
-    idNumber: Type.Optional(Nullable(Type.String({ pattern: '^[0-9A-Za-z]{6,20}$', description: 'Personal or organisation identification number (số định danh)' }))),
+    idType: Type.Optional(Type.Union([...ID_TYPES.map((t) => Type.Literal(t)), Type.Null()], { description: 'What the number is: cccd (12 digits), taxCode (10, or 10-3 digits), passport (Vietnamese: a letter and 7 digits), foreignPassport (6–9 letters or digits)' })),
+    idNumber: Type.Optional(
+      Nullable(Type.String({ pattern: '^([0-9A-Za-z]{6,20}|[0-9]{10}-[0-9]{3})$', description: 'Personal or organisation identification number (số định danh), checked by idType when it is given' })),
+    ),
     phone: Type.Optional(Nullable(Type.String({ pattern: '^\\+?[0-9 .-]{6,20}$' }))),
     email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 254 }))),
     address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // The number by its type: a refusal names `applicant/idNumber` with the type's pattern.
+    allOf: ID_TYPES.map((t) => ({
+      if: { properties: { idType: { const: t }, idNumber: { type: 'string' } }, required: ['idType', 'idNumber'] },
+      then: { properties: { idNumber: { type: 'string', pattern: ID_NUMBER_PATTERNS[t] } } },
+    })),
+  },
 );
 
 /** The person acting for the applicant (người được ủy quyền): who they are and the paper that authorises them. */
