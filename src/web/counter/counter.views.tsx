@@ -6,6 +6,7 @@ import { copyTypeOf, type ProcedureView } from '../../domain/procedures/procedur
 import { StateBadge } from '../components/badge.tsx';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
+import { ErrorSummary, summaryItems } from '../components/error-summary.tsx';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
 import { ProxyFields } from './proxy-fields.tsx';
@@ -122,6 +123,29 @@ function feeLine(p: ProcedureView): string {
   return `${amount} (${when})`;
 }
 
+/** The intake form's fields by name, with the labels the error summary names them by, in the form's order. */
+function intakeLabels(chosen: ProcedureView | null): Record<string, string> {
+  return {
+    procedureId: 'Thủ tục',
+    'applicant.name': 'Tên tổ chức, cá nhân',
+    'applicant.idNumber': 'Số định danh cá nhân / mã số doanh nghiệp',
+    'applicant.phone': 'Số điện thoại',
+    'applicant.email': 'Thư điện tử',
+    'applicant.address': 'Địa chỉ',
+    subject: 'Nội dung yêu cầu giải quyết',
+    note: 'Ghi chú khi tiếp nhận',
+    ...Object.fromEntries((chosen?.rules.requiredPapers ?? []).map((p) => [paperField(p.code), p.name])),
+    [paperField('other')]: 'Giấy tờ khác',
+    guidance: 'Nội dung cần bổ sung, hoàn thiện khác',
+    reason: 'Lý do từ chối tiếp nhận',
+  };
+}
+
+/** The file inputs' ids (`paper-<code>`), which are not their names. */
+function intakeIds(chosen: ProcedureView | null): Record<string, string> {
+  return Object.fromEntries([...(chosen?.rules.requiredPapers ?? []).map((p) => p.code), 'other'].map((code) => [paperField(code), `paper-${code}`]));
+}
+
 export interface IntakeProps {
   page: PageContext;
   procedures: ProcedureView[];
@@ -145,9 +169,10 @@ export function IntakeView(props: IntakeProps) {
   return (
     <Layout page={page} title="Tiếp nhận hồ sơ trực tiếp">
       {hasErrors && (
-        <Notice kind="error" title="Hồ sơ chưa được tiếp nhận">
+        // At the top, focused, each error linking to its field: a missing paper far down the form is seen at once.
+        <ErrorSummary title="Hồ sơ chưa được tiếp nhận" items={summaryItems(errors.fields, intakeLabels(chosen), intakeIds(chosen))}>
           <p>{errors.form ?? 'Hãy sửa các ô được đánh dấu bên dưới. Các thông tin đã nhập được giữ lại; các tệp cần chọn lại.'}</p>
-        </Notice>
+        </ErrorSummary>
       )}
       <form method="get" action="/counter/intake" class="panel" aria-labelledby="chon-thu-tuc">
         <h2 id="chon-thu-tuc">1. Thủ tục hành chính</h2>
