@@ -24,7 +24,8 @@ export const DOSSIER_MACHINE_ID = 'dossier';
  *   a supplement is requested once per dossier in all, the online check's request included.
  * - 4: the handling department asks for the supplement itself: REQUEST_SUPPLEMENT from
  *   `inDepartment.review` (the specialist or the lead finds a paper missing after receipt, Decree
- *   118/2025/NĐ-CP; the one-stop staff send the request), still once per dossier in all.
+ *   118/2025/NĐ-CP; the one-stop staff send the request), still once per dossier in all; a dossier handed
+ *   in at the counter is guided in person once before receipt (Mẫu 02), which is not that one request.
  */
 export const DOSSIER_MACHINE_VERSION = 4;
 
@@ -70,6 +71,14 @@ const dossierSetup = setup({
      */
     supplementNeverRequested: ({ context }) => context.supplementRequested !== true,
     /**
+     * Version 4: at the counter the clerk guides the applicant in person, once, with the whole list of what
+     * is missing, before receiving (Decree 118/2025/NĐ-CP; Circular 03/2025 Mẫu 02): that guidance is not
+     * the one request the processing may make after receipt, which the department still has.
+     */
+    /** Version 4: the online check's request is the one request of the dossier (a counter dossier is guided instead). */
+    onlineCheckMayAsk: ({ context }) => context.intake !== 'counter' && context.supplementRequested !== true,
+    counterGuidanceAvailable: ({ context }) => context.intake === 'counter' && context.guidedAtCounter !== true,
+    /**
      * The apology with a new appointment is issued at most once, at the latest one working day
      * before the appointment (DOMAIN §1.3), and the new appointment must be later than the current
      * one. `newDueAt` is absent only when the service asks which events are available.
@@ -100,6 +109,7 @@ const dossierSetup = setup({
       return { received: true, dueAt: e.dueAt, apologyBy: e.apologyBy };
     }),
     requestGuidance: assign({ supplementReturnTo: 'submitted' as const }),
+    guideAtCounter: assign({ supplementReturnTo: 'submitted' as const, guidedAtCounter: true }),
     requestSupplementBeforeReceipt: assign({ supplementReturnTo: 'submitted' as const, supplementRequested: true }),
     requestSupplementAfterReceipt: assign({
       supplementReturnTo: 'review' as const,
@@ -180,9 +190,12 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
   const tag = (...tags: DossierTag[]) => (edition.tags ? { tags } : {});
   // Before receipt, versions 1–2 let the one-stop guide the applicant as often as needed (Điều 11 of the
   // 2013 regulation); version 3 follows Decree 118/2025: one request in all.
-  const guidance = edition.supplementOnce
-    ? { guard: 'supplementNeverRequested' as const, target: 'awaitingSupplement', actions: 'requestSupplementBeforeReceipt' as const }
-    : { target: 'awaitingSupplement', actions: 'requestGuidance' as const };
+  const onlineCheck = { guard: 'supplementNeverRequested' as const, target: 'awaitingSupplement', actions: 'requestSupplementBeforeReceipt' as const };
+  const guidance = edition.departmentSupplement
+    ? [{ guard: 'counterGuidanceAvailable' as const, target: 'awaitingSupplement', actions: 'guideAtCounter' as const }, { ...onlineCheck, guard: 'onlineCheckMayAsk' as const }]
+    : edition.supplementOnce
+      ? onlineCheck
+      : { target: 'awaitingSupplement', actions: 'requestGuidance' as const };
   const afterReceipt = edition.supplementOnce
     ? { guard: 'supplementNeverRequested' as const, target: 'awaitingSupplement', actions: 'requestSupplementOnce' as const }
     : { guard: 'supplementNotYetRequested' as const, target: 'awaitingSupplement', actions: 'requestSupplementAfterReceipt' as const };
@@ -193,6 +206,7 @@ function dossierConfig(edition: Edition): Parameters<typeof dossierSetup.createM
   // must not throw there (a caught TypeError per transition is measurable). The service always passes the rules.
   context: ({ input }) => ({
     rules: input?.rules ?? PLAIN_RULES,
+    ...(input?.intake ? { intake: input.intake } : {}),
     received: false,
     supplementRequestedAfterReceipt: false,
     supplementRequested: false,

@@ -33,6 +33,13 @@ export interface DossierContext {
    * check) or after it — a supplement is requested once in all (Decree 118/2025/NĐ-CP; DOMAIN §1.3).
    */
   supplementRequested?: boolean;
+  /**
+   * Version 4: where the dossier was handed in. At the counter the clerk guides the applicant in person
+   * before receiving (Mẫu 02, once); that guidance is not the one request of the processing (DESIGN §3).
+   */
+  intake?: 'counter' | 'online';
+  /** Version 4: the counter's one guidance before receipt has been given. */
+  guidedAtCounter?: boolean;
   /** Where a complete supplement sends the dossier back to. */
   supplementReturnTo: 'submitted' | 'review' | null;
   assigneeId: number | null;
@@ -55,6 +62,8 @@ export interface DossierContext {
 
 export interface DossierInput {
   rules: DossierRules;
+  /** Version 4: where the dossier was handed in (absent: online, as before). */
+  intake?: 'counter' | 'online';
 }
 
 /** Fields the service adds to every event: the instant it happened (machines never read a clock). */

@@ -112,6 +112,18 @@ describe('dossier machine: the flow of DESIGN §3', () => {
     expect(v3.can(sample('REQUEST_SUPPLEMENT'))).toBe(false);
   });
 
+  it('guides a dossier handed in at the counter once, in person, leaving the department its one request (version 4)', () => {
+    let s = initialTransition(dossierMachine, { rules: STANDARD, intake: 'counter' })[0];
+    s = run(s, 'REQUEST_SUPPLEMENT');
+    expect(state(s)).toBe('awaitingSupplement');
+    expect(s.context).toMatchObject({ intake: 'counter', guidedAtCounter: true, supplementRequested: false, supplementReturnTo: 'submitted' });
+    s = run(s, 'SUPPLEMENT');
+    expect(s.can(sample('REQUEST_SUPPLEMENT'))).toBe(false);
+    s = run(s, 'RECEIVE', 'ASSIGN', sample('REQUEST_SUPPLEMENT', { missingPapers: ['hop-dong'] }));
+    expect(state(s)).toBe('awaitingSupplement');
+    expect(s.context).toMatchObject({ supplementRequested: true, supplementReturnTo: 'review' });
+  });
+
   it('stops a dossier whose supplement was not answered in time', () => {
     const s = run(start(), 'REQUEST_SUPPLEMENT', 'SUPPLEMENT_EXPIRED');
     expect(state(s)).toBe('stopped');

@@ -29,6 +29,9 @@ const ASK = { REQUEST_SUPPLEMENT: 'awaitingSupplement' } as const;
 
 export const TABLE: Row[] = [
   { state: 'submitted', context: {}, takes: { RECEIVE: 'inDepartment.review', REQUEST_SUPPLEMENT: 'awaitingSupplement', REFUSE: 'refused', WITHDRAW: 'withdrawn', STOP: 'stopped', STEP_OVERDUE: '=' }, why: 'the online check (status 1)' },
+  { state: 'submitted', context: { intake: 'counter' }, takes: { RECEIVE: 'inDepartment.review', REQUEST_SUPPLEMENT: 'awaitingSupplement', REFUSE: 'refused', WITHDRAW: 'withdrawn', STOP: 'stopped', STEP_OVERDUE: '=' }, why: 'at the counter: guided in person once' },
+  { state: 'submitted', context: { intake: 'counter', guidedAtCounter: true }, takes: { RECEIVE: 'inDepartment.review', REFUSE: 'refused', WITHDRAW: 'withdrawn', STOP: 'stopped', STEP_OVERDUE: '=' }, why: 'the counter guides once' },
+  { state: 'inDepartment.review', context: { ...RECEIVED, intake: 'counter', guidedAtCounter: true }, takes: { ASSIGN: '=', REQUEST_SUPPLEMENT: 'awaitingSupplement', ...HOLDING }, why: 'the counter’s guidance is not the department’s one request' },
   { state: 'submitted', context: { supplementRequested: true }, takes: { RECEIVE: 'inDepartment.review', REFUSE: 'refused', WITHDRAW: 'withdrawn', STOP: 'stopped', STEP_OVERDUE: '=' }, why: 'back from the one supplement' },
   { state: 'awaitingSupplement', context: { supplementReturnTo: 'submitted', supplementRequested: true }, takes: { SUPPLEMENT: 'submitted', SUPPLEMENT_EXPIRED: 'stopped', WITHDRAW: 'withdrawn', STOP: 'stopped' }, why: 'guidance before receipt returns to the check' },
   { state: 'awaitingSupplement', context: { ...ASSIGNED, supplementReturnTo: 'review', supplementRequestedAfterReceipt: true, supplementRequested: true }, takes: { SUPPLEMENT: 'inDepartment.review', SUPPLEMENT_EXPIRED: 'stopped', WITHDRAW: 'withdrawn', STOP: 'stopped' }, why: 'a supplement after receipt returns to review' },

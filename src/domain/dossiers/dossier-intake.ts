@@ -64,7 +64,8 @@ async function insertDossier(
     : null;
   const { id } = await createRecord(trx, DOSSIER_AGGREGATE, {
     machine: deps.machines.current(DOSSIER_MACHINE_ID),
-    input: { rules: rulesOf(rules) },
+    // A dossier handed in at the counter is guided there in person before receipt (machine version 4).
+    input: { rules: rulesOf(rules), intake: input.channel === 'online' ? 'online' : 'counter' },
     columns: (state) => {
       // A dossier received at the counter never waits for the one-stop check: it has no intake step.
       const step = input.channel === 'counter' ? null : planStep(calendar, rules, state, now);
