@@ -35,6 +35,7 @@ const PAPERS = [
 // Monday 2 March 2026, 09:00 in Hà Nội.
 const MONDAY = '2026-03-02T02:00:00.000Z';
 const TUESDAY = '2026-03-03T02:00:00.000Z';
+const TUESDAY_AFTERNOON = '2026-03-03T07:00:00.000Z';
 
 beforeAll(async () => {
   app = await startTestApp({ env: { IDESK_PUBLIC_URL: PORTAL, IDESK_PROVINCE: 'Bình Định' } });
@@ -149,7 +150,9 @@ describe('the one-stop story, in an English browser', () => {
     await checkPage(clerk2.page, 'story-mau-01-receipt-view');
     await backAndReload(clerk2.page, clerk2.posts);
 
-    // 3. The department: the lead assigns; the specialist finds the warehouse contract out of date and asks.
+    // 3. Tuesday afternoon, the department: the lead assigns; the specialist finds the warehouse contract
+    // out of date and asks.
+    app.clock.set(TUESDAY_AFTERNOON);
     const d = { id, version: (await app.deps.db('dossiers').where({ id }).first('version')).version as number };
     // (A new day: the lead's token of Monday has expired; a fresh login.)
     const lead = { ...w.lead, token: (await loginAs(app, w.lead.username, w.lead.password)).token };
@@ -185,8 +188,8 @@ describe('the one-stop story, in an English browser', () => {
     await page.getByLabel('Mã bảo mật tra cứu').fill(secret.toLowerCase().replaceAll('-', ' '));
     await submitting(page, () => page.getByRole('button', { name: 'Tra cứu' }).click());
     expect(new URL(page.url()).pathname).toBe(`/tra-cuu/${code}`);
-    // Requested Tuesday 09:00: 15 working days later is Tuesday 24 March, 09:00.
-    expect(await page.locator('.supplement-deadline').first().textContent()).toContain('24/03/2026');
+    // Requested Tuesday 14:00: 15 working days later is Tuesday 24 March, 14:00.
+    expect(await page.locator('.supplement-deadline').first().textContent()).toContain('24/03/2026 14:00');
     expect(await page.locator('main').textContent()).toContain('Được hẹn lại khi nhận đủ hồ sơ bổ sung');
     await checkPage(page, 'story-citizen-supplement-phone');
     await backAndReload(page, citizen.posts);
@@ -195,8 +198,8 @@ describe('the one-stop story, in an English browser', () => {
     await section.getByLabel(PAPERS[2]!.name).setInputFiles({ name: 'hop-dong-moi.pdf', mimeType: 'application/pdf', buffer: pdfWith('hop dong moi') });
     await submitting(page, () => section.getByRole('button', { name: 'Tải lên và gửi bổ sung' }).click());
     expect((await app.deps.db('dossiers').where({ id }).first('state')).state).toBe('inDepartment.review');
-    // The full time limit again from the complete supplement: 10 working days from Tuesday 3 March.
-    expect(await page.locator('.appointment').textContent()).toContain('17/03/2026 09:00 (hẹn lại sau khi bổ sung hồ sơ)');
+    // The full time limit again from the complete supplement: 10 working days from Tuesday 3 March, 14:00.
+    expect(await page.locator('.appointment').textContent()).toContain('17/03/2026 14:00 (hẹn lại sau khi bổ sung hồ sơ)');
     await checkPage(page, 'story-citizen-new-appointment-phone');
     await backAndReload(page, citizen.posts);
     await citizen.context.close();
