@@ -12,6 +12,7 @@ import { processMaintenanceJob } from '../../workers/maintenance.worker.ts';
 import { userActor } from '../../src/auth/actor.ts';
 import { APPLICANT, buildDossier, buildProcedure, buildWorld, fireAs, type World } from '../support/factories.ts';
 import { attachResult, listStore, PDF, pdfWith, PNG, postPapers, type UploadPart } from '../support/papers.ts';
+import { refusedWithoutTrace } from '../support/assertions.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint, TEST_DB } from '../support/test-db.ts';
 import type { ProcedureView } from '../../src/domain/procedures/procedures.service.ts';
@@ -63,17 +64,6 @@ async function onlineDossier(p: ProcedureView = procedure) {
   return { id: res.body.id as number, code: res.body.code as string, version: res.body.version as number, secret: res.body.trackingSecret as string };
 }
 
-/** Runs a request that must be refused and proves it changed no row and no file (tmp folder included). */
-async function refusedWithoutTrace(request: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const rows = await fingerprint(app.deps.db);
-  const files = listStore(store);
-  const res = await request();
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error.code).toBe(code);
-  expect(listStore(store)).toEqual(files);
-  expect(await fingerprint(app.deps.db)).toEqual(rows);
-  return res;
-}
 
 describe('attaching papers at the counter', () => {
   it('stores each file once under its digest, lists it against the checklist, on the detail and on the receipt', async () => {
@@ -181,42 +171,42 @@ describe('refused uploads leave no row and no file', () => {
     ['an SVG image', SVG, 'image/svg+xml'],
     ['a plain ZIP archive', Buffer.from('504b0304140000000000000000000000000000000000000000000000000000000100000061', 'hex'), 'application/zip'],
   ])('%s renamed .pdf: 422 UNSUPPORTED_FILE_TYPE naming what it is', async (_label, bytes, detected) => {
-    const res = await refusedWithoutTrace(() => upload([{ kind: 'giay-dkdn', name: 'giay-phep.pdf', bytes }]), 422, 'UNSUPPORTED_FILE_TYPE');
+    const res = await refusedWithoutTrace(app, () => upload([{ kind: 'giay-dkdn', name: 'giay-phep.pdf', bytes }]), 422, 'UNSUPPORTED_FILE_TYPE');
     expect(res.body.error.details).toMatchObject({ file: 'giay-phep.pdf', detected });
   });
 
   it('a good file sent with a bad one: neither is kept', async () => {
-    await refusedWithoutTrace(() => upload([{ kind: 'giay-dkdn', name: 'ok.pdf', bytes: pdfWith('kept?') }, { kind: 'other', name: 'run.pdf', bytes: ELF }]), 422, 'UNSUPPORTED_FILE_TYPE');
+    await refusedWithoutTrace(app, () => upload([{ kind: 'giay-dkdn', name: 'ok.pdf', bytes: pdfWith('kept?') }, { kind: 'other', name: 'run.pdf', bytes: ELF }]), 422, 'UNSUPPORTED_FILE_TYPE');
   });
 
   it('a path-traversal filename: 400 INVALID_FILE_NAME, and no file anywhere but where it was', async () => {
-    await refusedWithoutTrace(() => upload([{ kind: 'giay-dkdn', name: '../../etc/passwd.pdf', bytes: pdfWith('traversal') }]), 400, 'INVALID_FILE_NAME');
-    await refusedWithoutTrace(() => upload([{ kind: 'giay-dkdn', name: '..\\..\\windows\\win.ini.pdf', bytes: pdfWith('traversal') }]), 400, 'INVALID_FILE_NAME');
+    await refusedWithoutTrace(app, () => upload([{ kind: 'giay-dkdn', name: '../../etc/passwd.pdf', bytes: pdfWith('traversal') }]), 400, 'INVALID_FILE_NAME');
+    await refusedWithoutTrace(app, () => upload([{ kind: 'giay-dkdn', name: '..\\..\\windows\\win.ini.pdf', bytes: pdfWith('traversal') }]), 400, 'INVALID_FILE_NAME');
     expect(fs.existsSync(path.join(store, '..', 'etc'))).toBe(false);
   });
 
   it('a file over IDESK_UPLOAD_MAX_BYTES: 413 PAYLOAD_TOO_LARGE', async () => {
     const big = Buffer.concat([PDF, Buffer.alloc(LIMIT, 0x20)]);
-    const res = await refusedWithoutTrace(() => upload([{ kind: 'giay-dkdn', name: 'lon.pdf', bytes: big }]), 413, 'PAYLOAD_TOO_LARGE');
+    const res = await refusedWithoutTrace(app, () => upload([{ kind: 'giay-dkdn', name: 'lon.pdf', bytes: big }]), 413, 'PAYLOAD_TOO_LARGE');
     expect(res.body.error.details).toMatchObject({ limit: LIMIT });
   });
 
   it('more files than IDESK_UPLOAD_MAX_FILES: 413 TOO_MANY_FILES', async () => {
     const parts = Array.from({ length: 5 }, (_v, i) => ({ kind: 'other', name: `p${i}.pdf`, bytes: pdfWith(`many ${i}`) }));
-    await refusedWithoutTrace(() => upload(parts), 413, 'TOO_MANY_FILES');
+    await refusedWithoutTrace(app, () => upload(parts), 413, 'TOO_MANY_FILES');
   });
 
   it('an unknown kind, kinds that do not match the files, no file, or a body that is not multipart', async () => {
-    await refusedWithoutTrace(() => upload([{ kind: 'giay-phep-xay-dung', name: 'a.pdf', bytes: pdfWith('unknown kind') }]), 400, 'UNKNOWN_PAPER_KIND');
-    await refusedWithoutTrace(async () => {
+    await refusedWithoutTrace(app, () => upload([{ kind: 'giay-phep-xay-dung', name: 'a.pdf', bytes: pdfWith('unknown kind') }]), 400, 'UNKNOWN_PAPER_KIND');
+    await refusedWithoutTrace(app, async () => {
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(pdfWith('no kind'))]), 'a.pdf');
       const res = await fetch(`${app.url}${staffPapers(d.id)}`, { method: 'POST', headers: bearer(w.onestop.token), body: form });
       return { status: res.status, body: await res.json() };
     }, 400, 'VALIDATION_FAILED');
-    await refusedWithoutTrace(() => upload([]), 400, 'NO_FILES');
-    await refusedWithoutTrace(() => w.http.post(staffPapers(d.id), { kind: 'other' }, { token: w.onestop.token }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    await refusedWithoutTrace(
+    await refusedWithoutTrace(app, () => upload([]), 400, 'NO_FILES');
+    await refusedWithoutTrace(app, () => w.http.post(staffPapers(d.id), { kind: 'other' }, { token: w.onestop.token }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await refusedWithoutTrace(app, 
       () => w.http.post(staffPapers(d.id), undefined, { token: w.onestop.token, headers: { 'content-type': 'multipart/form-data; boundary=x' }, raw: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-trunc' }),
       400,
       'MALFORMED_MULTIPART',
@@ -225,15 +215,15 @@ describe('refused uploads leave no row and no file', () => {
 
   it('someone who may not attach papers: anonymous 401, a specialist 403, another department’s lead 404, the result before a decision 422', async () => {
     const parts = [{ kind: 'giay-dkdn', name: 'a.pdf', bytes: pdfWith('unauthorised') }];
-    await refusedWithoutTrace(() => postPapers(app.url, staffPapers(d.id), parts), 401, 'UNAUTHENTICATED');
-    await refusedWithoutTrace(() => upload(parts, w.lead.token), 403, 'FORBIDDEN');
-    await refusedWithoutTrace(() => upload(parts, w.otherLead.token), 404, 'NOT_FOUND');
-    await refusedWithoutTrace(() => upload([{ kind: 'result', name: 'giay-phep.pdf', bytes: pdfWith('early result') }]), 422, 'PAPERS_NOT_ACCEPTED');
+    await refusedWithoutTrace(app, () => postPapers(app.url, staffPapers(d.id), parts), 401, 'UNAUTHENTICATED');
+    await refusedWithoutTrace(app, () => upload(parts, w.lead.token), 403, 'FORBIDDEN');
+    await refusedWithoutTrace(app, () => upload(parts, w.otherLead.token), 404, 'NOT_FOUND');
+    await refusedWithoutTrace(app, () => upload([{ kind: 'result', name: 'giay-phep.pdf', bytes: pdfWith('early result') }]), 422, 'PAPERS_NOT_ACCEPTED');
   });
 
   it('a dossier whose state takes no papers: 422 PAPERS_NOT_ACCEPTED', async () => {
     const refused = await buildDossier(w, { state: 'refused' });
-    await refusedWithoutTrace(() => postPapers(app.url, staffPapers(refused.id), [{ kind: 'other', name: 'a.pdf', bytes: pdfWith('closed') }], bearer(w.onestop.token)), 422, 'PAPERS_NOT_ACCEPTED');
+    await refusedWithoutTrace(app, () => postPapers(app.url, staffPapers(refused.id), [{ kind: 'other', name: 'a.pdf', bytes: pdfWith('closed') }], bearer(w.onestop.token)), 422, 'PAPERS_NOT_ACCEPTED');
   });
 });
 
@@ -262,24 +252,24 @@ describe('downloads only for whoever may see the dossier', () => {
 
   it('another applicant’s secret, anonymous, a staff member of another department, another dossier’s paper id: refused, nothing changed', async () => {
     const content = `/api/public/dossiers/${d.code}/papers/${paperId}/content`;
-    await refusedWithoutTrace(() => w.http.get(content, { headers: { 'x-tracking-secret': other.secret } }), 404, 'NOT_FOUND');
-    await refusedWithoutTrace(() => w.http.get(content), 404, 'NOT_FOUND');
-    await refusedWithoutTrace(() => w.http.get(`/api/public/dossiers/${other.code}/papers/${paperId}/content`, { headers: { 'x-tracking-secret': other.secret } }), 404, 'PAPER_NOT_FOUND');
-    await refusedWithoutTrace(() => w.http.get(`/api/dossiers/${d.id}/papers/${paperId}/content`), 401, 'UNAUTHENTICATED');
-    await refusedWithoutTrace(() => w.http.get(`/api/dossiers/${d.id}/papers/${paperId}/content`, { token: w.otherSpecialist.token }), 404, 'NOT_FOUND');
-    await refusedWithoutTrace(() => w.http.get(`/api/dossiers/${d.id}/papers`, { token: w.otherLead.token }), 404, 'NOT_FOUND');
-    await refusedWithoutTrace(() => w.http.get(`/api/dossiers/${d.id}/papers/${paperId}/content`, { token: w.staff.token }), 403, 'FORBIDDEN');
+    await refusedWithoutTrace(app, () => w.http.get(content, { headers: { 'x-tracking-secret': other.secret } }), 404, 'NOT_FOUND');
+    await refusedWithoutTrace(app, () => w.http.get(content), 404, 'NOT_FOUND');
+    await refusedWithoutTrace(app, () => w.http.get(`/api/public/dossiers/${other.code}/papers/${paperId}/content`, { headers: { 'x-tracking-secret': other.secret } }), 404, 'PAPER_NOT_FOUND');
+    await refusedWithoutTrace(app, () => w.http.get(`/api/dossiers/${d.id}/papers/${paperId}/content`), 401, 'UNAUTHENTICATED');
+    await refusedWithoutTrace(app, () => w.http.get(`/api/dossiers/${d.id}/papers/${paperId}/content`, { token: w.otherSpecialist.token }), 404, 'NOT_FOUND');
+    await refusedWithoutTrace(app, () => w.http.get(`/api/dossiers/${d.id}/papers`, { token: w.otherLead.token }), 404, 'NOT_FOUND');
+    await refusedWithoutTrace(app, () => w.http.get(`/api/dossiers/${d.id}/papers/${paperId}/content`, { token: w.staff.token }), 403, 'FORBIDDEN');
     // The department's own staff see it.
     expect((await fetch(`${app.url}/api/dossiers/${d.id}/papers/${paperId}/content`, { headers: bearer(w.specialist.token) })).status).toBe(200);
   });
 
   it('the applicant may not upload to another dossier, nor the result, nor once the dossier is received', async () => {
     const url = `/api/public/dossiers/${d.code}/papers`;
-    await refusedWithoutTrace(() => postPapers(app.url, url, [{ kind: 'other', name: 'a.pdf', bytes: pdfWith('wrong secret') }], { 'x-tracking-secret': other.secret }), 404, 'NOT_FOUND');
-    await refusedWithoutTrace(() => postPapers(app.url, url, [{ kind: 'result', name: 'a.pdf', bytes: pdfWith('own result') }], { 'x-tracking-secret': d.secret }), 403, 'FORBIDDEN');
+    await refusedWithoutTrace(app, () => postPapers(app.url, url, [{ kind: 'other', name: 'a.pdf', bytes: pdfWith('wrong secret') }], { 'x-tracking-secret': other.secret }), 404, 'NOT_FOUND');
+    await refusedWithoutTrace(app, () => postPapers(app.url, url, [{ kind: 'result', name: 'a.pdf', bytes: pdfWith('own result') }], { 'x-tracking-secret': d.secret }), 403, 'FORBIDDEN');
     const received = await onlineDossier(w.procedures.noFee);
     await fireAs(w.http, received, w.onestop, 'RECEIVE');
-    await refusedWithoutTrace(
+    await refusedWithoutTrace(app, 
       () => postPapers(app.url, `/api/public/dossiers/${received.code}/papers`, [{ kind: 'other', name: 'late.pdf', bytes: pdfWith('after receipt') }], { 'x-tracking-secret': received.secret }),
       422,
       'PAPERS_NOT_ACCEPTED',
@@ -304,10 +294,10 @@ describe('the result document (giấy phép)', () => {
     await fireAs(w.http, d, w.specialist, 'VERIFY');
     await fireAs(w.http, d, w.lead, 'PROPOSE', { opinion: 'Đủ điều kiện', proposedResult: 'grant' });
     await fireAs(w.http, d, w.director, 'APPROVE');
-    const missing = await refusedWithoutTrace(() => w.http.post(`/api/dossiers/${d.id}/events`, { type: 'RETURN_RESULT', version: d.version }, { token: w.onestop.token }), 422, 'RESULT_DOCUMENT_MISSING');
+    const missing = await refusedWithoutTrace(app, () => w.http.post(`/api/dossiers/${d.id}/events`, { type: 'RETURN_RESULT', version: d.version }, { token: w.onestop.token }), 422, 'RESULT_DOCUMENT_MISSING');
     expect(missing.body.error.details).toMatchObject({ kind: 'result' });
     // Only the one-stop unit attaches it.
-    await refusedWithoutTrace(() => postPapers(app.url, staffPapers(d.id), [{ kind: 'result', name: 'gp.pdf', bytes: pdfWith('by director') }], bearer(w.director.token)), 403, 'FORBIDDEN');
+    await refusedWithoutTrace(app, () => postPapers(app.url, staffPapers(d.id), [{ kind: 'result', name: 'gp.pdf', bytes: pdfWith('by director') }], bearer(w.director.token)), 403, 'FORBIDDEN');
     const licence = pdfWith('giấy phép số 12/GP-SCT');
     const attached = await attachResult(app.url, d.id, w.onestop.token, licence);
     const resultId = attached.body.items[0].id;
@@ -315,7 +305,7 @@ describe('the result document (giấy phép)', () => {
     // Before it is handed back the applicant does not see it (a fee may still be due elsewhere).
     const before = await w.http.get(`/api/public/dossiers/${online.code}/papers`, { headers: { 'x-tracking-secret': online.secret } });
     expect(before.body.items.map((p: { kind: string }) => p.kind)).not.toContain('result');
-    await refusedWithoutTrace(() => w.http.get(`/api/public/dossiers/${online.code}/papers/${resultId}/content`, { headers: { 'x-tracking-secret': online.secret } }), 404, 'PAPER_NOT_FOUND');
+    await refusedWithoutTrace(app, () => w.http.get(`/api/public/dossiers/${online.code}/papers/${resultId}/content`, { headers: { 'x-tracking-secret': online.secret } }), 404, 'PAPER_NOT_FOUND');
 
     await fireAs(w.http, d, w.onestop, 'RETURN_RESULT', { method: 'electronic' });
     const after = await w.http.get(`/api/public/dossiers/${online.code}/papers`, { headers: { 'x-tracking-secret': online.secret } });
@@ -324,7 +314,7 @@ describe('the result document (giấy phép)', () => {
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer())).toEqual(licence);
     // A completed dossier takes no more papers.
-    await refusedWithoutTrace(() => postPapers(app.url, staffPapers(d.id), [{ kind: 'result', name: 'again.pdf', bytes: pdfWith('again') }], bearer(w.onestop.token)), 422, 'PAPERS_NOT_ACCEPTED');
+    await refusedWithoutTrace(app, () => postPapers(app.url, staffPapers(d.id), [{ kind: 'result', name: 'again.pdf', bytes: pdfWith('again') }], bearer(w.onestop.token)), 422, 'PAPERS_NOT_ACCEPTED');
   });
 
   it('a refusal outcome is returned without a document', async () => {

@@ -3,6 +3,7 @@ import { verifyEventLog } from '../../src/domain/audit/event-log.ts';
 import type { ProcedureView } from '../../src/domain/procedures/procedures.service.ts';
 import { APPLICANT, buildProcedure, buildWorld, fireAs, type World } from '../support/factories.ts';
 import { listStore, pdfWith } from '../support/papers.ts';
+import { refusedWithoutTrace } from '../support/assertions.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
 
@@ -50,27 +51,16 @@ async function intake(dossier: Record<string, unknown>, papers: string[]) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-/** Runs a request that must be refused and proves it changed no row and no file (the store's tmp folder included). */
-async function refusedWithoutTrace(request: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const rows = await fingerprint(app.deps.db);
-  const files = listStore(store);
-  const res = await request();
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error.code).toBe(code);
-  expect(listStore(store)).toEqual(files);
-  expect(await fingerprint(app.deps.db)).toEqual(rows);
-  return res;
-}
 
 describe('an incomplete dossier is not received', () => {
   it('the counter’s receipt is refused while a required paper is missing, JSON or with scans, and nothing changes', async () => {
-    const json = await refusedWithoutTrace(
+    const json = await refusedWithoutTrace(app, 
       () => w.http.post('/api/dossiers', { procedureId: procedure.id, applicant: APPLICANT }, { token: w.onestop.token }),
       422,
       'PAPERS_INCOMPLETE',
     );
     expect(json.body.error.details.missing.map((p: { code: string }) => p.code)).toEqual(['don-de-nghi', 'giay-dkdn', 'hop-dong']);
-    const partial = await refusedWithoutTrace(() => intake({ decision: 'receive' }, ['don-de-nghi', 'giay-dkdn']), 422, 'PAPERS_INCOMPLETE');
+    const partial = await refusedWithoutTrace(app, () => intake({ decision: 'receive' }, ['don-de-nghi', 'giay-dkdn']), 422, 'PAPERS_INCOMPLETE');
     expect(partial.body.error.details.missing).toEqual([{ code: 'hop-dong', name: REQUIRED[2]!.name }]);
   });
 
@@ -118,8 +108,8 @@ describe('an incomplete dossier is not received', () => {
   });
 
   it('refused with its reason (Mẫu 03); a refusal without one changes nothing; a refused dossier shows no appointment', async () => {
-    await refusedWithoutTrace(() => intake({ decision: 'refuse' }, ['don-de-nghi']), 400, 'REASON_REQUIRED');
-    await refusedWithoutTrace(() => intake({ decision: 'guide' }, ['don-de-nghi', 'giay-dkdn', 'hop-dong']), 400, 'GUIDANCE_REQUIRED');
+    await refusedWithoutTrace(app, () => intake({ decision: 'refuse' }, ['don-de-nghi']), 400, 'REASON_REQUIRED');
+    await refusedWithoutTrace(app, () => intake({ decision: 'guide' }, ['don-de-nghi', 'giay-dkdn', 'hop-dong']), 400, 'GUIDANCE_REQUIRED');
     const res = await intake({ decision: 'refuse', reason: 'Thủ tục không thuộc thẩm quyền giải quyết của Sở Công Thương.' }, []);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({ state: 'refused', dueAt: null });
@@ -130,7 +120,7 @@ describe('an incomplete dossier is not received', () => {
   it('the online check cannot receive a submission lacking a paper (nothing changes); with every paper it can', async () => {
     const sub = await w.http.post('/api/public/dossiers', { procedureId: procedure.id, applicant: APPLICANT });
     expect(sub.status).toBe(201);
-    const refused = await refusedWithoutTrace(
+    const refused = await refusedWithoutTrace(app, 
       () => w.http.post(`/api/dossiers/${sub.body.id}/events`, { type: 'RECEIVE', version: sub.body.version }, { token: w.onestop.token }),
       422,
       'PAPERS_INCOMPLETE',
@@ -159,9 +149,9 @@ describe('the department asks for the supplement', () => {
     const d = await received();
     await fireAs(w.http, d, w.lead, 'ASSIGN', { assigneeId: w.specialist.id });
     const body = { type: 'REQUEST_SUPPLEMENT', guidance: 'Hợp đồng đã hết hiệu lực: nộp hợp đồng còn hiệu lực.', missingPapers: ['hop-dong'] };
-    await refusedWithoutTrace(() => w.http.post(`/api/dossiers/${d.id}/events`, { ...body, version: d.version }, { token: w.onestop.token }), 403, 'FORBIDDEN');
-    await refusedWithoutTrace(() => w.http.post(`/api/dossiers/${d.id}/events`, { ...body, version: d.version }, { token: w.otherSpecialist.token }), 404, 'NOT_FOUND');
-    await refusedWithoutTrace(() => w.http.post(`/api/dossiers/${d.id}/events`, { ...body, missingPapers: ['khong-co'], version: d.version }, { token: w.specialist.token }), 400, 'UNKNOWN_PAPER_KIND');
+    await refusedWithoutTrace(app, () => w.http.post(`/api/dossiers/${d.id}/events`, { ...body, version: d.version }, { token: w.onestop.token }), 403, 'FORBIDDEN');
+    await refusedWithoutTrace(app, () => w.http.post(`/api/dossiers/${d.id}/events`, { ...body, version: d.version }, { token: w.otherSpecialist.token }), 404, 'NOT_FOUND');
+    await refusedWithoutTrace(app, () => w.http.post(`/api/dossiers/${d.id}/events`, { ...body, missingPapers: ['khong-co'], version: d.version }, { token: w.specialist.token }), 400, 'UNKNOWN_PAPER_KIND');
     const asked = await fireAs(w.http, d, w.specialist, 'REQUEST_SUPPLEMENT', { guidance: body.guidance, missingPapers: body.missingPapers });
     expect(asked).toMatchObject({ state: 'awaitingSupplement', dueAt: null });
     const slip = await w.http.get(`/api/dossiers/${d.id}/forms/supplement-request`, { token: w.onestop.token });

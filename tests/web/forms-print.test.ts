@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICANT, buildProcedure, buildWorld, fireAs, type TestUser, type World } from '../support/factories.ts';
-import { attachResult, pdfWith, postPapers } from '../support/papers.ts';
+import { attachResult, pdfWith, postCounterIntake, postPapers } from '../support/papers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { checkPage, launchBrowser, logIn, navigating, newPerson, SCREENSHOTS } from './support/browser.ts';
 
@@ -107,15 +107,9 @@ async function fillProxy(page: Page, fields: Partial<typeof PROXY> = PROXY) {
 /** A counter dossier of the ten-paper procedure, with a proxy and a long address, every paper scanned. */
 async function tenPaperDossier() {
   const procedure = await tenPaperProcedure();
-  const res = await w.http.post('/api/dossiers', { procedureId: procedure.id, applicant: { ...APPLICANT, address: LONG_ADDRESS }, proxy: PROXY, subject: SUBJECT }, { token: w.onestop.token });
+  // Received with every required paper (Decree 118/2025).
+  const res = await postCounterIntake(w.http.baseUrl, w.onestop.token, { procedureId: procedure.id, applicant: { ...APPLICANT, address: LONG_ADDRESS }, proxy: PROXY, subject: SUBJECT }, procedure.rules.requiredPapers.map((p) => p.code));
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const uploaded = await postPapers(
-    app.url,
-    `/api/dossiers/${res.body.id}/papers`,
-    PAPERS.map((p) => ({ kind: p.code, name: `${p.code}.pdf`, bytes: pdfWith(p.code) })),
-    { authorization: `Bearer ${w.onestop.token}` },
-  );
-  expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
   return { id: res.body.id as number, code: res.body.code as string, version: res.body.version as number };
 }
 
@@ -134,7 +128,7 @@ describe('the forms on paper (issue 14 §2)', () => {
     await fillProxy(page);
     await page.getByLabel('Nội dung yêu cầu giải quyết').fill(SUBJECT);
     for (const p of PAPERS) await page.locator(`#paper-${p.code}`).setInputFiles({ name: `${p.code}.pdf`, mimeType: 'application/pdf', buffer: pdfWith(p.code) });
-    await navigating(page, () => page.getByRole('button', { name: 'Tiếp nhận hồ sơ và in giấy hẹn' }).click());
+    await navigating(page, () => page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (Mẫu 01)' }).click());
     expect(page.url(), (await page.locator('main').textContent()) ?? '').toMatch(/\/forms\/receipt$/);
     const row = await app.deps.db('dossiers').where({ procedure_id: procedure.id }).first();
     expect([row.proxy_name, row.proxy_id_number, row.proxy_phone, row.proxy_email, row.proxy_address, row.proxy_authorisation]).toEqual([PROXY.name, PROXY.idNumber, PROXY.phone, PROXY.email, PROXY.address, PROXY.authorisation]);
@@ -217,7 +211,7 @@ describe('the forms on paper (issue 14 §2)', () => {
     await clerk.page.getByLabel('Tên tổ chức, cá nhân').fill(APPLICANT.name);
     // A proxy without the authorisation paper: refused, the typed values kept, the field named.
     await fillProxy(clerk.page, { name: PROXY.name, idNumber: PROXY.idNumber });
-    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận hồ sơ và in giấy hẹn' }).click());
+    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (Mẫu 01)' }).click());
     expect(await app.deps.db('dossiers').where({ procedure_id: procedure.id }).count({ n: '*' }).first()).toMatchObject({ n: 0 });
     expect(await clerk.page.getByLabel('Họ tên người được ủy quyền').inputValue()).toBe(PROXY.name);
     await expectFieldError(clerk.page, 'proxy.authorisation');
@@ -225,7 +219,7 @@ describe('the forms on paper (issue 14 §2)', () => {
     await checkPage(clerk.page, 'counter-intake-proxy-refused');
 
     await fillProxy(clerk.page, { authorisation: PROXY.authorisation, phone: PROXY.phone, address: PROXY.address });
-    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận hồ sơ và in giấy hẹn' }).click());
+    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (Mẫu 01)' }).click());
     expect(clerk.page.url()).toMatch(/\/forms\/receipt$/);
     const row = await app.deps.db('dossiers').where({ procedure_id: procedure.id }).first();
     expect([row.proxy_name, row.proxy_id_number, row.proxy_phone, row.proxy_email, row.proxy_address, row.proxy_authorisation]).toEqual([PROXY.name, PROXY.idNumber, PROXY.phone, null, PROXY.address, PROXY.authorisation]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NO_SMTP_REASON } from '../../src/domain/notifications/email-transport.ts';
+import { NO_APPLICANT_CHANNEL_REASON, NO_SMTP_REASON } from '../../src/domain/notifications/email-transport.ts';
 import { outboxJobs } from '../../src/domain/outbox/outbox.ts';
 import { deadlineDeps, processDeadlineJob } from '../../workers/deadlines.worker.ts';
 import { find, parseSamples } from '../ops/prometheus-text.ts';
@@ -80,7 +80,7 @@ describe('the notifications queue without SMTP', () => {
     const board = await w.http.get('/admin/queues/api/queues', { token: w.admin.token });
     expect(board.status).toBe(200);
     const descriptions = Object.fromEntries(board.body.queues.map((q: { name: string; description?: string }) => [q.name, q.description ?? null]));
-    expect(descriptions).toEqual({ deadlines: null, maintenance: null, notifications: NO_SMTP_REASON });
+    expect(descriptions).toEqual({ deadlines: null, maintenance: null, notifications: NO_SMTP_REASON, 'applicant-notices': NO_APPLICANT_CHANNEL_REASON });
 
     const metrics = await w.http.get('/metrics', { token: w.admin.token });
     expect(find(parseSamples(metrics.body as string), 'idesk_email_transport_configured')).toMatchObject([{ value: 0 }]);

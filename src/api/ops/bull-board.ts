@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import { ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../domain/errors.ts';
-import { emailTransportStatus } from '../../domain/notifications/email-transport.ts';
+import { queueDescription } from '../../domain/notifications/email-transport.ts';
 import { QUEUE_NAMES } from '../../queues/queues.ts';
 import type { AppDeps } from '../deps.ts';
 import { requireRole } from '../middlewares/require-role.ts';
@@ -26,10 +26,9 @@ export function bullBoard(deps: AppDeps): Koa.Middleware | null {
   const queues = deps.queues;
   if (!queues) return null;
   const adapter = new KoaAdapter().setBasePath(BULL_BOARD_PATH);
-  const email = emailTransportStatus(deps.config.smtp);
   createBullBoard({
-    // The notifications queue says why it has no worker when nothing is e-mailed (no SMTP_URL).
-    queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues[name], { description: name === 'notifications' ? (email.reason ?? '') : '' })),
+    // A notices queue says why it stays empty when nothing is sent (no SMTP_URL; for the applicant's, no SMS gateway either).
+    queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues[name], { description: queueDescription(name, deps.config) })),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'idesk' } },
   });

@@ -19,3 +19,15 @@ export const NO_SMTP_REASON =
 export function emailTransportStatus(smtp: { url: string } | null): EmailTransportStatus {
   return smtp ? { configured: true, reason: null } : { configured: false, reason: NO_SMTP_REASON };
 }
+
+/** Why the applicant's notices go out by no channel: neither SMTP nor an SMS gateway is configured. */
+export const NO_APPLICANT_CHANNEL_REASON =
+  'Chưa cấu hình máy chủ thư (SMTP_URL) và cổng SMS (SMS_GATEWAY_URL): không gửi thông báo cho người nộp hồ sơ; người nộp theo dõi hồ sơ trên Cổng bằng mã hồ sơ và mã bảo mật tra cứu. ' +
+  'Vì vậy không việc gửi nào được đưa vào hàng đợi applicant-notices.';
+
+/** Each queue's description on the queue board: why a notices queue stays empty when it has no channel, else none. */
+export function queueDescription(name: string, config: { smtp: { url: string } | null; sms: unknown }): string {
+  if (name === 'notifications') return emailTransportStatus(config.smtp).reason ?? '';
+  if (name === 'applicant-notices' && !config.smtp && !config.sms) return NO_APPLICANT_CHANNEL_REASON;
+  return '';
+}

@@ -28,7 +28,7 @@ export function AdminHomeView({ page, hasQueues, email, waitingEmails }: { page:
         <h2 id="ops-h">Vận hành</h2>
         <ul>
           <li>
-            {hasQueues ? <a href="/admin/queues">Bảng theo dõi hàng đợi (Bull Board)</a> : <span>Bảng theo dõi hàng đợi: máy chủ này chạy không có Redis.</span>} — các việc chạy nền: hạn xử lý, thông báo cho cán bộ và cho người nộp hồ sơ (thư điện tử, SMS; lần gửi không thành công nằm ở mục Failed, kèm lý do), sao lưu.
+            {hasQueues ? <a href="/admin/queues">Bảng theo dõi hàng đợi (Bull Board)</a> : <span>Bảng theo dõi hàng đợi: máy chủ này chạy không có Redis.</span>} — các việc chạy nền: hạn xử lý, thông báo cho cán bộ và cho người nộp hồ sơ (thư điện tử, SMS; lần gửi không thành công được ghi lại trên bảng, kèm lý do), sao lưu.
           </li>
           <li id="thu-dien-tu">
             {email.configured ? (
