@@ -258,7 +258,7 @@ describe('the counter', () => {
     expect(listStore(app.deps.config.filesDir)).toEqual(store);
     await checkPage(clerk.page, 'counter-intake-refused');
 
-    // A missing name is refused beside its field, the files to be chosen again.
+    // A missing name is refused beside its field (the good scans sent with it are kept for the next press).
     await clerk.page.getByLabel('Tên tổ chức, cá nhân').fill('');
     await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (Mẫu 01)' }).click());
     expect(await clerk.page.locator('#applicant\\.name-error').textContent()).toBe('Không được để trống.');

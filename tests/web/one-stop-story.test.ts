@@ -107,8 +107,14 @@ describe('the one-stop story, in an English browser', () => {
     await checkPage(clerk.page, 'story-intake-incomplete');
     await backAndReload(clerk.page, clerk.posts);
 
-    // Guided once with Mẫu 02: not received, no appointment, the missing papers by name, the deadline.
+    // Again (the kept page is shown once: after Reload the form is fresh), then guide from the refused page.
     await openIntake(clerk.page);
+    await submitting(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (Mẫu 01)' }).click());
+    // The scan sent is kept for the next press (one round of validation): the clerk does not choose it again.
+    expect(await clerk.page.locator('.pending-uploads').textContent()).toContain('Đơn đề nghị.pdf');
+    expect(await clerk.page.getByLabel('Tên tổ chức, cá nhân').inputValue()).toBe(APPLICANT.name);
+
+    // Guided once with Mẫu 02: not received, no appointment, the missing papers by name, the deadline.
     await clerk.page.getByLabel('Nội dung cần bổ sung, hoàn thiện khác (khi hướng dẫn)').fill('Đơn đề nghị ghi rõ địa chỉ kho.');
     await submitting(clerk.page, () => clerk.page.getByRole('button', { name: 'Hướng dẫn bổ sung (Mẫu 02)' }).click());
     const guided = /^\/dossiers\/(\d+)\/forms\/supplement-request$/.exec(new URL(clerk.page.url()).pathname);
@@ -121,6 +127,8 @@ describe('the one-stop story, in an English browser', () => {
     expect(slip02).not.toContain('Thời gian trả kết quả');
     const row = await app.deps.db('dossiers').where({ id }).first('state', 'due_at', 'received_at');
     expect(row).toMatchObject({ state: 'awaitingSupplement', due_at: null, received_at: null });
+    // The scan kept from the refused press is the dossier's paper.
+    expect(await app.deps.db('dossier_papers').where({ dossier_id: id }).pluck('name')).toEqual(['Đơn đề nghị.pdf']);
     await checkPage(clerk.page, 'story-mau-02-guided');
     await backAndReload(clerk.page, clerk.posts);
     await clerk.context.close();

@@ -19,6 +19,10 @@ import { discardFiles, readMultipartForm } from '../multipart-form.ts';
 import { definePage, type PageInput } from '../page.ts';
 import { IntakeView, LogBookView, paperField, QueueView, type QueueItem } from './counter.views.tsx';
 import { uploadRefusal } from './upload-refusal.ts';
+import { keptOwner } from '../../domain/forms/kept-views.ts';
+import { droppedIdsOf, keepPendingUploads, materialise, pendingIdsOf, releasePendingUploads, takePendingUploads, type PendingUpload } from '../../domain/forms/pending-uploads.ts';
+import { missingPapers } from '../../domain/dossiers/dossier-planning.ts';
+import type { TempFile } from '../../files/file-store.ts';
 import { rememberReceiptSecret } from './receipt-secret.ts';
 import { proxyBody } from './proxy-fields.tsx';
 
@@ -75,9 +79,11 @@ function intakeErrors(err: DomainError): FormErrors {
   return { fields };
 }
 
+/** The pending uploads of the counter's intake form (pending-uploads.ts). */
+const PENDING_FORM = 'counter:intake';
+
 /** A receipt refused for a missing paper: each missing paper's input marked, and the two ways forward named. */
-function incompleteErrors(err: RuleViolationError): FormErrors {
-  const missing = (err.details as { missing?: Array<{ code: string; name: string }> } | null)?.missing ?? [];
+function incompleteErrorsOf(missing: ReadonlyArray<{ code: string; name: string }>): FormErrors {
   const fields: Record<string, string> = {};
   for (const p of missing) fields[paperField(p.code)] = 'Chưa nhận giấy tờ này (chưa có bản quét).';
   return {
@@ -147,15 +153,28 @@ export const counterPages = [
     multipart: true,
     handler: async (input) => {
       const { principal, page, deps, ctx } = input;
-      const { form, files, refused, store } = await readMultipartForm(input);
+      const read = await readMultipartForm(input);
+      const { form, refused, store } = read;
+      let files = read.files;
       const procedures = await offered({ deps });
       const chosen = procedures.find((p) => String(p.id) === form.procedureId) ?? null;
       const intakeKey = /^[A-Za-z0-9_-]{16,64}$/.test(form.intakeKey ?? '') ? (form.intakeKey as string) : randomToken(16);
-      const again = (errors: FormErrors, status: number) => ({
-        view: IntakeView({ page, procedures, chosen, values: form, errors, intakeKey, maxBytes: deps.config.upload.maxBytes }),
+      // Scans sent with a form refused for what was typed are kept for the next press (one round of
+      // validation): the clerk never chooses them again.
+      const owner = keptOwner(page.csrf);
+      await releasePendingUploads(deps.db, owner, PENDING_FORM, droppedIdsOf(form));
+      const pending = await takePendingUploads(deps.db, owner, PENDING_FORM, pendingIdsOf(form), deps.clock());
+      const again = (errors: FormErrors, status: number, kept: PendingUpload[] = pending) => ({
+        view: IntakeView({ page, procedures, chosen, values: form, errors, intakeKey, maxBytes: deps.config.upload.maxBytes, pending: kept }),
         status,
       });
       let attached = false;
+      /** A refusal for what was typed: the files sent with it join the pending ones (awaited before the `finally`). */
+      const againKeeping = async (errors: FormErrors, status: number) => {
+        const kept = await keepPendingUploads(deps, store, owner, PENDING_FORM, files, deps.clock());
+        attached = true;
+        return again(errors, status, [...pending, ...kept]);
+      };
       try {
         // Everything the clerk's input can make fail is checked before the dossier is created: the files
         // (read, sniffed, sized), the applicant's details (the API's schema), the procedure and the kinds.
@@ -163,13 +182,13 @@ export const counterPages = [
           const why = uploadRefusal(refused);
           return again({ fields: why.field ? { [why.field]: why.text } : {}, form: why.field ? undefined : why.text }, refused.status);
         }
-        if (!chosen) return again({ fields: { procedureId: 'Hãy chọn một thủ tục trong danh sách.' } }, 400);
+        if (!chosen) return await againKeeping({ fields: { procedureId: 'Hãy chọn một thủ tục trong danh sách.' } }, 400);
         const raw = intakeBody(form);
         let body: CounterIntake;
         try {
           body = validate<CounterIntake>(CounterDossierBody, raw, 'body');
         } catch (err) {
-          if (err instanceof ValidationError) return again(intakeErrors(err), 400);
+          if (err instanceof ValidationError) return await againKeeping(intakeErrors(err), 400);
           throw err;
         }
         let uploads: PaperUpload[];
@@ -178,6 +197,14 @@ export const counterPages = [
         } catch (err) {
           if (err instanceof ValidationError) return again({ fields: {}, form: 'Biểu mẫu không hợp lệ; hãy tải lại trang và thử lại.' }, 400);
           throw err;
+        }
+        // The receipt's own rule, judged here too so that a refusal keeps the scans sent (the domain checks again).
+        const missing = missingPapers(chosen.rules, new Set([...uploads.map((u) => u.kind), ...pending.map((p) => p.field.slice('paper.'.length))]));
+        if ((body.decision ?? 'receive') === 'receive' && missing.length > 0) return await againKeeping(incompleteErrorsOf(missing), 422);
+        if (pending.length > 0) {
+          const temps = await materialise(store, pending);
+          files = [...files, ...pending.map((p, i) => ({ field: p.field, name: p.name, mediaType: p.mediaType, temp: temps[i] as TempFile }) satisfies UploadedFile)];
+          uploads = papersOf(files, chosen);
         }
         // The form's key makes a second press of the button (or a reload of the answer) receive it once.
         const idempotency = { scope: `web:${principal.userId}:counter-intake`, key: intakeKey, requestHash: requestHash('POST', '/counter/intake', raw) };
@@ -190,10 +217,11 @@ export const counterPages = [
           if (err instanceof ConflictError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
             return again({ fields: {}, form: 'Biểu mẫu này đã được dùng để tiếp nhận một hồ sơ khác. Hãy mở lại trang tiếp nhận để nhập hồ sơ mới.' }, 409);
           }
-          if (err instanceof RuleViolationError && err.code === 'PAPERS_INCOMPLETE') return again(incompleteErrors(err), 422);
+          if (err instanceof RuleViolationError && err.code === 'PAPERS_INCOMPLETE') return again(incompleteErrorsOf((err.details as { missing: Array<{ code: string; name: string }> }).missing), 422);
           if (err instanceof ValidationError) return again(intakeErrors(err), 400);
           throw err;
         }
+        await releasePendingUploads(deps.db, owner, PENDING_FORM, pending.map((p) => p.id));
         const id = answer.body.id;
         const slip = `/dossiers/${id}/forms/${DECISION_FORM[body.decision ?? 'receive']}`;
         // A replay (a second press) was decided by the first: its slip is shown again, without the secret.

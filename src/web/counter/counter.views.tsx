@@ -7,6 +7,8 @@ import { StateBadge } from '../components/badge.tsx';
 import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
 import { ErrorSummary, summaryItems } from '../components/error-summary.tsx';
+import { PendingUploads, PendingUploadsField } from '../components/pending-uploads.tsx';
+import type { PendingUpload } from '../../domain/forms/pending-uploads.ts';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
 import { ProxyFields } from './proxy-fields.tsx';
@@ -156,6 +158,8 @@ export interface IntakeProps {
   intakeKey: string;
   /** The largest file accepted, for the hint. */
   maxBytes: number;
+  /** Scans sent with a refused press, kept for the next one (pending-uploads.ts). */
+  pending?: PendingUpload[];
 }
 
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,.tif,.tiff,.doc,.docx,.xls,.xlsx,.odt,.ods,application/pdf,image/jpeg,image/png,image/tiff';
@@ -171,7 +175,7 @@ export function IntakeView(props: IntakeProps) {
       {hasErrors && (
         // At the top, focused, each error linking to its field: a missing paper far down the form is seen at once.
         <ErrorSummary title="Hồ sơ chưa được tiếp nhận" items={summaryItems(errors.fields, intakeLabels(chosen), intakeIds(chosen))}>
-          <p>{errors.form ?? 'Hãy sửa các ô được đánh dấu bên dưới. Các thông tin đã nhập được giữ lại; các tệp cần chọn lại.'}</p>
+          <p>{errors.form ?? 'Hãy sửa các ô được đánh dấu bên dưới. Các thông tin đã nhập và các tệp đã tải lên được giữ lại.'}</p>
         </ErrorSummary>
       )}
       <form method="get" action="/counter/intake" class="panel" aria-labelledby="chon-thu-tuc">
@@ -221,6 +225,7 @@ export function IntakeView(props: IntakeProps) {
             <CsrfField token={page.csrf} />
             <input type="hidden" name="intakeKey" value={props.intakeKey} />
             <input type="hidden" name="procedureId" value={String(chosen.id)} />
+            <PendingUploadsField pending={props.pending ?? []} />
             <Field name="applicant.name" label="Tên tổ chức, cá nhân" required value={v('applicant.name')} error={e('applicant.name')} maxLength={200} autocomplete="name" />
             <Field name="applicant.idNumber" label="Số định danh cá nhân / mã số doanh nghiệp" value={v('applicant.idNumber')} error={e('applicant.idNumber')} hint="6 đến 20 chữ số hoặc chữ cái." />
             <Field name="applicant.phone" label="Số điện thoại" type="tel" value={v('applicant.phone')} error={e('applicant.phone')} autocomplete="tel" />
@@ -242,6 +247,7 @@ export function IntakeView(props: IntakeProps) {
                   <label for={id}>{p.name}</label>
                   <input id={id} type="file" name={name} multiple accept={ACCEPT} aria-invalid={err ? 'true' : undefined} aria-describedby={err ? `${id}-error` : undefined} />
                   {err && <span class="error" id={`${id}-error`}>{err}</span>}
+                  <PendingUploads pending={props.pending ?? []} field={name} />
                 </div>
               );
             })}
