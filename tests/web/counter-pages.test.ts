@@ -264,6 +264,13 @@ describe('the counter', () => {
     expect(await clerk.page.locator('#applicant\\.name-error').textContent()).toBe('Không được để trống.');
     expect(await clerk.page.getByLabel('Địa chỉ').inputValue()).toBe(APPLICANT.address);
     expect(await fingerprint(app.deps.db)).toEqual(before);
+    // An identity number is judged by its type: a 10-digit number is a tax code, not a CCCD (12 digits).
+    await clerk.page.getByLabel('Tên tổ chức, cá nhân').fill(APPLICANT.name);
+    await clerk.page.getByLabel('Loại giấy tờ').selectOption('cccd');
+    await navigating(clerk.page, () => clerk.page.getByRole('button', { name: 'Tiếp nhận và in giấy hẹn (Mẫu 01)' }).click());
+    expect(await clerk.page.locator('#applicant\\.idNumber-error').textContent()).toBe('Số định danh cá nhân gồm đúng 12 chữ số.');
+    expect(await clerk.page.locator('[data-error-summary]').textContent()).toContain('Số định danh cá nhân / mã số doanh nghiệp: Số định danh cá nhân gồm đúng 12 chữ số.');
+    expect(await fingerprint(app.deps.db)).toEqual(before);
     await clerk.context.close();
   }, SLOW);
 

@@ -19,6 +19,7 @@ import { discardFiles, readMultipartForm } from '../multipart-form.ts';
 import { definePage, type PageInput } from '../page.ts';
 import { IntakeView, LogBookView, paperField, QueueView, type QueueItem } from './counter.views.tsx';
 import { uploadRefusal } from './upload-refusal.ts';
+import { idNumberProblem, normalIdNumber } from '../identity.ts';
 import { keptOwner } from '../../domain/forms/kept-views.ts';
 import { droppedIdsOf, keepPendingUploads, materialise, pendingIdsOf, releasePendingUploads, takePendingUploads, type PendingUpload } from '../../domain/forms/pending-uploads.ts';
 import { missingPapers } from '../../domain/dossiers/dossier-planning.ts';
@@ -41,9 +42,9 @@ function intakeBody(form: Record<string, string>): Record<string, unknown> {
     return v === '' ? undefined : v;
   };
   const applicant: Record<string, unknown> = { name: form['applicant.name']?.trim() ?? '' };
-  for (const f of ['idNumber', 'phone', 'email', 'address']) {
+  for (const f of ['idType', 'idNumber', 'phone', 'email', 'address']) {
     const v = text(`applicant.${f}`);
-    if (v !== undefined) applicant[f] = v;
+    if (v !== undefined) applicant[f] = f === 'idNumber' ? normalIdNumber(text('applicant.idType'), v) : v;
   }
   const id = form.procedureId ?? '';
   return {
@@ -63,13 +64,14 @@ function intakeBody(form: Record<string, string>): Record<string, unknown> {
 const DECISION_FORM: Record<CounterDecision, string> = { receive: 'receipt', guide: 'supplement-request', refuse: 'refusal' };
 
 /** The validator's problems by the form's field names (`body/applicant/name` → `applicant.name`). */
-function intakeErrors(err: DomainError): FormErrors {
+function intakeErrors(err: DomainError, typedIdType?: string): FormErrors {
   const problems = (err.details as { problems?: Array<{ path: string; message: string }> } | null)?.problems ?? [];
   const fields: Record<string, string> = {};
   for (const p of problems) {
     const name = p.path.replace(/^body\/?/, '').split('/').slice(0, 2).join('.');
     const key = name === '' || name === 'applicant' ? 'applicant.name' : name;
-    if (!(key in fields)) fields[key] = vietnameseProblem(p.message);
+    // An identity number is judged by its type (CCCD 12 digits, tax code 10 or 10-3, passport): say which rule.
+    if (!(key in fields)) fields[key] = key === 'applicant.idNumber' ? idNumberProblem(typedIdType) : key === 'applicant.idType' ? 'Hãy chọn loại giấy tờ trong danh sách.' : vietnameseProblem(p.message);
   }
   const field = (err.details as { field?: string } | null)?.field;
   if (err.code === 'GUIDANCE_REQUIRED') return { fields: { guidance: 'Đã nhận đủ giấy tờ bắt buộc: hãy ghi nội dung cần bổ sung, hoàn thiện, hoặc tiếp nhận hồ sơ.' } };
@@ -188,7 +190,7 @@ export const counterPages = [
         try {
           body = validate<CounterIntake>(CounterDossierBody, raw, 'body');
         } catch (err) {
-          if (err instanceof ValidationError) return await againKeeping(intakeErrors(err), 400);
+          if (err instanceof ValidationError) return await againKeeping(intakeErrors(err, form['applicant.idType']), 400);
           throw err;
         }
         let uploads: PaperUpload[];

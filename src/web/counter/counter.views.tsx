@@ -8,6 +8,7 @@ import { CsrfField } from '../components/csrf-field.tsx';
 import { Field } from '../components/field.tsx';
 import { ErrorSummary, summaryItems } from '../components/error-summary.tsx';
 import { PendingUploads, PendingUploadsField } from '../components/pending-uploads.tsx';
+import { ID_TYPE_OPTIONS } from '../identity.ts';
 import type { PendingUpload } from '../../domain/forms/pending-uploads.ts';
 import { Notice } from '../components/notice.tsx';
 import { Table } from '../components/table.tsx';
@@ -130,6 +131,7 @@ function intakeLabels(chosen: ProcedureView | null): Record<string, string> {
   return {
     procedureId: 'Thủ tục',
     'applicant.name': 'Tên tổ chức, cá nhân',
+    'applicant.idType': 'Loại giấy tờ',
     'applicant.idNumber': 'Số định danh cá nhân / mã số doanh nghiệp',
     'applicant.phone': 'Số điện thoại',
     'applicant.email': 'Thư điện tử',
@@ -227,7 +229,22 @@ export function IntakeView(props: IntakeProps) {
             <input type="hidden" name="procedureId" value={String(chosen.id)} />
             <PendingUploadsField pending={props.pending ?? []} />
             <Field name="applicant.name" label="Tên tổ chức, cá nhân" required value={v('applicant.name')} error={e('applicant.name')} maxLength={200} autocomplete="name" />
-            <Field name="applicant.idNumber" label="Số định danh cá nhân / mã số doanh nghiệp" value={v('applicant.idNumber')} error={e('applicant.idNumber')} hint="6 đến 20 chữ số hoặc chữ cái." />
+            <Field
+              name="applicant.idType"
+              label="Loại giấy tờ"
+              type="select"
+              value={v('applicant.idType')}
+              options={ID_TYPE_OPTIONS}
+              emptyLabel="— Chọn loại giấy tờ —"
+              error={e('applicant.idType')}
+            />
+            <Field
+              name="applicant.idNumber"
+              label="Số định danh cá nhân / mã số doanh nghiệp"
+              value={v('applicant.idNumber')}
+              error={e('applicant.idNumber')}
+              hint="Căn cước: 12 chữ số; mã số thuế: 10 chữ số hoặc 10-3; hộ chiếu Việt Nam: 1 chữ cái và 7 chữ số."
+            />
             <Field name="applicant.phone" label="Số điện thoại" type="tel" value={v('applicant.phone')} error={e('applicant.phone')} autocomplete="tel" />
             <Field name="applicant.email" label="Thư điện tử" type="email" value={v('applicant.email')} error={e('applicant.email')} autocomplete="email" />
             <Field name="applicant.address" label="Địa chỉ" value={v('applicant.address')} error={e('applicant.address')} maxLength={500} />
