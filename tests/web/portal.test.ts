@@ -108,7 +108,7 @@ describe('online submission, supplement requested by the clerk, supplemented fro
     const secret = (await page.locator('#tracking-secret').textContent()) as string;
     expect(code).toMatch(/^H37\.26-\d{6}-\d{4,}$/);
     expect(secret).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
-    expect(await page.locator('main').textContent()).toContain('Mã này chỉ hiển thị một lần');
+    expect(await page.locator('main').textContent()).toContain('Mã này chỉ hiển thị trên trang này');
     expect(await page.getByRole('link', { name: `/tra-cuu?ma=${code}` }).count()).toBe(1);
     await checkPage(page, 'portal-confirmation-desktop');
     const row = await app.deps.db('dossiers').where({ code }).first('id', 'state', 'channel', 'applicant_name', 'applicant_email');

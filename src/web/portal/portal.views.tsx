@@ -333,7 +333,7 @@ export function ConfirmationView({ page, dossier, secret, trackingUrl, papers, a
         </dl>
         <div class="notice notice-error warning" role="note">
           <p>
-            <strong>Hãy ghi lại hoặc chụp lại mã bảo mật tra cứu ngay bây giờ.</strong> Mã này chỉ hiển thị một lần, hệ thống không lưu
+            <strong>Hãy ghi lại hoặc chụp lại mã bảo mật tra cứu ngay bây giờ.</strong> Mã này chỉ hiển thị trên trang này, trong ít phút sau khi nộp; hệ thống không lưu
             và không thể gửi lại. Cần cả mã hồ sơ và mã bảo mật tra cứu để theo dõi, bổ sung hồ sơ và tải kết quả. Không chia sẻ mã bảo mật tra cứu cho
             người khác.
           </p>
