@@ -88,3 +88,22 @@ describe('pending uploads of the incoming register', () => {
     expect(listStore(app.deps.config.filesDir).some((f) => f.includes(sha256))).toBe(false);
   });
 });
+
+describe('pending uploads of the outgoing draft', () => {
+  it('keeps the draft’s file when the draft is refused for a field, and saves it with the next submission', async () => {
+    const specialist = await client(w.specialist);
+    const draft = pdfWith('pending-draft');
+    // No summary: refused beside it, the file kept.
+    const refused = await specialist.submit('/van-ban-di/moi', { typeCode: 'CV', urgency: 'normal', secrecy: 'none', external: 'Bộ Công Thương' }, [{ field: 'file', name: 'Dự thảo công văn.pdf', bytes: draft }]);
+    expect(refused.posted.status).toBe(303);
+    expect(refused.res.status).toBe(400);
+    expect(refused.text).toContain('Đã tải lên: <strong>Dự thảo công văn.pdf</strong>');
+    const id = pendingIdOf(refused.text) as string;
+    expect(await app.deps.db('pending_uploads').where({ id }).first('form')).toEqual({ form: 'outgoing-draft' });
+    const ok = await specialist.submit('/van-ban-di/moi', { typeCode: 'CV', urgency: 'normal', secrecy: 'none', external: 'Bộ Công Thương', summary: 'V/v báo cáo tình hình thị trường', pendingUploads: id });
+    expect(ok.res.status).toBe(303);
+    const doc = await app.deps.db('documents').where({ summary: 'V/v báo cáo tình hình thị trường' }).first('id');
+    expect(await app.deps.db('document_files').where({ document_id: doc.id }).select('name', 'size', 'kind')).toEqual([{ name: 'Dự thảo công văn.pdf', size: draft.length, kind: 'draft' }]);
+    expect(await app.deps.db('pending_uploads').where({ id }).first()).toBeUndefined();
+  });
+});

@@ -160,8 +160,11 @@ export function OutgoingFormView(props: {
   maxBytes: number;
   /** The clerk may switch to the other form. */
   mayRegisterSigned: boolean;
+  /** Files a refused submission already sent (pending-uploads.ts): sent again with this one. */
+  pending?: PendingUpload[];
 }) {
   const { page, signed, values, internal, errors, types, departments, replyTo, formKey, maxBytes, mayRegisterSigned } = props;
+  const pending = props.pending ?? [];
   const f = errors.fields;
   const action = signed ? '/van-ban-di/da-ky' : '/van-ban-di/moi';
   return (
@@ -183,6 +186,7 @@ export function OutgoingFormView(props: {
       <form method="post" action={action} enctype="multipart/form-data" class="panel" novalidate>
         <CsrfField token={page.csrf} />
         <input type="hidden" name="formKey" value={formKey} />
+        <PendingUploadsField pending={pending} />
         {replyTo && <input type="hidden" name="traLoi" value={String(replyTo.id)} />}
         <Refused errors={errors} />
         <div class="filters">
@@ -215,6 +219,7 @@ export function OutgoingFormView(props: {
         ) : (
           <FileField name="file" label="Tệp dự thảo (không bắt buộc)" hint={`Word, PDF, tối đa ${maxMb(maxBytes)}.`} error={f.file} />
         )}
+        <PendingUploads pending={pending} field="file" />
         <p>
           <button type="submit">{signed ? 'Đăng ký văn bản đã ký' : 'Lưu dự thảo'}</button> <a class="button button-secondary" href="/van-ban-di">Hủy</a>
         </p>

@@ -322,7 +322,7 @@ function outgoingPages(signed: boolean): AnyPageDef[] {
   const path = signed ? '/van-ban-di/da-ky' : '/van-ban-di/moi';
   // Drafting: any staff of a department (the policy's `create`); the paper-signed registration: the clerk (Điều 8).
   const auth = signed ? (['clerk'] as const) : DOCUMENT_ROLES;
-  const show = async (input: PageInput<undefined, Principal>, values: Record<string, string>, errors: FormErrors, formKey: string, status: number, replyTo: ReplyTarget | null): Promise<PageResult> => {
+  const show = async (input: PageInput<undefined, Principal>, values: Record<string, string>, errors: FormErrors, formKey: string, status: number, replyTo: ReplyTarget | null, pending: PendingUpload[] = []): Promise<PageResult> => {
     const { page, principal, deps } = input;
     return {
       view: OutgoingFormView({
@@ -337,6 +337,7 @@ function outgoingPages(signed: boolean): AnyPageDef[] {
         formKey,
         maxBytes: deps.config.upload.maxBytes,
         mayRegisterSigned: hasRole(principal, 'clerk'),
+        pending,
       }),
       status,
     };
@@ -369,8 +370,10 @@ function outgoingPages(signed: boolean): AnyPageDef[] {
             const note = replyTo ? `Trả lời văn bản đến số ${replyTo.number ?? ''}/${replyTo.registerYear ?? ''} (${replyTo.sourceSymbol ?? ''} của ${replyTo.issuerName ?? ''})` : null;
             return outgoingBody(form, signed, note);
           },
-          async (form, errors, formKey, status) => show(input, form, errors, formKey, status, replyTo ?? (signed ? null : await replyTarget(input, form.traLoi))),
+          async (form, errors, formKey, status, pending) => show(input, form, errors, formKey, status, replyTo ?? (signed ? null : await replyTarget(input, form.traLoi)), pending),
           signed ? 'signed' : 'draft',
+          // A refused draft or signed registration keeps its file for the next submission (one round of validation).
+          signed ? 'outgoing-signed' : 'outgoing-draft',
         );
       },
     }),
