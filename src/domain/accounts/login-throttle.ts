@@ -105,17 +105,25 @@ export async function isKnownAddress(db: Executor, userId: number, address: stri
  */
 export async function reservePairAttempt(db: Db, policy: ThrottlePolicy, keys: ThrottleKeys, now: Date): Promise<{ attempt: number } | { lockedUntil: string }> {
   const at = now.toISOString();
-  await ensureRow(db, keys.pair, 'pair', keys, at);
-  const [reserved] = await db('login_throttles')
-    .where({ key: keys.pair })
-    .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', at))
-    .andWhere('failures', '<', policy.maxFailures)
-    .update({ failures: db.raw('failures + 1'), locked_until: null, updated_at: at })
-    .returning('failures');
-  if (reserved !== undefined) return { attempt: typeof reserved === 'object' ? reserved.failures : reserved };
-  const row = await db('login_throttles').where({ key: keys.pair }).first('locked_until');
-  const until = iso(row?.locked_until);
-  return { lockedUntil: until && until > at ? until : at };
+  // A right password elsewhere (another API process, the same account and address) deletes the row
+  // (releasePair) between this attempt's insert and its reservation: the row is then made again, a few
+  // times at most, instead of answering "locked" to a right password (seen with two processes logging
+  // the same clerk in at once).
+  for (let tries = 0; tries < 3; tries++) {
+    await ensureRow(db, keys.pair, 'pair', keys, at);
+    const [reserved] = await db('login_throttles')
+      .where({ key: keys.pair })
+      .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<=', at))
+      .andWhere('failures', '<', policy.maxFailures)
+      .update({ failures: db.raw('failures + 1'), locked_until: null, updated_at: at })
+      .returning('failures');
+    if (reserved !== undefined) return { attempt: typeof reserved === 'object' ? reserved.failures : reserved };
+    const row = await db('login_throttles').where({ key: keys.pair }).first('locked_until');
+    if (!row) continue;
+    const until = iso(row.locked_until);
+    return { lockedUntil: until && until > at ? until : at };
+  }
+  return { lockedUntil: at };
 }
 
 /** The right password: the pair's count starts again. The account- and address-wide counts do not (an attack may be going on). */
