@@ -251,7 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     upload: {
       maxBytes: intVar(env, 'IDESK_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1024),
       maxFiles: intVar(env, 'IDESK_UPLOAD_MAX_FILES', 10, 1),
-      maxFields: intVar(env, 'IDESK_UPLOAD_MAX_FIELDS', 20, 1),
+      maxFields: intVar(env, 'IDESK_UPLOAD_MAX_FIELDS', 50, 1),
     },
     backup: {
       dir: path.resolve(env.BACKUP_DIR || path.join(dataDir, 'backups')),
