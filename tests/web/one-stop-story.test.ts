@@ -9,7 +9,7 @@ import { APPLICANT, buildProcedure, buildWorld, fireAs, loginAs, type World } fr
 import { pdfWith } from '../support/papers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { fingerprint } from '../support/test-db.ts';
-import { checkPage, launchBrowser, logIn, newPerson, PHONE, SCREENSHOTS, submitting } from './support/browser.ts';
+import { checkPage, launchBrowser, logIn, newPerson, PHONE, SCREENSHOTS, backAndReload, countPosts, submitting } from './support/browser.ts';
 
 /**
  * Issue 14's story through the pages only, in a Chromium started in English (its own date inputs would
@@ -52,22 +52,9 @@ afterAll(async () => {
 /** A person in the English browser, counting the POSTs their page sends. */
 async function person(viewport?: { width: number; height: number }) {
   const p = await newPerson(browser, app.url, viewport, 'en-US');
-  const posts: string[] = [];
-  p.page.on('request', (r) => {
-    if (r.method() === 'POST') posts.push(new URL(r.url()).pathname);
-  });
-  return { ...p, posts };
+  return { ...p, posts: countPosts(p.page) };
 }
 
-/** Back, then Reload, after a submit: neither sends the POST again (the page came from a GET). */
-async function backAndReload(page: Page, posts: string[]) {
-  const before = posts.length;
-  await page.reload();
-  await page.goBack();
-  await page.goForward();
-  await page.reload();
-  expect(posts.length, `POSTs repeated: ${posts.slice(before).join(', ')}`).toBe(before);
-}
 
 async function openIntake(page: Page) {
   await page.goto(`/counter/intake?procedureId=${procedure.id}`);

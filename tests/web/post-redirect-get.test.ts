@@ -5,7 +5,7 @@ import { buildDocumentWorld, type DocumentWorld } from '../support/documents.ts'
 import { buildProcedure } from '../support/factories.ts';
 import { pdfWith } from '../support/papers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { checkPage, launchBrowser, logIn, newPerson, PHONE, submitting } from './support/browser.ts';
+import { checkPage, launchBrowser, logIn, newPerson, PHONE, backAndReload, countPosts, submitting } from './support/browser.ts';
 
 /**
  * Issue 14 §5 in Chromium started in English (`--lang=en-US`, an English locale): every form POST —
@@ -34,23 +34,9 @@ afterAll(async () => {
 async function person(viewport?: { width: number; height: number }) {
   const p = await newPerson(browser, app.url, viewport, 'en-US');
   expect(p.blocked).toEqual([]);
-  const posts: string[] = [];
-  p.page.on('request', (r) => {
-    if (r.method() === 'POST') posts.push(new URL(r.url()).pathname);
-  });
-  return { ...p, posts };
+  return { ...p, posts: countPosts(p.page) };
 }
 
-/** Back and Reload (and Forward) from here send no form again. */
-async function backAndReload(page: Page, posts: string[]) {
-  const sent = posts.length;
-  await page.reload();
-  await page.goBack();
-  await page.reload();
-  await page.goForward();
-  await page.reload();
-  expect(posts.length).toBe(sent);
-}
 
 describe('Post/Redirect/Get', () => {
   it('the login form: refused, then right — each POST once, Back and Reload repeat none', { timeout: SLOW }, async () => {

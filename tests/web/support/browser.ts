@@ -109,3 +109,23 @@ export async function logIn(page: Page, username: string, password: string): Pro
   await page.getByLabel('Mật khẩu').fill(password);
   await navigating(page, () => page.getByRole('button', { name: 'Đăng nhập' }).click());
 }
+
+/** Every POST a page sends from now on (their paths): Back and Reload after Post/Redirect/Get must add none. */
+export function countPosts(page: Page): string[] {
+  const posts: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST') posts.push(new URL(r.url()).pathname);
+  });
+  return posts;
+}
+
+/** Back and Reload (and Forward) from here send no form again. */
+export async function backAndReload(page: Page, posts: string[]): Promise<void> {
+  const sent = posts.length;
+  await page.reload();
+  await page.goBack();
+  await page.reload();
+  await page.goForward();
+  await page.reload();
+  expect(posts.length, `POSTs repeated: ${posts.slice(sent).join(', ')}`).toBe(sent);
+}
